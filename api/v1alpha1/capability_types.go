@@ -1,0 +1,166 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// CapabilityLifecycle is what the platform team declares about a capability.
+// +kubebuilder:validation:Enum=Planned;Available;Retired
+type CapabilityLifecycle string
+
+const (
+	// LifecyclePlanned: the capability is on the roadmap but nobody may rely on it yet.
+	LifecyclePlanned CapabilityLifecycle = "Planned"
+	// LifecycleAvailable: the platform team declares the capability usable.
+	LifecycleAvailable CapabilityLifecycle = "Available"
+	// LifecycleRetired: the capability is withdrawn; it is never Ready again, whatever its evidence says.
+	LifecycleRetired CapabilityLifecycle = "Retired"
+)
+
+// CapabilityPhase is the one-word state shown in `kubectl get capabilities`.
+type CapabilityPhase string
+
+const (
+	CapabilityPhasePlanned CapabilityPhase = "Planned"
+	CapabilityPhaseBlocked CapabilityPhase = "Blocked"
+	CapabilityPhaseReady   CapabilityPhase = "Ready"
+	CapabilityPhaseRetired CapabilityPhase = "Retired"
+)
+
+// Reasons of a Capability's Ready condition.
+const (
+	// CapabilityReasonReady: declared Available and every prerequisite is Ready.
+	CapabilityReasonReady = "Ready"
+	// CapabilityReasonNotAvailable: the lifecycle is Planned or Retired.
+	CapabilityReasonNotAvailable = "NotAvailable"
+	// CapabilityReasonPrerequisiteNotReady: a capability in requires exists but is not Ready.
+	CapabilityReasonPrerequisiteNotReady = "PrerequisiteNotReady"
+	// CapabilityReasonPrerequisiteNotFound: a capability in requires does not exist.
+	CapabilityReasonPrerequisiteNotFound = "PrerequisiteNotFound"
+	// CapabilityReasonDependencyCycle: the capability requires itself through other capabilities.
+	CapabilityReasonDependencyCycle = ReasonDependencyCycle
+)
+
+// CheckReference names a Kubernetes object whose health is evidence that a capability works, for example the
+// Deployment of an event broker or the Argo CD Application that installs it.
+type CheckReference struct {
+	// APIVersion of the object, e.g. apps/v1 or argoproj.io/v1alpha1.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	APIVersion string `json:"apiVersion"`
+
+	// Kind of the object, e.g. Deployment.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Kind string `json:"kind"`
+
+	// Namespace of the object; empty for cluster-scoped kinds.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace,omitempty"`
+
+	// Name of the object.
+	// +required
+	Name ResourceName `json:"name"`
+}
+
+// CapabilitySpec declares an infrastructure capability that initiatives can build on.
+type CapabilitySpec struct {
+	// Title is the human name, e.g. "Event bus".
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=200
+	Title string `json:"title"`
+
+	// Owner is the team accountable for the capability, e.g. team-platform.
+	// +optional
+	// +kubebuilder:validation:MaxLength=100
+	Owner string `json:"owner,omitempty"`
+
+	// Category is free text used for grouping, e.g. networking, data, observability.
+	// +optional
+	// +kubebuilder:validation:MaxLength=100
+	Category string `json:"category,omitempty"`
+
+	// Lifecycle is the platform team's declaration. Only an Available capability can be Ready.
+	// +optional
+	// +kubebuilder:default=Planned
+	Lifecycle CapabilityLifecycle `json:"lifecycle,omitempty"`
+
+	// Requires lists other capabilities (by name) that must be Ready before this one can be.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=64
+	Requires []ResourceName `json:"requires,omitempty"`
+
+	// Checks name cluster objects whose health is evidence that the capability works.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	Checks []CheckReference `json:"checks,omitempty"`
+
+	// Description says what the capability offers and how to use it.
+	// +optional
+	// +kubebuilder:validation:MaxLength=4096
+	Description string `json:"description,omitempty"`
+}
+
+// CapabilityStatus is the observed state of a Capability.
+type CapabilityStatus struct {
+	// ObservedGeneration is the generation of the spec this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Phase is Planned, Blocked, Ready or Retired.
+	// +optional
+	Phase CapabilityPhase `json:"phase,omitempty"`
+
+	// Summary is one line saying why the capability is not Ready; empty when it is.
+	// +optional
+	Summary string `json:"summary,omitempty"`
+
+	// Dependents counts the initiatives and capabilities that require this capability.
+	// +optional
+	Dependents int32 `json:"dependents,omitempty"`
+
+	// Conditions: Ready, and the kstatus conditions Reconciling and Stalled where they apply.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// Capability is an infrastructure capability (an event bus, observability, a Kubernetes platform) that
+// innovation initiatives build on. It is Ready only when declared Available and all its prerequisites are Ready.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,shortName=cap,categories=roadmap
+// +kubebuilder:printcolumn:name="Lifecycle",type=string,JSONPath=`.spec.lifecycle`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Dependents",type=integer,JSONPath=`.status.dependents`
+// +kubebuilder:printcolumn:name="Owner",type=string,JSONPath=`.spec.owner`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.requires) || !(self.metadata.name in self.spec.requires)",message="a capability cannot require itself"
+type Capability struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec   CapabilitySpec   `json:"spec"`
+	Status CapabilityStatus `json:"status,omitempty"`
+}
+
+// CapabilityList contains a list of Capability.
+// +kubebuilder:object:root=true
+type CapabilityList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Capability `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Capability{}, &CapabilityList{})
+}

@@ -1,0 +1,237 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Track says which speed of IT an initiative belongs to.
+// +kubebuilder:validation:Enum=Innovation;Operations
+type Track string
+
+const (
+	// TrackInnovation: new things for the business; gated on the capabilities they need.
+	TrackInnovation Track = "Innovation"
+	// TrackOperations: keeping things stable, and building the capabilities innovation needs.
+	TrackOperations Track = "Operations"
+)
+
+// InitiativeState is what the team declares about its own work.
+// +kubebuilder:validation:Enum=Proposed;Active;Done;Cancelled
+type InitiativeState string
+
+const (
+	StateProposed  InitiativeState = "Proposed"
+	StateActive    InitiativeState = "Active"
+	StateDone      InitiativeState = "Done"
+	StateCancelled InitiativeState = "Cancelled"
+)
+
+// InitiativePhase is the computed state shown in `kubectl get initiatives`.
+type InitiativePhase string
+
+const (
+	// PhaseBlocked: at least one prerequisite is unmet; status.blockedBy says which.
+	PhaseBlocked InitiativePhase = "Blocked"
+	// PhaseReady: every required capability is Ready and every initiative it depends on is Done.
+	PhaseReady InitiativePhase = "Ready"
+	// PhaseDone: the team declared the work done.
+	PhaseDone InitiativePhase = "Done"
+	// PhaseCancelled: the team declared the work cancelled.
+	PhaseCancelled InitiativePhase = "Cancelled"
+)
+
+// Condition types of an Initiative besides Ready.
+const (
+	// ConditionAligned is True when the initiative serves at least one existing Goal.
+	ConditionAligned = "Aligned"
+	// ConditionScheduleConflict is True when a capability it needs is planned to arrive after its target date.
+	ConditionScheduleConflict = "ScheduleConflict"
+)
+
+// Reasons of an Initiative's Ready condition and of its blockedBy entries.
+const (
+	// InitiativeReasonReady: every prerequisite is met.
+	InitiativeReasonReady = "PrerequisitesMet"
+	// InitiativeReasonDone: the initiative is Done.
+	InitiativeReasonDone = "Done"
+	// InitiativeReasonCancelled: the initiative is Cancelled.
+	InitiativeReasonCancelled = "Cancelled"
+	// ReasonCapabilityNotReady: a required capability exists but is not Ready.
+	ReasonCapabilityNotReady = "CapabilityNotReady"
+	// ReasonCapabilityNotFound: a required capability does not exist.
+	ReasonCapabilityNotFound = "CapabilityNotFound"
+	// ReasonInitiativeNotDone: an initiative in dependsOn exists but is not Done.
+	ReasonInitiativeNotDone = "InitiativeNotDone"
+	// ReasonInitiativeNotFound: an initiative in dependsOn does not exist.
+	ReasonInitiativeNotFound = "InitiativeNotFound"
+)
+
+// InitiativeReference points at another Initiative, in the same namespace unless namespace is set.
+type InitiativeReference struct {
+	// Namespace of the initiative; defaults to the namespace of the referring initiative.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="must be a valid namespace name (DNS-1123 label)"
+	Namespace string `json:"namespace,omitempty"`
+
+	// Name of the initiative.
+	// +required
+	Name ResourceName `json:"name"`
+}
+
+// InitiativeSpec describes a piece of work on the roadmap.
+// +kubebuilder:validation:XValidation:rule="!has(self.requires) || !has(self.provides) || !self.requires.exists(r, r in self.provides)",message="an initiative cannot require a capability it provides itself"
+// +kubebuilder:validation:XValidation:rule="!has(self.dependsOn) || self.dependsOn.all(a, self.dependsOn.exists_one(b, b.name == a.name && (has(b.namespace) ? b.namespace : '') == (has(a.namespace) ? a.namespace : '')))",message="dependsOn must not list the same initiative twice"
+type InitiativeSpec struct {
+	// Title is the human name of the work.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=200
+	Title string `json:"title"`
+
+	// Track is Innovation (new things, gated on capabilities) or Operations (run and build the platform).
+	// +required
+	Track Track `json:"track"`
+
+	// Owner is the team doing the work, e.g. team-checkout.
+	// +optional
+	// +kubebuilder:validation:MaxLength=100
+	Owner string `json:"owner,omitempty"`
+
+	// Goals names the Goals this work serves. Work tied to no goal is flagged as unaligned.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=16
+	Goals []ResourceName `json:"goals,omitempty"`
+
+	// Requires names the Capabilities that must be Ready before this work can start.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=64
+	Requires []ResourceName `json:"requires,omitempty"`
+
+	// DependsOn names initiatives that must be Done before this one can start.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=64
+	DependsOn []InitiativeReference `json:"dependsOn,omitempty"`
+
+	// Provides names the Capabilities this initiative delivers (typically an Operations initiative).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=16
+	Provides []ResourceName `json:"provides,omitempty"`
+
+	// Value is the business value, 1 (low) to 10 (high), for Weighted Shortest Job First.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10
+	Value *int32 `json:"value,omitempty"`
+
+	// Urgency is the time criticality, 1 to 10.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10
+	Urgency *int32 `json:"urgency,omitempty"`
+
+	// RiskReduction is the risk reduction or opportunity enablement, 1 to 10.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10
+	RiskReduction *int32 `json:"riskReduction,omitempty"`
+
+	// Effort is the job size, 1 (small) to 10 (large).
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10
+	Effort *int32 `json:"effort,omitempty"`
+
+	// TargetDate is when the work should be finished, YYYY-MM-DD.
+	// +optional
+	TargetDate Date `json:"targetDate,omitempty"`
+
+	// State is the team's declaration: Proposed, Active, Done or Cancelled.
+	// +optional
+	// +kubebuilder:default=Proposed
+	State InitiativeState `json:"state,omitempty"`
+}
+
+// BlockedByEntry is one unmet prerequisite of an initiative.
+type BlockedByEntry struct {
+	// Kind of the prerequisite: Capability or Initiative.
+	Kind string `json:"kind"`
+	// Namespace of the prerequisite, for initiatives.
+	// +optional
+	Namespace string `json:"namespace,omitempty"`
+	// Name of the prerequisite.
+	Name string `json:"name"`
+	// Reason is CapabilityNotReady, CapabilityNotFound, InitiativeNotDone, InitiativeNotFound or DependencyCycle.
+	Reason string `json:"reason"`
+	// Message says what is wrong in words, e.g. "capability event-bus: Planned".
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
+// InitiativeStatus is the observed state of an Initiative.
+type InitiativeStatus struct {
+	// ObservedGeneration is the generation of the spec this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Phase is Blocked, Ready, Done or Cancelled.
+	// +optional
+	Phase InitiativePhase `json:"phase,omitempty"`
+
+	// BlockedBy lists every unmet prerequisite.
+	// +optional
+	// +listType=atomic
+	BlockedBy []BlockedByEntry `json:"blockedBy,omitempty"`
+
+	// Summary is one line for standups: the first one or two blockers and how many more.
+	// +optional
+	Summary string `json:"summary,omitempty"`
+
+	// PriorityScore is the Weighted Shortest Job First score, rounded to two decimals.
+	// +optional
+	PriorityScore *float64 `json:"priorityScore,omitempty"`
+
+	// Conditions: Ready, Aligned, ScheduleConflict, and the kstatus conditions Reconciling and Stalled.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// Initiative is a piece of work on the roadmap. An initiative stays Blocked until every Capability it requires
+// is Ready and every initiative it depends on is Done.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Namespaced,shortName=ini,categories=roadmap
+// +kubebuilder:printcolumn:name="Track",type=string,JSONPath=`.spec.track`
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Blocked-By",type=string,JSONPath=`.status.summary`
+// +kubebuilder:printcolumn:name="Priority",type=number,JSONPath=`.status.priorityScore`
+// +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.spec.targetDate`
+// +kubebuilder:printcolumn:name="Goals",type=string,JSONPath=`.spec.goals`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.dependsOn) || !self.spec.dependsOn.exists(d, d.name == self.metadata.name && !has(d.namespace))",message="an initiative cannot depend on itself"
+type Initiative struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec   InitiativeSpec   `json:"spec"`
+	Status InitiativeStatus `json:"status,omitempty"`
+}
+
+// InitiativeList contains a list of Initiative.
+// +kubebuilder:object:root=true
+type InitiativeList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Initiative `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Initiative{}, &InitiativeList{})
+}

@@ -1,0 +1,211 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/graph"
+	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+)
+
+// CapabilityReconciler computes each Capability's readiness from its lifecycle and its prerequisites.
+type CapabilityReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	// MaxConcurrentReconciles is the number of workers; 0 means controller-runtime's default of 1.
+	MaxConcurrentReconciles int
+}
+
+// +kubebuilder:rbac:groups=roadmap.dev,resources=capabilities,verbs=get;list;watch
+// +kubebuilder:rbac:groups=roadmap.dev,resources=capabilities/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile fetches the capability, evaluates it from the cache, and writes its status once, only if it changed.
+func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, reterr error) {
+	capability := &roadmapv1.Capability{}
+	if err := r.Get(ctx, req.NamespacedName, capability); err != nil {
+		// Deleted: dependents are re-evaluated through their own watches.
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !capability.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+
+	original := capability.DeepCopy()
+	defer func() {
+		if err := r.patchStatus(ctx, original, capability); err != nil {
+			reterr = err
+		}
+	}()
+
+	facts, err := r.facts(ctx, capability)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	dependents, err := r.countDependents(ctx, capability.Name)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	phase, res := readiness.EvaluateCapability(facts)
+	r.recordTransition(capability, res)
+	setCapabilityStatus(capability, phase, res, dependents)
+	return ctrl.Result{}, nil
+}
+
+// setCapabilityStatus writes an evaluation into the capability's status.
+func setCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhase, res readiness.Result, dependents int32) {
+	c.Status.ObservedGeneration = c.Generation
+	c.Status.Phase = phase
+	c.Status.Summary = res.Summary
+	c.Status.Dependents = dependents
+	readiness.SetConditions(&c.Status.Conditions, c.Generation, res)
+}
+
+// facts gathers, from the cache, what the capability's readiness depends on.
+func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capability) (readiness.CapabilityFacts, error) {
+	facts := readiness.CapabilityFacts{
+		Lifecycle:     c.Spec.Lifecycle,
+		Requires:      names(c.Spec.Requires),
+		Prerequisites: map[string]readiness.CapabilityView{},
+	}
+	for _, name := range facts.Requires {
+		prereq := &roadmapv1.Capability{}
+		err := r.Get(ctx, client.ObjectKey{Name: name}, prereq)
+		switch {
+		case apierrors.IsNotFound(err):
+			continue
+		case err != nil:
+			return facts, fmt.Errorf("reading prerequisite capability %q: %w", name, err)
+		}
+		facts.Prerequisites[name] = readiness.ViewOfCapability(prereq)
+	}
+	var readErr error
+	facts.Cycle = graph.FindCycle(c.Name, func(name string) []string {
+		if name == c.Name {
+			return facts.Requires
+		}
+		other := &roadmapv1.Capability{}
+		if err := r.Get(ctx, client.ObjectKey{Name: name}, other); err != nil {
+			if !apierrors.IsNotFound(err) {
+				readErr = err
+			}
+			return nil
+		}
+		return names(other.Spec.Requires)
+	})
+	if readErr != nil {
+		return facts, fmt.Errorf("walking the requires graph of capability %q: %w", c.Name, readErr)
+	}
+	return facts, nil
+}
+
+// countDependents counts the initiatives and capabilities that require the named capability, from the indexes.
+func (r *CapabilityReconciler) countDependents(ctx context.Context, name string) (int32, error) {
+	initiatives := &roadmapv1.InitiativeList{}
+	if err := r.List(ctx, initiatives, client.MatchingFields{IndexInitiativeRequires: name}); err != nil {
+		return 0, fmt.Errorf("listing initiatives that require %q: %w", name, err)
+	}
+	capabilities := &roadmapv1.CapabilityList{}
+	if err := r.List(ctx, capabilities, client.MatchingFields{IndexCapabilityRequires: name}); err != nil {
+		return 0, fmt.Errorf("listing capabilities that require %q: %w", name, err)
+	}
+	return int32(len(initiatives.Items) + len(capabilities.Items)), nil
+}
+
+func (r *CapabilityReconciler) recordTransition(c *roadmapv1.Capability, res readiness.Result) {
+	previous := apimeta.FindStatusCondition(c.Status.Conditions, roadmapv1.ConditionReady)
+	if ev, ok := readiness.TransitionEvent("Capability", previous, res); ok && r.Recorder != nil {
+		r.Recorder.Eventf(c, nil, ev.Type, ev.Reason, "Evaluate", "%s", ev.Message)
+	}
+}
+
+// patchStatus writes the status with one merge patch, and not at all when it did not change: a settled cluster
+// costs the apiserver nothing, even when every object is reconciled again after a restart.
+func (r *CapabilityReconciler) patchStatus(ctx context.Context, original, updated *roadmapv1.Capability) error {
+	if equality.Semantic.DeepEqual(original.Status, updated.Status) {
+		return nil
+	}
+	if err := r.Status().Patch(ctx, updated, client.MergeFrom(original)); err != nil {
+		return fmt.Errorf("patching status of capability %q: %w", updated.Name, client.IgnoreNotFound(err))
+	}
+	return nil
+}
+
+// SetupWithManager wires the watches: the capability itself on spec changes, the capabilities that require a
+// capability when what they read of it changes, and the capabilities whose dependents count changes.
+func (r *CapabilityReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("capability").
+		For(&roadmapv1.Capability{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Readiness fan-out: a capability's view changed, so the capabilities requiring it re-evaluate.
+		Watches(&roadmapv1.Capability{},
+			handler.EnqueueRequestsFromMapFunc(r.capabilitiesRequiring),
+			builder.WithPredicates(capabilityViewChanged)).
+		// Dependents counts: when a capability's or initiative's requires change, the capabilities it names
+		// (before and after: the map function sees both objects of an update) recount their dependents.
+		Watches(&roadmapv1.Capability{},
+			handler.EnqueueRequestsFromMapFunc(requiredCapabilities),
+			builder.WithPredicates(requiresChanged)).
+		Watches(&roadmapv1.Initiative{},
+			handler.EnqueueRequestsFromMapFunc(requiredCapabilities),
+			builder.WithPredicates(requiresChanged)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
+		Complete(r)
+}
+
+func (r *CapabilityReconciler) capabilitiesRequiring(ctx context.Context, o client.Object) []reconcile.Request {
+	return requestsFor(ctx, r.Client, &roadmapv1.CapabilityList{}, IndexCapabilityRequires, o.GetName())
+}
+
+// requiredCapabilities maps a capability or an initiative to the capabilities it requires.
+func requiredCapabilities(_ context.Context, o client.Object) []reconcile.Request {
+	var reqs []reconcile.Request
+	for _, name := range requiresOf(o) {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKey{Name: name}})
+	}
+	return reqs
+}
+
+func requiresOf(o client.Object) []string {
+	switch t := o.(type) {
+	case *roadmapv1.Capability:
+		return names(t.Spec.Requires)
+	case *roadmapv1.Initiative:
+		return names(t.Spec.Requires)
+	}
+	return nil
+}
+
+// capabilityViewChanged passes creations, deletions, and updates that change what dependents read of a
+// capability (lifecycle and Ready condition); everything else would only wake dependents to do nothing.
+var capabilityViewChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		oldCap, okOld := e.ObjectOld.(*roadmapv1.Capability)
+		newCap, okNew := e.ObjectNew.(*roadmapv1.Capability)
+		return !okOld || !okNew || readiness.ViewOfCapability(oldCap) != readiness.ViewOfCapability(newCap)
+	},
+	GenericFunc: func(event.GenericEvent) bool { return false },
+}
+
+// requiresChanged passes creations, deletions, and updates that change spec.requires.
+var requiresChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return !slices.Equal(requiresOf(e.ObjectOld), requiresOf(e.ObjectNew))
+	},
+	GenericFunc: func(event.GenericEvent) bool { return false },
+}

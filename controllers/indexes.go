@@ -1,0 +1,79 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+)
+
+// Field indexes over the informer cache. They turn "who references X?" into one indexed lookup, so a change to X
+// enqueues exactly its dependents, as Flux's kustomize-controller does for dependsOn.
+const (
+	// IndexInitiativeRequires indexes initiatives by the capability names in spec.requires.
+	IndexInitiativeRequires = "spec.requires.initiative"
+	// IndexCapabilityRequires indexes capabilities by the capability names in spec.requires.
+	IndexCapabilityRequires = "spec.requires.capability"
+	// IndexInitiativeDependsOn indexes initiatives by the namespace/name of each initiative in spec.dependsOn.
+	IndexInitiativeDependsOn = "spec.dependsOn"
+)
+
+// SetupIndexes registers the field indexes the reconcilers rely on. It must run before the manager starts.
+func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
+	indexes := []struct {
+		obj     client.Object
+		field   string
+		extract client.IndexerFunc
+	}{
+		{&roadmapv1.Initiative{}, IndexInitiativeRequires, func(o client.Object) []string {
+			return names(o.(*roadmapv1.Initiative).Spec.Requires)
+		}},
+		{&roadmapv1.Capability{}, IndexCapabilityRequires, func(o client.Object) []string {
+			return names(o.(*roadmapv1.Capability).Spec.Requires)
+		}},
+		{&roadmapv1.Initiative{}, IndexInitiativeDependsOn, func(o client.Object) []string {
+			keys := readiness.DependsOnKeys(o.(*roadmapv1.Initiative))
+			out := make([]string, len(keys))
+			for i, k := range keys {
+				out[i] = k.String()
+			}
+			return out
+		}},
+	}
+	for _, ix := range indexes {
+		if err := indexer.IndexField(ctx, ix.obj, ix.field, ix.extract); err != nil {
+			return fmt.Errorf("indexing %T by %s: %w", ix.obj, ix.field, err)
+		}
+	}
+	return nil
+}
+
+func names(refs []roadmapv1.ResourceName) []string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// requestsFor lists the objects whose index field matches value and returns a reconcile request for each.
+func requestsFor(ctx context.Context, c client.Reader, list client.ObjectList, field, value string) []reconcile.Request {
+	if err := c.List(ctx, list, client.MatchingFields{field: value}); err != nil {
+		// The cache is local, so this only fails when the index is missing: a programming error, logged loudly.
+		ctrl.LoggerFrom(ctx).Error(err, "listing dependents from the cache", "index", field, "value", value)
+		return nil
+	}
+	var reqs []reconcile.Request
+	_ = apimeta.EachListItem(list, func(o runtime.Object) error {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(o.(client.Object))})
+		return nil
+	})
+	return reqs
+}

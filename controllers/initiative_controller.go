@@ -1,0 +1,210 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/graph"
+	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+)
+
+// InitiativeReconciler computes each Initiative's phase from the capabilities it requires and the initiatives it
+// depends on.
+type InitiativeReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	// MaxConcurrentReconciles is the number of workers; 0 means controller-runtime's default of 1.
+	MaxConcurrentReconciles int
+}
+
+// +kubebuilder:rbac:groups=roadmap.dev,resources=initiatives,verbs=get;list;watch
+// +kubebuilder:rbac:groups=roadmap.dev,resources=initiatives/status,verbs=get;update;patch
+
+// Reconcile fetches the initiative, evaluates it from the cache, and writes its status once, only if it changed.
+func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, reterr error) {
+	initiative := &roadmapv1.Initiative{}
+	if err := r.Get(ctx, req.NamespacedName, initiative); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !initiative.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+
+	original := initiative.DeepCopy()
+	defer func() {
+		if err := r.patchStatus(ctx, original, initiative); err != nil {
+			reterr = err
+		}
+	}()
+
+	facts, err := r.facts(ctx, initiative)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	phase, res := readiness.EvaluateInitiative(facts)
+	r.recordTransition(initiative, res)
+	setInitiativeStatus(initiative, phase, res)
+	return ctrl.Result{}, nil
+}
+
+// setInitiativeStatus writes an evaluation into the initiative's status.
+func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res readiness.Result) {
+	ini.Status.ObservedGeneration = ini.Generation
+	ini.Status.Phase = phase
+	ini.Status.Summary = res.Summary
+	ini.Status.BlockedBy = nil
+	for _, u := range res.Unmet {
+		ini.Status.BlockedBy = append(ini.Status.BlockedBy, roadmapv1.BlockedByEntry{
+			Kind: u.Kind, Namespace: u.Namespace, Name: u.Name, Reason: u.Reason, Message: u.Message,
+		})
+	}
+	readiness.SetConditions(&ini.Status.Conditions, ini.Generation, res)
+}
+
+// facts gathers, from the cache, what the initiative's readiness depends on.
+func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiative) (readiness.InitiativeFacts, error) {
+	self := readiness.InitiativeKey{Namespace: ini.Namespace, Name: ini.Name}
+	facts := readiness.InitiativeFacts{
+		Key:          self,
+		State:        ini.Spec.State,
+		Requires:     names(ini.Spec.Requires),
+		Capabilities: map[string]readiness.CapabilityView{},
+		DependsOn:    readiness.DependsOnKeys(ini),
+		Initiatives:  map[readiness.InitiativeKey]roadmapv1.InitiativeState{},
+	}
+	if facts.State == roadmapv1.StateDone || facts.State == roadmapv1.StateCancelled {
+		return facts, nil // final states do not look at prerequisites
+	}
+	for _, name := range facts.Requires {
+		c := &roadmapv1.Capability{}
+		err := r.Get(ctx, client.ObjectKey{Name: name}, c)
+		switch {
+		case apierrors.IsNotFound(err):
+			continue
+		case err != nil:
+			return facts, fmt.Errorf("reading required capability %q: %w", name, err)
+		}
+		facts.Capabilities[name] = readiness.ViewOfCapability(c)
+	}
+	dependsOn := map[string][]readiness.InitiativeKey{self.String(): facts.DependsOn}
+	for _, key := range facts.DependsOn {
+		dep := &roadmapv1.Initiative{}
+		err := r.Get(ctx, client.ObjectKey{Namespace: key.Namespace, Name: key.Name}, dep)
+		switch {
+		case apierrors.IsNotFound(err):
+			continue
+		case err != nil:
+			return facts, fmt.Errorf("reading initiative %s it depends on: %w", key, err)
+		}
+		facts.Initiatives[key] = dep.Spec.State
+		dependsOn[key.String()] = readiness.DependsOnKeys(dep)
+	}
+	var readErr error
+	facts.Cycle = graph.FindCycle(self.String(), func(node string) []string {
+		keys, ok := dependsOn[node]
+		if !ok {
+			ns, name, _ := strings.Cut(node, "/")
+			other := &roadmapv1.Initiative{}
+			if err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, other); err != nil {
+				if !apierrors.IsNotFound(err) {
+					readErr = err
+				}
+				return nil
+			}
+			keys = readiness.DependsOnKeys(other)
+		}
+		out := make([]string, len(keys))
+		for i, k := range keys {
+			out[i] = k.String()
+		}
+		return out
+	})
+	if readErr != nil {
+		return facts, fmt.Errorf("walking the dependsOn graph of initiative %s: %w", self, readErr)
+	}
+	return facts, nil
+}
+
+func (r *InitiativeReconciler) recordTransition(ini *roadmapv1.Initiative, res readiness.Result) {
+	previous := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionReady)
+	if ev, ok := readiness.TransitionEvent("Initiative", previous, res); ok && r.Recorder != nil {
+		r.Recorder.Eventf(ini, nil, ev.Type, ev.Reason, "Evaluate", "%s", ev.Message)
+	}
+}
+
+func (r *InitiativeReconciler) patchStatus(ctx context.Context, original, updated *roadmapv1.Initiative) error {
+	if equality.Semantic.DeepEqual(original.Status, updated.Status) {
+		return nil
+	}
+	if err := r.Status().Patch(ctx, updated, client.MergeFrom(original)); err != nil {
+		return fmt.Errorf("patching status of initiative %s/%s: %w", updated.Namespace, updated.Name, client.IgnoreNotFound(err))
+	}
+	return nil
+}
+
+// SetupWithManager wires the watches: the initiative itself on spec changes, the initiatives requiring a
+// capability when what they read of it changes, and the initiatives depending on an initiative when its state,
+// its own dependsOn (cycles) or its Ready condition changes.
+func (r *InitiativeReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("initiative").
+		For(&roadmapv1.Initiative{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&roadmapv1.Capability{},
+			handler.EnqueueRequestsFromMapFunc(r.initiativesRequiring),
+			builder.WithPredicates(capabilityViewChanged)).
+		Watches(&roadmapv1.Initiative{},
+			handler.EnqueueRequestsFromMapFunc(r.initiativesDependingOn),
+			builder.WithPredicates(dependencyViewChanged)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
+		Complete(r)
+}
+
+func (r *InitiativeReconciler) initiativesRequiring(ctx context.Context, o client.Object) []reconcile.Request {
+	return requestsFor(ctx, r.Client, &roadmapv1.InitiativeList{}, IndexInitiativeRequires, o.GetName())
+}
+
+func (r *InitiativeReconciler) initiativesDependingOn(ctx context.Context, o client.Object) []reconcile.Request {
+	key := readiness.InitiativeKey{Namespace: o.GetNamespace(), Name: o.GetName()}
+	return requestsFor(ctx, r.Client, &roadmapv1.InitiativeList{}, IndexInitiativeDependsOn, key.String())
+}
+
+// dependencyViewChanged passes creations, deletions, and the updates of an initiative that its dependents read:
+// its state, its dependsOn (which may close or open a cycle through them), and its Ready condition's reason
+// (which carries a cycle around the loop to every member).
+var dependencyViewChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
+		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
+		if !okOld || !okNew {
+			return true
+		}
+		return o.Spec.State != n.Spec.State ||
+			!slices.Equal(readiness.DependsOnKeys(o), readiness.DependsOnKeys(n)) ||
+			readyReason(o.Status.Conditions) != readyReason(n.Status.Conditions)
+	},
+	GenericFunc: func(event.GenericEvent) bool { return false },
+}
+
+func readyReason(conditions []metav1.Condition) string {
+	if c := apimeta.FindStatusCondition(conditions, roadmapv1.ConditionReady); c != nil {
+		return c.Reason
+	}
+	return ""
+}

@@ -1,0 +1,70 @@
+// Package controllers holds one reconciler per kind of the roadmap.dev API, and the wiring they share.
+package controllers
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+)
+
+// Options are the tunables of the controllers, bound to command-line flags by the manager.
+type Options struct {
+	// MaxConcurrentReconciles is the number of workers per controller. Reconciles only read the cache and
+	// write one status patch, so the apiserver round trip dominates and several workers hide its latency.
+	MaxConcurrentReconciles int
+	// KubeAPIQPS and KubeAPIBurst bound the client's request rate to the apiserver.
+	KubeAPIQPS   float64
+	KubeAPIBurst int
+}
+
+// DefaultOptions are the defaults of the manager's flags.
+func DefaultOptions() Options {
+	return Options{MaxConcurrentReconciles: 4, KubeAPIQPS: 50, KubeAPIBurst: 100}
+}
+
+// BindFlags registers the options as flags, with DefaultOptions as defaults.
+func (o *Options) BindFlags(fs *flag.FlagSet) {
+	d := DefaultOptions()
+	fs.IntVar(&o.MaxConcurrentReconciles, "max-concurrent-reconciles", d.MaxConcurrentReconciles,
+		"Number of concurrent reconciles per controller.")
+	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", d.KubeAPIQPS, "Queries per second the client may send to the apiserver.")
+	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", d.KubeAPIBurst, "Burst of queries the client may send to the apiserver.")
+}
+
+// ApplyToRESTConfig sets the client rate limits on a REST config.
+func (o Options) ApplyToRESTConfig(cfg *rest.Config) {
+	cfg.QPS = float32(o.KubeAPIQPS)
+	cfg.Burst = o.KubeAPIBurst
+}
+
+// CacheOptions is the informer cache configuration of the manager. managedFields are stripped on the way in:
+// no reconciler reads them, and they are often the larger part of a small object.
+func CacheOptions() cache.Options {
+	return cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
+}
+
+// Setup registers the field indexes and every reconciler with the manager.
+func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
+	if err := SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
+		return err
+	}
+	if err := (&CapabilityReconciler{
+		Client:                  mgr.GetClient(),
+		Recorder:                mgr.GetEventRecorder("capability-controller"),
+		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the capability controller: %w", err)
+	}
+	if err := (&InitiativeReconciler{
+		Client:                  mgr.GetClient(),
+		Recorder:                mgr.GetEventRecorder("initiative-controller"),
+		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the initiative controller: %w", err)
+	}
+	return nil
+}

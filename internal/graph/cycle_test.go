@@ -1,0 +1,75 @@
+package graph
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+func TestFindCycle(t *testing.T) {
+	cases := []struct {
+		name  string
+		graph map[string][]string
+		start string
+		want  []string
+	}{
+		{"no edges", map[string][]string{}, "a", nil},
+		{"chain", map[string][]string{"a": {"b"}, "b": {"c"}}, "a", nil},
+		{"self loop", map[string][]string{"a": {"a"}}, "a", []string{"a", "a"}},
+		{"two-cycle", map[string][]string{"a": {"b"}, "b": {"a"}}, "a", []string{"a", "b", "a"}},
+		{"three-cycle from the middle", map[string][]string{"a": {"b"}, "b": {"c"}, "c": {"a"}}, "b",
+			[]string{"b", "c", "a", "b"}},
+		{"leads into a cycle it is not on", map[string][]string{"x": {"a"}, "a": {"b"}, "b": {"a"}}, "x", nil},
+		{"diamond without cycle", map[string][]string{"a": {"b", "c"}, "b": {"d"}, "c": {"d"}}, "a", nil},
+		{"cycle behind a dead end", map[string][]string{"a": {"dead", "b"}, "b": {"c"}, "c": {"a"}}, "a",
+			[]string{"a", "b", "c", "a"}},
+		{"first cycle in edge order", map[string][]string{"a": {"b", "c"}, "b": {"a"}, "c": {"a"}}, "a",
+			[]string{"a", "b", "a"}},
+		{"shared node visited once", map[string][]string{"a": {"b", "c"}, "b": {"d"}, "c": {"d"}, "d": {"a"}}, "a",
+			[]string{"a", "b", "d", "a"}},
+		{"dangling reference", map[string][]string{"a": {"missing"}}, "a", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := FindCycle(tc.start, MapEdges(tc.graph))
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("FindCycle(%q) = %v, want %v", tc.start, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFindCycleEveryMemberReportsIt(t *testing.T) {
+	g := map[string][]string{"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+	for _, member := range []string{"a", "b", "c"} {
+		got := FindCycle(member, MapEdges(g))
+		if len(got) != 4 || got[0] != member || got[3] != member {
+			t.Errorf("FindCycle(%q) = %v, want a 3-cycle from and back to %q", member, got, member)
+		}
+	}
+	if got := FindCycle("d", MapEdges(g)); got != nil {
+		t.Errorf("FindCycle(d) = %v, want nil: d requires the cycle but is not on it", got)
+	}
+}
+
+// TestFindCycleLongChain: a chain far deeper than a recursive search could take stays iterative and finite.
+func TestFindCycleLongChain(t *testing.T) {
+	const n = 200000
+	g := make(map[string][]string, n)
+	for i := 0; i < n-1; i++ {
+		g[fmt.Sprint(i)] = []string{fmt.Sprint(i + 1)}
+	}
+	if got := FindCycle("0", MapEdges(g)); got != nil {
+		t.Fatalf("chain reported a cycle of length %d", len(got))
+	}
+	g[fmt.Sprint(n-1)] = []string{"0"}
+	if got := FindCycle("0", MapEdges(g)); len(got) != n+1 {
+		t.Fatalf("ring of %d: got a cycle of length %d", n, len(got))
+	}
+}
+
+func TestFormatCycle(t *testing.T) {
+	if got := FormatCycle([]string{"a", "b", "c", "a"}); got != "a -> b -> c -> a" {
+		t.Fatalf("FormatCycle = %q", got)
+	}
+}

@@ -1,0 +1,180 @@
+// Package readiness decides whether capabilities and initiatives are Ready, from a snapshot of the objects they
+// reference. It makes no client calls: controllers gather the facts from the informer cache, and the kubectl
+// plugin from a list, and both get the same answer.
+package readiness
+
+import (
+	"fmt"
+	"strings"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/graph"
+)
+
+// CapabilityView is what a dependent may read of a capability it references: exactly the fields whose change
+// must re-evaluate dependents, so a watch predicate can compare views instead of whole objects.
+type CapabilityView struct {
+	Name      string
+	Lifecycle roadmapv1.CapabilityLifecycle
+	// Ready is the status of the capability's Ready condition.
+	Ready bool
+	// Reason is the reason of the capability's Ready condition ("" before the controller has seen it).
+	Reason string
+}
+
+// ViewOfCapability extracts the CapabilityView of a capability object.
+func ViewOfCapability(c *roadmapv1.Capability) CapabilityView {
+	v := CapabilityView{Name: c.Name, Lifecycle: c.Spec.Lifecycle}
+	for _, cond := range c.Status.Conditions {
+		if cond.Type == roadmapv1.ConditionReady {
+			v.Ready = cond.Status == "True"
+			v.Reason = cond.Reason
+		}
+	}
+	return v
+}
+
+// Describe says in one or two words why a not-ready capability is not ready: its lifecycle when it is not
+// Available (what a person acts on), otherwise the reason of its Ready condition.
+func (v CapabilityView) Describe() string {
+	switch {
+	case v.Lifecycle != "" && v.Lifecycle != roadmapv1.LifecycleAvailable:
+		return string(v.Lifecycle)
+	case v.Ready:
+		return "Ready"
+	case v.Reason == "":
+		return "not yet evaluated"
+	default:
+		return v.Reason
+	}
+}
+
+// CapabilityFacts is the snapshot a capability's readiness is computed from.
+type CapabilityFacts struct {
+	Lifecycle roadmapv1.CapabilityLifecycle
+	Requires  []string
+	// Prerequisites holds the capabilities named in Requires that exist.
+	Prerequisites map[string]CapabilityView
+	// Cycle is the requires cycle through this capability, [self, ..., self], or nil.
+	Cycle []string
+}
+
+// Unmet is one prerequisite that is not satisfied.
+type Unmet struct {
+	Kind      string
+	Namespace string
+	Name      string
+	Reason    string
+	Message   string
+}
+
+// Result is the outcome of an evaluation, ready to be written into a status.
+type Result struct {
+	// Ready is the status of the Ready condition.
+	Ready bool
+	// Reason and Message of the Ready condition.
+	Reason  string
+	Message string
+	// Summary is the one-line printer-column text; empty when nothing blocks.
+	Summary string
+	// Unmet lists every unmet prerequisite, in spec order.
+	Unmet []Unmet
+	// Waiting is true when the object waits for other objects to change (kstatus Reconciling);
+	// Broken is true when its own spec is wrong and waiting will not help (kstatus Stalled).
+	Waiting bool
+	Broken  bool
+}
+
+// EvaluateCapability computes a capability's readiness. A capability is Ready only when it is declared Available,
+// is not on a requires cycle, and every capability it requires exists and is Ready.
+func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
+	if f.Cycle != nil {
+		msg := "dependency cycle: " + graph.FormatCycle(f.Cycle)
+		return roadmapv1.CapabilityPhaseBlocked, Result{
+			Reason: roadmapv1.CapabilityReasonDependencyCycle, Message: msg, Summary: msg, Broken: true,
+			Unmet: []Unmet{{Kind: "Capability", Name: f.Cycle[1], Reason: roadmapv1.ReasonDependencyCycle, Message: msg}},
+		}
+	}
+	switch f.Lifecycle {
+	case roadmapv1.LifecycleRetired:
+		return roadmapv1.CapabilityPhaseRetired, Result{
+			Reason: roadmapv1.CapabilityReasonNotAvailable, Message: "capability is Retired", Summary: "Retired",
+		}
+	case roadmapv1.LifecycleAvailable:
+	default: // Planned, or empty before defaulting
+		return roadmapv1.CapabilityPhasePlanned, Result{
+			Reason: roadmapv1.CapabilityReasonNotAvailable, Message: "capability is Planned, not yet Available",
+			Summary: "Planned", Waiting: true,
+		}
+	}
+
+	var unmet []Unmet
+	for _, name := range f.Requires {
+		prereq, ok := f.Prerequisites[name]
+		switch {
+		case !ok:
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
+				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + name + ": not found"})
+		case !prereq.Ready:
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
+				Reason: roadmapv1.ReasonCapabilityNotReady, Message: "capability " + name + ": " + prereq.Describe()})
+		}
+	}
+	if len(unmet) == 0 {
+		return roadmapv1.CapabilityPhaseReady, Result{
+			Ready: true, Reason: roadmapv1.CapabilityReasonReady, Message: readyMessage("capability is Available", len(f.Requires)),
+		}
+	}
+	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet)}
+	if hasReason(unmet, roadmapv1.ReasonCapabilityNotFound) {
+		res.Reason, res.Broken = roadmapv1.CapabilityReasonPrerequisiteNotFound, true
+	} else {
+		res.Reason, res.Waiting = roadmapv1.CapabilityReasonPrerequisiteNotReady, true
+	}
+	return roadmapv1.CapabilityPhaseBlocked, res
+}
+
+func readyMessage(prefix string, prerequisites int) string {
+	switch prerequisites {
+	case 0:
+		return prefix + " and has no prerequisites"
+	case 1:
+		return prefix + " and its prerequisite is met"
+	default:
+		return fmt.Sprintf("%s and all %d prerequisites are met", prefix, prerequisites)
+	}
+}
+
+// Summarize renders unmet prerequisites as one printer-column line: the first one or two messages, then how many
+// more there are, e.g. "capability event-bus: Planned, capability observability: Planned (+3 more)".
+func Summarize(unmet []Unmet) string {
+	const shown = 2
+	parts := make([]string, 0, shown)
+	for i := 0; i < len(unmet) && i < shown; i++ {
+		parts = append(parts, unmet[i].Message)
+	}
+	s := strings.Join(parts, ", ")
+	if more := len(unmet) - shown; more > 0 {
+		s += fmt.Sprintf(" (+%d more)", more)
+	}
+	return s
+}
+
+func joinMessages(unmet []Unmet) string {
+	msgs := make([]string, len(unmet))
+	for i, u := range unmet {
+		msgs[i] = u.Message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func hasReason(unmet []Unmet, reasons ...string) bool {
+	for _, u := range unmet {
+		for _, r := range reasons {
+			if u.Reason == r {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,83 @@
+package readiness
+
+import (
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+)
+
+// SetConditions writes a Result into a condition list: Ready always, and the kstatus conditions Reconciling
+// (waiting on other objects) and Stalled (broken spec) only while they are True, as kstatus expects of
+// "abnormal-true" conditions. meta.SetStatusCondition keeps lastTransitionTime unless the status flips, so
+// setting the same Result twice leaves the list identical and the controller writes nothing.
+func SetConditions(conditions *[]metav1.Condition, generation int64, res Result) {
+	ready := metav1.ConditionFalse
+	if res.Ready {
+		ready = metav1.ConditionTrue
+	}
+	meta.SetStatusCondition(conditions, metav1.Condition{
+		Type: roadmapv1.ConditionReady, Status: ready, Reason: res.Reason, Message: res.Message,
+		ObservedGeneration: generation,
+	})
+	setAbnormal(conditions, roadmapv1.ConditionReconciling, res.Waiting, generation, res)
+	setAbnormal(conditions, roadmapv1.ConditionStalled, res.Broken, generation, res)
+}
+
+func setAbnormal(conditions *[]metav1.Condition, conditionType string, active bool, generation int64, res Result) {
+	if !active {
+		meta.RemoveStatusCondition(conditions, conditionType)
+		return
+	}
+	meta.SetStatusCondition(conditions, metav1.Condition{
+		Type: conditionType, Status: metav1.ConditionTrue, Reason: res.Reason, Message: res.Message,
+		ObservedGeneration: generation,
+	})
+}
+
+// Event is a Kubernetes event to record for a transition.
+type Event struct {
+	Type    string // corev1.EventTypeNormal or corev1.EventTypeWarning
+	Reason  string
+	Message string
+}
+
+// Event reasons.
+const (
+	EventUnblocked       = "Unblocked"
+	EventBlocked         = "Blocked"
+	EventReady           = "Ready"
+	EventNotReady        = "NotReady"
+	EventDependencyCycle = roadmapv1.ReasonDependencyCycle
+	EventDone            = "Done"
+	EventCancelled       = "Cancelled"
+)
+
+// TransitionEvent returns the event to record when the Ready condition goes from previous (nil when the object
+// had none) to res, and false when nothing worth telling happened: events mark transitions, never reconciles.
+// The kind decides the vocabulary: initiatives are Unblocked and Blocked, capabilities become Ready or NotReady.
+func TransitionEvent(kind string, previous *metav1.Condition, res Result) (Event, bool) {
+	ready := metav1.ConditionFalse
+	if res.Ready {
+		ready = metav1.ConditionTrue
+	}
+	if previous != nil && previous.Status == ready && previous.Reason == res.Reason {
+		return Event{}, false
+	}
+	switch {
+	case res.Reason == roadmapv1.ReasonDependencyCycle:
+		return Event{Type: "Warning", Reason: EventDependencyCycle, Message: res.Message}, true
+	case res.Reason == roadmapv1.InitiativeReasonDone:
+		return Event{Type: "Normal", Reason: EventDone, Message: res.Message}, true
+	case res.Reason == roadmapv1.InitiativeReasonCancelled:
+		return Event{Type: "Normal", Reason: EventCancelled, Message: res.Message}, true
+	case kind == "Initiative" && res.Ready:
+		return Event{Type: "Normal", Reason: EventUnblocked, Message: res.Message}, true
+	case kind == "Initiative":
+		return Event{Type: "Warning", Reason: EventBlocked, Message: res.Message}, true
+	case res.Ready:
+		return Event{Type: "Normal", Reason: EventReady, Message: res.Message}, true
+	default:
+		return Event{Type: "Warning", Reason: EventNotReady, Message: res.Message}, true
+	}
+}

@@ -1,0 +1,334 @@
+// Package validation tests the CRD schemas against a real kube-apiserver: what they reject, with which message,
+// what they accept and default, and what `kubectl get` shows.
+package validation
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+)
+
+var env *testenv.Env
+
+func TestMain(m *testing.M) {
+	var err error
+	env, err = testenv.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := env.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping envtest:", err)
+	}
+	os.Exit(code)
+}
+
+const testNamespace = "validation"
+
+func ensureNamespace(t *testing.T, name string) {
+	t.Helper()
+	err := env.Client.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	if err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("creating namespace %s: %v", name, err)
+	}
+}
+
+func decode(t *testing.T, manifest string) *unstructured.Unstructured {
+	t.Helper()
+	u := &unstructured.Unstructured{}
+	if err := yaml.Unmarshal([]byte(manifest), &u.Object); err != nil {
+		t.Fatalf("bad test manifest: %v\n%s", err, manifest)
+	}
+	if u.GetKind() == "Initiative" {
+		u.SetNamespace(testNamespace)
+	}
+	return u
+}
+
+func manyNames(n int) string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("cap-%d", i)
+	}
+	return "[" + strings.Join(names, ", ") + "]"
+}
+
+// TestRejectsBadManifests applies manifests a person could plausibly write wrong and asserts the apiserver
+// refuses each with a message that says what is wrong.
+func TestRejectsBadManifests(t *testing.T) {
+	ensureNamespace(t, testNamespace)
+	cases := []struct {
+		name     string
+		manifest string
+		// want are substrings the apiserver's error must contain.
+		want []string
+	}{
+		{"capability requires itself", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, lifecycle: Planned, requires: [kubernetes-platform, event-bus]}`,
+			[]string{"a capability cannot require itself"}},
+		{"capability requires a name twice", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, requires: [observability, observability]}`,
+			[]string{`spec.requires[1]: Duplicate value: "observability"`}},
+		{"capability lifecycle not in the enum", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, lifecycle: Live}`,
+			[]string{`spec.lifecycle: Unsupported value: "Live"`, `"Planned", "Available", "Retired"`}},
+		{"capability requires an invalid name", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, requires: [Kubernetes_Platform]}`,
+			[]string{"spec.requires[0]", "must be a valid object name (DNS-1123)"}},
+		{"capability without title", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {lifecycle: Planned}`,
+			[]string{"spec.title: Required value"}},
+		{"check without kind", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, checks: [{apiVersion: apps/v1, namespace: kafka, name: broker}]}`,
+			[]string{"spec.checks[0].kind: Required value"}},
+		{"check without name", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, checks: [{apiVersion: apps/v1, kind: Deployment}]}`,
+			[]string{"spec.checks[0].name: Required value"}},
+		{"check without apiVersion", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, checks: [{kind: Deployment, name: broker}]}`,
+			[]string{"spec.checks[0].apiVersion: Required value"}},
+		{"capability requires more than 64 capabilities", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, requires: ` + manyNames(65) + `}`,
+			[]string{"spec.requires: Too many: 65: must have at most 64 items"}},
+		{"initiative depends on itself", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, dependsOn: [{name: checkout}]}`,
+			[]string{"an initiative cannot depend on itself"}},
+		{"initiative depends on the same initiative twice", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, dependsOn: [{name: payments}, {name: payments}]}`,
+			[]string{"dependsOn must not list the same initiative twice"}},
+		{"initiative serves a goal twice", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, goals: [grow-revenue, grow-revenue]}`,
+			[]string{`spec.goals[1]: Duplicate value: "grow-revenue"`}},
+		{"initiative requires what it provides", `
+kind: Initiative
+metadata: {name: kafka-cluster}
+spec: {title: Kafka, track: Operations, requires: [event-bus], provides: [event-bus]}`,
+			[]string{"an initiative cannot require a capability it provides itself"}},
+		{"business value above 10", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, value: 11}`,
+			[]string{"spec.value: Invalid value: 11: spec.value in body should be less than or equal to 10"}},
+		{"effort below 1", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, effort: 0}`,
+			[]string{"spec.effort: Invalid value: 0: spec.effort in body should be greater than or equal to 1"}},
+		{"urgency and risk reduction out of range at once", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, urgency: -3, riskReduction: 42}`,
+			[]string{"spec.urgency in body should be greater than or equal to 1",
+				"spec.riskReduction in body should be less than or equal to 10"}},
+		{"track not in the enum", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Research}`,
+			[]string{`spec.track: Unsupported value: "Research"`, `"Innovation", "Operations"`}},
+		{"initiative without track", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout}`,
+			[]string{"spec.track: Required value"}},
+		{"state not in the enum", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, state: Started}`,
+			[]string{`spec.state: Unsupported value: "Started"`}},
+		{"target date that does not exist", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, targetDate: "2027-02-30"}`,
+			[]string{`spec.targetDate in body must be of type date: "2027-02-30"`}},
+		{"target date in words", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, targetDate: next quarter}`,
+			[]string{`spec.targetDate in body must be of type date: "next quarter"`}},
+		{"dependsOn in an invalid namespace", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, dependsOn: [{namespace: Team_Payments, name: payments}]}`,
+			[]string{"spec.dependsOn[0].namespace", "must be a valid namespace name (DNS-1123 label)"}},
+		{"goal is its own parent", `
+kind: Goal
+metadata: {name: grow-revenue}
+spec: {title: Grow revenue, parent: grow-revenue}`,
+			[]string{"a goal cannot be its own parent"}},
+		{"goal target date with month 13", `
+kind: Goal
+metadata: {name: grow-revenue}
+spec: {title: Grow revenue, targetDate: "2027-13-01"}`,
+			[]string{`spec.targetDate in body must be of type date: "2027-13-01"`}},
+		{"key result without target", `
+kind: Goal
+metadata: {name: grow-revenue}
+spec: {title: Grow revenue, keyResults: [{description: Revenue from new channels}]}`,
+			[]string{"spec.keyResults[0].target: Required value"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			obj := decode(t, "apiVersion: roadmap.dev/v1alpha1\n"+strings.TrimSpace(tc.manifest))
+			err := env.Client.Create(context.Background(), obj)
+			g.Expect(err).To(HaveOccurred(), "the apiserver accepted a bad manifest")
+			g.Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want an Invalid error, got: %v", err)
+			for _, want := range tc.want {
+				g.Expect(err.Error()).To(ContainSubstring(want))
+			}
+		})
+	}
+}
+
+// TestAcceptsGoodManifests: the edges of every bound are accepted, and defaults are applied.
+func TestAcceptsGoodManifests(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ensureNamespace(t, testNamespace)
+	for _, manifest := range []string{`
+kind: Capability
+metadata: {name: accepted-capability}
+spec: {title: Observability, requires: [` + strings.TrimSuffix(strings.TrimPrefix(manyNames(64), "["), "]") + `]}`, `
+kind: Initiative
+metadata: {name: accepted-initiative}
+spec: {title: Checkout, track: Operations, value: 1, urgency: 10, riskReduction: 1, effort: 10,
+  targetDate: "2028-02-29", dependsOn: [{name: payments}, {namespace: other, name: payments}]}`, `
+kind: Goal
+metadata: {name: accepted-goal}
+spec: {title: Grow revenue, parent: company-strategy, targetDate: "2027-12-31",
+  keyResults: [{description: Revenue from new channels, target: "20", current: "3"}]}`,
+	} {
+		obj := decode(t, "apiVersion: roadmap.dev/v1alpha1\n"+strings.TrimSpace(manifest))
+		g.Expect(env.Client.Create(ctx, obj)).To(Succeed())
+	}
+
+	capability := &roadmapv1.Capability{}
+	g.Expect(env.Client.Get(ctx, client.ObjectKey{Name: "accepted-capability"}, capability)).To(Succeed())
+	g.Expect(capability.Spec.Lifecycle).To(Equal(roadmapv1.LifecyclePlanned), "lifecycle defaults to Planned")
+	initiative := &roadmapv1.Initiative{}
+	g.Expect(env.Client.Get(ctx, client.ObjectKey{Namespace: testNamespace, Name: "accepted-initiative"}, initiative)).To(Succeed())
+	g.Expect(initiative.Spec.State).To(Equal(roadmapv1.StateProposed), "state defaults to Proposed")
+}
+
+// TestSamplesAccepted applies every manifest in config/samples, as a user following the docs would.
+func TestSamplesAccepted(t *testing.T) {
+	g := NewWithT(t)
+	root, err := testenv.RepoRoot()
+	g.Expect(err).NotTo(HaveOccurred())
+	files, err := filepath.Glob(filepath.Join(root, "config", "samples", "*.yaml"))
+	g.Expect(err).NotTo(HaveOccurred())
+	kinds := map[string]int{}
+	for _, file := range files {
+		if filepath.Base(file) == "kustomization.yaml" {
+			continue
+		}
+		data, err := os.ReadFile(file)
+		g.Expect(err).NotTo(HaveOccurred())
+		for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(string(data), -1) {
+			if strings.TrimSpace(doc) == "" {
+				continue
+			}
+			obj := &unstructured.Unstructured{}
+			g.Expect(yaml.Unmarshal([]byte(doc), &obj.Object)).To(Succeed(), file)
+			if ns := obj.GetNamespace(); ns != "" {
+				ensureNamespace(t, ns)
+			}
+			g.Expect(env.Client.Create(context.Background(), obj)).To(Succeed(), "sample %s %s", file, obj.GetName())
+			kinds[obj.GetKind()]++
+		}
+	}
+	for _, kind := range []string{"Capability", "Initiative", "Goal"} {
+		g.Expect(kinds[kind]).To(BeNumerically(">=", 1), "config/samples has no %s", kind)
+	}
+}
+
+// TestKubectlColumns checks with the real kubectl that the printer columns, short names and the roadmap
+// category are served.
+func TestKubectlColumns(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ensureNamespace(t, "columns")
+	g.Expect(env.Client.Create(ctx, &roadmapv1.Initiative{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "columns", Name: "standup-check"},
+		Spec: roadmapv1.InitiativeSpec{Title: "Standup", Track: roadmapv1.TrackInnovation,
+			Goals: []roadmapv1.ResourceName{"grow-revenue"}, TargetDate: "2027-03-31"},
+	})).To(Succeed())
+	g.Expect(env.Client.Create(ctx, &roadmapv1.Capability{
+		ObjectMeta: metav1.ObjectMeta{Name: "columns-capability"},
+		Spec:       roadmapv1.CapabilitySpec{Title: "Columns", Owner: "team-platform"},
+	})).To(Succeed())
+	g.Expect(env.Client.Create(ctx, &roadmapv1.Goal{
+		ObjectMeta: metav1.ObjectMeta{Name: "columns-goal"},
+		Spec:       roadmapv1.GoalSpec{Title: "Columns", TargetDate: "2027-12-31"},
+	})).To(Succeed())
+
+	out, err := env.Kubectl("get", "initiatives", "-n", "columns")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(headerFields(out)).To(Equal([]string{"NAME", "TRACK", "PHASE", "BLOCKED-BY", "PRIORITY", "TARGET", "AGE"}))
+	g.Expect(out).To(MatchRegexp(`standup-check\s+Innovation\s+.*2027-03-31`))
+
+	out, err = env.Kubectl("get", "ini", "-n", "columns", "-o", "wide")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(headerFields(out)).To(ContainElement("GOALS"))
+	g.Expect(out).To(ContainSubstring("grow-revenue"))
+
+	out, err = env.Kubectl("get", "cap", "columns-capability")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(headerFields(out)).To(Equal([]string{"NAME", "LIFECYCLE", "READY", "REASON", "DEPENDENTS", "OWNER", "AGE"}))
+	g.Expect(out).To(MatchRegexp(`columns-capability\s+Planned\s+.*team-platform`))
+
+	out, err = env.Kubectl("get", "goals", "columns-goal")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(headerFields(out)).To(Equal([]string{"NAME", "TARGET", "INITIATIVES", "BLOCKED", "DONE", "PROGRESS", "ATRISK", "AGE"}))
+
+	// The category lists all three kinds at once.
+	out, err = env.Kubectl("get", "roadmap", "-A")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(out).To(ContainSubstring("initiative.roadmap.dev/standup-check"))
+	g.Expect(out).To(ContainSubstring("capability.roadmap.dev/columns-capability"))
+	g.Expect(out).To(ContainSubstring("goal.roadmap.dev/columns-goal"))
+}
+
+func headerFields(table string) []string {
+	return strings.Fields(strings.SplitN(table, "\n", 2)[0])
+}
