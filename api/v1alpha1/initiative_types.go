@@ -68,10 +68,11 @@ const (
 
 // InitiativeReference points at another Initiative, in the same namespace unless namespace is set.
 type InitiativeReference struct {
-	// Namespace of the initiative; defaults to the namespace of the referring initiative.
+	// Namespace of the initiative; empty (the default) means the namespace of the referring initiative.
 	// +optional
+	// +kubebuilder:default=""
 	// +kubebuilder:validation:MaxLength=63
-	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="must be a valid namespace name (DNS-1123 label)"
+	// +kubebuilder:validation:XValidation:rule="self == '' || self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="must be a valid namespace name (DNS-1123 label)"
 	Namespace string `json:"namespace,omitempty"`
 
 	// Name of the initiative.
@@ -81,7 +82,6 @@ type InitiativeReference struct {
 
 // InitiativeSpec describes a piece of work on the roadmap.
 // +kubebuilder:validation:XValidation:rule="!has(self.requires) || !has(self.provides) || !self.requires.exists(r, r in self.provides)",message="an initiative cannot require a capability it provides itself"
-// +kubebuilder:validation:XValidation:rule="!has(self.dependsOn) || self.dependsOn.all(a, self.dependsOn.exists_one(b, b.name == a.name && (has(b.namespace) ? b.namespace : '') == (has(a.namespace) ? a.namespace : '')))",message="dependsOn must not list the same initiative twice"
 type InitiativeSpec struct {
 	// Title is the human name of the work.
 	// +required
@@ -110,9 +110,12 @@ type InitiativeSpec struct {
 	// +kubebuilder:validation:MaxItems=64
 	Requires []ResourceName `json:"requires,omitempty"`
 
-	// DependsOn names initiatives that must be Done before this one can start.
+	// DependsOn names initiatives that must be Done before this one can start. Each may appear once: the list
+	// is a map keyed by namespace and name, so the apiserver rejects duplicates and server-side apply merges it.
 	// +optional
-	// +listType=atomic
+	// +listType=map
+	// +listMapKey=namespace
+	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=64
 	DependsOn []InitiativeReference `json:"dependsOn,omitempty"`
 
@@ -214,7 +217,7 @@ type InitiativeStatus struct {
 // +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.spec.targetDate`
 // +kubebuilder:printcolumn:name="Goals",type=string,JSONPath=`.spec.goals`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
-// +kubebuilder:validation:XValidation:rule="!has(self.spec.dependsOn) || !self.spec.dependsOn.exists(d, d.name == self.metadata.name && !has(d.namespace))",message="an initiative cannot depend on itself"
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.dependsOn) || !self.spec.dependsOn.exists(d, d.name == self.metadata.name && (!has(d.namespace) || d.namespace == ''))",message="an initiative cannot depend on itself"
 type Initiative struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -133,7 +133,7 @@ spec: {title: Checkout, track: Innovation, dependsOn: [{name: checkout}]}`,
 kind: Initiative
 metadata: {name: checkout}
 spec: {title: Checkout, track: Innovation, dependsOn: [{name: payments}, {name: payments}]}`,
-			[]string{"dependsOn must not list the same initiative twice"}},
+			[]string{`spec.dependsOn[1]: Duplicate value`, `"name":"payments"`}},
 		{"initiative serves a goal twice", `
 kind: Initiative
 metadata: {name: checkout}

@@ -1,0 +1,120 @@
+package controllers_test
+
+import (
+	"fmt"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	dto "github.com/prometheus/client_model/go"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/controllers"
+)
+
+// TestRestartWritesNothing: after everything settles, a new manager reconciles every object again (its informers
+// replay them all as creations) and writes no status at all: every resourceVersion stays as it was.
+func TestRestartWritesNothing(t *testing.T) {
+	g := newG(t)
+	ns := namespace(t, "restart")
+	dependsOnReady := initiative(ns, "follow-up", "restart-k8s")
+	dependsOnReady.Spec.DependsOn = []roadmapv1.InitiativeReference{{Name: "rollout"}}
+	create(t, g,
+		capability("restart-k8s", roadmapv1.LifecycleAvailable),
+		capability("restart-bus", roadmapv1.LifecyclePlanned, "restart-k8s"),
+		capability("restart-loop-a", roadmapv1.LifecycleAvailable, "restart-loop-b"),
+		capability("restart-loop-b", roadmapv1.LifecycleAvailable, "restart-loop-a"),
+		initiative(ns, "rollout", "restart-k8s"),
+		initiative(ns, "streaming", "restart-bus", "restart-gone"),
+		dependsOnReady)
+	expectInitiative(g, ns, "rollout", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)
+	expectInitiative(g, ns, "streaming", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
+	expectInitiative(g, ns, "follow-up", roadmapv1.PhaseBlocked, roadmapv1.ReasonInitiativeNotDone)
+	expectCapability(g, "restart-loop-b", metav1.ConditionFalse, roadmapv1.ReasonDependencyCycle)
+	g.Eventually(func(g Gomega) string { return getCapability(g, "restart-bus").Status.Summary }).Should(Equal("Planned"))
+	g.Eventually(func(g Gomega) int32 { return getCapability(g, "restart-k8s").Status.Dependents }).Should(BeEquivalentTo(3))
+
+	// Settled: the whole cluster (this test's objects and every earlier test's) holds still.
+	before := resourceVersionsOf(g)
+	g.Consistently(resourceVersionsOf).Should(Equal(before))
+
+	initiativeRuns, capabilityRuns := reconciles(g, "initiative"), reconciles(g, "capability")
+	g.Expect(mgr.Stop()).To(Succeed())
+	var err error
+	mgr, err = env.StartManager(controllers.DefaultOptions())
+	g.Expect(err).NotTo(HaveOccurred())
+
+	// Wait until the new manager has reconciled every object at least once and its queues are drained.
+	initiatives, capabilities := len(before.initiatives), len(before.capabilities)
+	g.Eventually(func(g Gomega) {
+		g.Expect(reconciles(g, "initiative") - initiativeRuns).To(BeNumerically(">=", initiatives))
+		g.Expect(reconciles(g, "capability") - capabilityRuns).To(BeNumerically(">=", capabilities))
+		g.Expect(gauge(g, "workqueue_depth", "initiative") + gauge(g, "workqueue_depth", "capability")).To(BeZero())
+		g.Expect(gauge(g, "controller_runtime_active_workers", "initiative") +
+			gauge(g, "controller_runtime_active_workers", "capability")).To(BeZero())
+	}).Should(Succeed())
+	g.Expect(resourceVersionsOf(g)).To(Equal(before), "a restart over a settled cluster must write nothing")
+}
+
+type versions struct {
+	initiatives, capabilities map[string]string
+}
+
+func resourceVersionsOf(g Gomega) versions {
+	v := versions{initiatives: map[string]string{}, capabilities: map[string]string{}}
+	inis := &roadmapv1.InitiativeList{}
+	g.Expect(k.List(ctx(), inis)).To(Succeed())
+	for _, i := range inis.Items {
+		v.initiatives[client.ObjectKeyFromObject(&i).String()] = i.ResourceVersion
+	}
+	caps := &roadmapv1.CapabilityList{}
+	g.Expect(k.List(ctx(), caps)).To(Succeed())
+	for _, c := range caps.Items {
+		v.capabilities[c.Name] = c.ResourceVersion
+	}
+	return v
+}
+
+// reconciles is the number of reconciles a controller has completed, from controller-runtime's metrics.
+func reconciles(g Gomega, controller string) int {
+	total := 0
+	for _, m := range metricFamily(g, "controller_runtime_reconcile_total") {
+		if label(m, "controller") == controller {
+			total += int(m.GetCounter().GetValue())
+		}
+	}
+	return total
+}
+
+func gauge(g Gomega, name, controller string) float64 {
+	sum := 0.0
+	for _, m := range metricFamily(g, name) {
+		if label(m, "controller") == controller || label(m, "name") == controller {
+			sum += m.GetGauge().GetValue()
+		}
+	}
+	return sum
+}
+
+func metricFamily(g Gomega, name string) []*dto.Metric {
+	families, err := ctrlmetrics.Registry.Gather()
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, f := range families {
+		if f.GetName() == name {
+			return f.GetMetric()
+		}
+	}
+	g.Expect(fmt.Errorf("metric %s not registered", name)).NotTo(HaveOccurred())
+	return nil
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
+}
