@@ -27,8 +27,12 @@ help: ## Display this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate CRDs and the manager's ClusterRole into config/.
+manifests: controller-gen argocd ## Generate CRDs, the manager's ClusterRole and the Argo CD health-check patch into config/.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd:allowDangerousTypes=true paths="./..." output:crd:artifacts:config=config/crd/bases
+
+.PHONY: argocd
+argocd: ## Generate config/argocd/argocd-cm-patch.yaml from the Lua health checks in config/argocd/resource_customizations.
+	hack/gen-argocd-cm.sh
 
 .PHONY: generate
 generate: controller-gen ## Generate DeepCopy methods for the API types.

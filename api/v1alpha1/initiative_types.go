@@ -72,7 +72,7 @@ type InitiativeReference struct {
 	// +optional
 	// +kubebuilder:default=""
 	// +kubebuilder:validation:MaxLength=63
-	// +kubebuilder:validation:XValidation:rule="self == '' || self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="must be a valid namespace name (DNS-1123 label)"
+	// +kubebuilder:validation:XValidation:rule="size(self) == 0 || self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="must be a valid namespace name (DNS-1123 label)"
 	Namespace string `json:"namespace,omitempty"`
 
 	// Name of the initiative.
@@ -217,7 +217,7 @@ type InitiativeStatus struct {
 // +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.spec.targetDate`
 // +kubebuilder:printcolumn:name="Goals",type=string,JSONPath=`.spec.goals`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
-// +kubebuilder:validation:XValidation:rule="!has(self.spec.dependsOn) || !self.spec.dependsOn.exists(d, d.name == self.metadata.name && (!has(d.namespace) || d.namespace == ''))",message="an initiative cannot depend on itself"
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.dependsOn) || !self.spec.dependsOn.exists(d, d.name == self.metadata.name && (!has(d.namespace) || size(d.namespace) == 0))",message="an initiative cannot depend on itself"
 type Initiative struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -1,0 +1,118 @@
+-- Argo CD health check for roadmap.dev/v1alpha1 Initiative (see docs/argocd-health.md).
+--
+--   no status, no Ready condition, or
+--   status.observedGeneration < metadata.generation  -> Progressing "Waiting for the controller"
+--   Stalled=True (CapabilityNotFound, InitiativeNotFound,
+--     DependencyCycle: the spec is broken)            -> Degraded, Ready condition's message
+--   phase Ready or Done                                -> Healthy, status.summary, else Ready message
+--   phase Blocked (waiting: CapabilityNotReady,
+--     InitiativeNotDone; kstatus Reconciling=True)     -> Suspended, Ready message
+--     ... with annotation roadmap.dev/gate-sync-waves: "true"
+--                                                      -> Progressing, Ready message
+--   phase Cancelled                                    -> Suspended, Ready message ("initiative is Cancelled")
+--
+-- Argo CD finishes a sync wave only when its resources are Healthy (or Degraded, which fails the sync), so a
+-- Blocked initiative holds the later waves of its Application either way; the annotation makes it read as
+-- Progressing (expected to turn Ready: the Application is converging) rather than Suspended (parked on
+-- someone else's work). Ready=False with a broken-configuration reason counts as Stalled even if the Stalled
+-- condition is absent. Argo CD runs this script without Lua's string and math libraries; missing fields
+-- must never raise an error (Argo CD would show Unknown), so every field is read defensively.
+
+local hs = {}
+
+local function tbl(v)
+  if type(v) == "table" then
+    return v
+  end
+  return {}
+end
+
+local function str(v)
+  if type(v) == "string" then
+    return v
+  end
+  return ""
+end
+
+local function num(v)
+  if type(v) == "number" then
+    return v
+  end
+  return 0
+end
+
+local function first(...)
+  for i = 1, select("#", ...) do
+    local v = select(i, ...)
+    if type(v) == "string" and v ~= "" then
+      return v
+    end
+  end
+  return ""
+end
+
+local function condition(conditions, conditionType)
+  for _, c in ipairs(tbl(conditions)) do
+    if type(c) == "table" and c.type == conditionType then
+      return c
+    end
+  end
+  return nil
+end
+
+local function isTrue(c)
+  return c ~= nil and c.status == "True"
+end
+
+local waiting = "Waiting for the controller"
+local brokenReasons = { CapabilityNotFound = true, InitiativeNotFound = true, DependencyCycle = true }
+
+local o = tbl(obj)
+local metadata = tbl(o.metadata)
+local status = o.status
+if type(status) ~= "table" then
+  hs.status = "Progressing"
+  hs.message = waiting
+  return hs
+end
+
+local ready = condition(status.conditions, "Ready")
+if ready == nil or num(status.observedGeneration) < num(metadata.generation) then
+  hs.status = "Progressing"
+  hs.message = waiting
+  return hs
+end
+local readyMessage = str(ready.message)
+
+local stalled = condition(status.conditions, "Stalled")
+if isTrue(stalled) or (ready.status == "False" and brokenReasons[str(ready.reason)]) then
+  hs.status = "Degraded"
+  hs.message = first(readyMessage, stalled and stalled.message, status.summary, "initiative is Blocked")
+  return hs
+end
+
+local phase = str(status.phase)
+if phase == "Ready" or phase == "Done" then
+  hs.status = "Healthy"
+  hs.message = first(status.summary, readyMessage, "initiative is " .. phase)
+  return hs
+end
+
+if phase == "Blocked" then
+  hs.status = "Suspended"
+  if tbl(metadata.annotations)["roadmap.dev/gate-sync-waves"] == "true" then
+    hs.status = "Progressing"
+  end
+  hs.message = first(readyMessage, status.summary, "initiative is Blocked")
+  return hs
+end
+
+if phase == "Cancelled" then
+  hs.status = "Suspended"
+  hs.message = first(readyMessage, "initiative is Cancelled")
+  return hs
+end
+
+hs.status = "Progressing"
+hs.message = waiting
+return hs
