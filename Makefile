@@ -28,7 +28,7 @@ help: ## Display this help.
 
 .PHONY: manifests
 manifests: controller-gen argocd ## Generate CRDs, the manager's ClusterRole and the Argo CD health-check patch into config/.
-	$(CONTROLLER_GEN) rbac:roleName=manager-role crd:allowDangerousTypes=true paths="./..." output:crd:artifacts:config=config/crd/bases
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
 
 .PHONY: argocd
 argocd: ## Generate config/argocd/argocd-cm-patch.yaml from the Lua health checks in config/argocd/resource_customizations.

@@ -21,6 +21,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 )
 
 // CapabilityReconciler computes each Capability's readiness from its lifecycle and its prerequisites.
@@ -61,18 +62,29 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	providers, err := providersOf(ctx, r.Client, capability.Name)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 	phase, res := readiness.EvaluateCapability(facts)
 	r.recordTransition(capability, res)
-	setCapabilityStatus(capability, phase, res, dependents)
+	setCapabilityStatus(capability, phase, res, dependents, providers)
 	return ctrl.Result{}, nil
 }
 
 // setCapabilityStatus writes an evaluation into the capability's status.
-func setCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhase, res readiness.Result, dependents int32) {
+func setCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhase, res readiness.Result, dependents int32,
+	providers []roadmap.Provider) {
 	c.Status.ObservedGeneration = c.Generation
 	c.Status.Phase = phase
 	c.Status.Summary = res.Summary
 	c.Status.Dependents = dependents
+	c.Status.Providers = nil
+	for _, p := range providers {
+		c.Status.Providers = append(c.Status.Providers, roadmapv1.ProviderStatus{
+			Namespace: p.Namespace, Name: p.Name, TargetDate: p.TargetDate, State: p.State})
+	}
+	c.Status.ETA, _ = roadmap.ETA(providers)
 	readiness.SetConditions(&c.Status.Conditions, c.Generation, res)
 }
 
@@ -147,7 +159,8 @@ func (r *CapabilityReconciler) patchStatus(ctx context.Context, original, update
 }
 
 // SetupWithManager wires the watches: the capability itself on spec changes, the capabilities that require a
-// capability when what they read of it changes, and the capabilities whose dependents count changes.
+// capability when what they read of it changes, the capabilities whose dependents count changes, and the
+// capabilities whose provider initiatives change.
 func (r *CapabilityReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("capability").
@@ -164,6 +177,10 @@ func (r *CapabilityReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&roadmapv1.Initiative{},
 			handler.EnqueueRequestsFromMapFunc(requiredCapabilities),
 			builder.WithPredicates(requiresChanged)).
+		// Providers and ETA: an initiative's provides, target date or state changed.
+		Watches(&roadmapv1.Initiative{},
+			handler.EnqueueRequestsFromMapFunc(providedCapabilities),
+			builder.WithPredicates(providerViewChanged)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
 		Complete(r)
 }

@@ -3,15 +3,19 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 )
 
 // Field indexes over the informer cache. They turn "who references X?" into one indexed lookup, so a change to X
@@ -23,6 +27,12 @@ const (
 	IndexCapabilityRequires = "spec.requires.capability"
 	// IndexInitiativeDependsOn indexes initiatives by the namespace/name of each initiative in spec.dependsOn.
 	IndexInitiativeDependsOn = "spec.dependsOn"
+	// IndexInitiativeProvides indexes initiatives by the capability names in spec.provides.
+	IndexInitiativeProvides = "spec.provides"
+	// IndexInitiativeGoals indexes initiatives by the goal names in spec.goals.
+	IndexInitiativeGoals = "spec.goals"
+	// IndexGoalParent indexes goals by spec.parent.
+	IndexGoalParent = "spec.parent"
 )
 
 // SetupIndexes registers the field indexes the reconcilers rely on. It must run before the manager starts.
@@ -37,6 +47,18 @@ func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
 		}},
 		{&roadmapv1.Capability{}, IndexCapabilityRequires, func(o client.Object) []string {
 			return names(o.(*roadmapv1.Capability).Spec.Requires)
+		}},
+		{&roadmapv1.Initiative{}, IndexInitiativeProvides, func(o client.Object) []string {
+			return names(o.(*roadmapv1.Initiative).Spec.Provides)
+		}},
+		{&roadmapv1.Initiative{}, IndexInitiativeGoals, func(o client.Object) []string {
+			return names(o.(*roadmapv1.Initiative).Spec.Goals)
+		}},
+		{&roadmapv1.Goal{}, IndexGoalParent, func(o client.Object) []string {
+			if p := o.(*roadmapv1.Goal).Spec.Parent; p != "" {
+				return []string{string(p)}
+			}
+			return nil
 		}},
 		{&roadmapv1.Initiative{}, IndexInitiativeDependsOn, func(o client.Object) []string {
 			keys := readiness.DependsOnKeys(o.(*roadmapv1.Initiative))
@@ -76,4 +98,47 @@ func requestsFor(ctx context.Context, c client.Reader, list client.ObjectList, f
 		return nil
 	})
 	return reqs
+}
+
+// providersOf lists, from the cache, the initiatives that provide a capability, sorted by namespace and name.
+func providersOf(ctx context.Context, c client.Reader, capability string) ([]roadmap.Provider, error) {
+	list := &roadmapv1.InitiativeList{}
+	if err := c.List(ctx, list, client.MatchingFields{IndexInitiativeProvides: capability}); err != nil {
+		return nil, fmt.Errorf("listing initiatives that provide %q: %w", capability, err)
+	}
+	providers := make([]roadmap.Provider, 0, len(list.Items))
+	for _, i := range list.Items {
+		providers = append(providers, roadmap.Provider{Namespace: i.Namespace, Name: i.Name,
+			TargetDate: i.Spec.TargetDate, State: i.Spec.State})
+	}
+	roadmap.SortProviders(providers)
+	return providers, nil
+}
+
+// providedCapabilities maps an initiative to the capabilities it provides.
+func providedCapabilities(_ context.Context, o client.Object) []reconcile.Request {
+	ini, ok := o.(*roadmapv1.Initiative)
+	if !ok {
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(ini.Spec.Provides))
+	for _, name := range ini.Spec.Provides {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKey{Name: string(name)}})
+	}
+	return reqs
+}
+
+// providerViewChanged passes creations, deletions, and updates of an initiative that change what it says as a
+// provider: what it provides, when, and whether it is still under way.
+var providerViewChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
+		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
+		if !okOld || !okNew {
+			return true
+		}
+		return !slices.Equal(o.Spec.Provides, n.Spec.Provides) || o.Spec.TargetDate != n.Spec.TargetDate ||
+			o.Spec.State != n.Spec.State
+	},
+	GenericFunc: func(event.GenericEvent) bool { return false },
 }

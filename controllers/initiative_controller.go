@@ -23,6 +23,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 )
 
 // InitiativeReconciler computes each Initiative's phase from the capabilities it requires and the initiatives it
@@ -54,18 +55,58 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		}
 	}()
 
-	facts, err := r.facts(ctx, initiative)
+	facts, providers, err := r.facts(ctx, initiative)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	phase, res := readiness.EvaluateInitiative(facts)
-	r.recordTransition(initiative, res)
-	setInitiativeStatus(initiative, phase, res)
+	p, err := r.plan(ctx, initiative, facts, providers)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	r.recordTransitions(initiative, res, p)
+	setInitiativeStatus(initiative, phase, res, p)
 	return ctrl.Result{}, nil
 }
 
+// planning is the roadmap view of an initiative: alignment to goals, priority and schedule.
+type planning struct {
+	aligned, prioritized, schedule roadmap.Outcome
+	score                          string
+}
+
+// plan evaluates alignment, priority and schedule conflicts from the cache.
+func (r *InitiativeReconciler) plan(ctx context.Context, ini *roadmapv1.Initiative, facts readiness.InitiativeFacts,
+	providers map[string][]roadmap.Provider) (planning, error) {
+	var p planning
+	var readErr error
+	aligned, traceable := roadmap.Alignment(names(ini.Spec.Goals), func(goal string) bool {
+		err := r.Get(ctx, client.ObjectKey{Name: goal}, &roadmapv1.Goal{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			readErr = err
+		}
+		return err == nil
+	})
+	if readErr != nil {
+		return p, fmt.Errorf("reading goals of initiative %s/%s: %w", ini.Namespace, ini.Name, readErr)
+	}
+	p.aligned = aligned
+	p.score, p.prioritized = roadmap.Priority(ini.Spec, traceable)
+	switch ini.Spec.State {
+	case roadmapv1.StateDone, roadmapv1.StateCancelled:
+		p.schedule = roadmap.Outcome{Reason: roadmapv1.ScheduleReasonNoConflict, Message: "initiative is " + string(ini.Spec.State)}
+	default:
+		ready := map[string]bool{}
+		for name, c := range facts.Capabilities {
+			ready[name] = c.Ready
+		}
+		p.schedule = roadmap.ScheduleConflict(ini.Spec.TargetDate, facts.Requires, ready, providers)
+	}
+	return p, nil
+}
+
 // setInitiativeStatus writes an evaluation into the initiative's status.
-func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res readiness.Result) {
+func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res readiness.Result, p planning) {
 	ini.Status.ObservedGeneration = ini.Generation
 	ini.Status.Phase = phase
 	ini.Status.Summary = res.Summary
@@ -75,11 +116,26 @@ func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePh
 			Kind: u.Kind, Namespace: u.Namespace, Name: u.Name, Reason: u.Reason, Message: u.Message,
 		})
 	}
+	ini.Status.PriorityScore = p.score
 	readiness.SetConditions(&ini.Status.Conditions, ini.Generation, res)
+	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionAligned, ini.Generation, p.aligned)
+	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, ini.Generation, p.schedule)
+	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionPrioritized, ini.Generation, p.prioritized)
+}
+
+// setOutcome sets a condition from an Outcome, keeping lastTransitionTime unless the status flips.
+func setOutcome(conditions *[]metav1.Condition, conditionType string, generation int64, o roadmap.Outcome) {
+	status := metav1.ConditionFalse
+	if o.True {
+		status = metav1.ConditionTrue
+	}
+	apimeta.SetStatusCondition(conditions, metav1.Condition{Type: conditionType, Status: status, Reason: o.Reason,
+		Message: o.Message, ObservedGeneration: generation})
 }
 
 // facts gathers, from the cache, what the initiative's readiness depends on.
-func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiative) (readiness.InitiativeFacts, error) {
+func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiative) (
+	readiness.InitiativeFacts, map[string][]roadmap.Provider, error) {
 	self := readiness.InitiativeKey{Namespace: ini.Namespace, Name: ini.Name}
 	facts := readiness.InitiativeFacts{
 		Key:          self,
@@ -88,9 +144,11 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		Capabilities: map[string]readiness.CapabilityView{},
 		DependsOn:    readiness.DependsOnKeys(ini),
 		Initiatives:  map[readiness.InitiativeKey]roadmapv1.InitiativeState{},
+		Providers:    map[string]int{},
 	}
+	providers := map[string][]roadmap.Provider{}
 	if facts.State == roadmapv1.StateDone || facts.State == roadmapv1.StateCancelled {
-		return facts, nil // final states do not look at prerequisites
+		return facts, providers, nil // final states do not look at prerequisites
 	}
 	for _, name := range facts.Requires {
 		c := &roadmapv1.Capability{}
@@ -99,9 +157,17 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		case apierrors.IsNotFound(err):
 			continue
 		case err != nil:
-			return facts, fmt.Errorf("reading required capability %q: %w", name, err)
+			return facts, nil, fmt.Errorf("reading required capability %q: %w", name, err)
 		}
 		facts.Capabilities[name] = readiness.ViewOfCapability(c)
+		if providers[name], err = providersOf(ctx, r.Client, name); err != nil {
+			return facts, nil, err
+		}
+		for _, p := range providers[name] {
+			if p.Planned() {
+				facts.Providers[name]++
+			}
+		}
 	}
 	dependsOn := map[string][]readiness.InitiativeKey{self.String(): facts.DependsOn}
 	for _, key := range facts.DependsOn {
@@ -111,7 +177,7 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		case apierrors.IsNotFound(err):
 			continue
 		case err != nil:
-			return facts, fmt.Errorf("reading initiative %s it depends on: %w", key, err)
+			return facts, nil, fmt.Errorf("reading initiative %s it depends on: %w", key, err)
 		}
 		facts.Initiatives[key] = dep.Spec.State
 		dependsOn[key.String()] = readiness.DependsOnKeys(dep)
@@ -137,16 +203,35 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		return out
 	})
 	if readErr != nil {
-		return facts, fmt.Errorf("walking the dependsOn graph of initiative %s: %w", self, readErr)
+		return facts, nil, fmt.Errorf("walking the dependsOn graph of initiative %s: %w", self, readErr)
 	}
-	return facts, nil
+	return facts, providers, nil
 }
 
-func (r *InitiativeReconciler) recordTransition(ini *roadmapv1.Initiative, res readiness.Result) {
+// recordTransitions records an event for each condition that flips: readiness, alignment and schedule.
+func (r *InitiativeReconciler) recordTransitions(ini *roadmapv1.Initiative, res readiness.Result, p planning) {
+	if r.Recorder == nil {
+		return
+	}
 	previous := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionReady)
-	if ev, ok := readiness.TransitionEvent("Initiative", previous, res); ok && r.Recorder != nil {
+	if ev, ok := readiness.TransitionEvent("Initiative", previous, res); ok {
 		r.Recorder.Eventf(ini, nil, ev.Type, ev.Reason, "Evaluate", "%s", ev.Message)
 	}
+	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionAligned, p.aligned, false) {
+		r.Recorder.Eventf(ini, nil, "Warning", "Unaligned", "Evaluate", "%s", p.aligned.Message)
+	}
+	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, p.schedule, true) {
+		r.Recorder.Eventf(ini, nil, "Warning", roadmapv1.ConditionScheduleConflict, "Evaluate", "%s", p.schedule.Message)
+	}
+}
+
+// flipsTo reports whether setting o makes the condition's status become want (from another status or absent).
+func flipsTo(conditions []metav1.Condition, conditionType string, o roadmap.Outcome, want bool) bool {
+	if o.True != want {
+		return false
+	}
+	previous := apimeta.FindStatusCondition(conditions, conditionType)
+	return previous == nil || (previous.Status == metav1.ConditionTrue) != want
 }
 
 func (r *InitiativeReconciler) patchStatus(ctx context.Context, original, updated *roadmapv1.Initiative) error {
@@ -172,12 +257,33 @@ func (r *InitiativeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&roadmapv1.Initiative{},
 			handler.EnqueueRequestsFromMapFunc(r.initiativesDependingOn),
 			builder.WithPredicates(dependencyViewChanged)).
+		// Providers: NoProvider and schedule conflicts of the initiatives requiring what a provider provides.
+		Watches(&roadmapv1.Initiative{},
+			handler.EnqueueRequestsFromMapFunc(r.initiativesRequiringProvided),
+			builder.WithPredicates(providerViewChanged)).
+		// Alignment: a goal that appears or disappears.
+		Watches(&roadmapv1.Goal{},
+			handler.EnqueueRequestsFromMapFunc(r.initiativesServing),
+			builder.WithPredicates(createdOrDeleted)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
 		Complete(r)
 }
 
 func (r *InitiativeReconciler) initiativesRequiring(ctx context.Context, o client.Object) []reconcile.Request {
 	return requestsFor(ctx, r.Client, &roadmapv1.InitiativeList{}, IndexInitiativeRequires, o.GetName())
+}
+
+// initiativesRequiringProvided maps a provider initiative to the initiatives requiring what it provides.
+func (r *InitiativeReconciler) initiativesRequiringProvided(ctx context.Context, o client.Object) []reconcile.Request {
+	var reqs []reconcile.Request
+	for _, c := range providedCapabilities(ctx, o) {
+		reqs = append(reqs, requestsFor(ctx, r.Client, &roadmapv1.InitiativeList{}, IndexInitiativeRequires, c.Name)...)
+	}
+	return reqs
+}
+
+func (r *InitiativeReconciler) initiativesServing(ctx context.Context, o client.Object) []reconcile.Request {
+	return requestsFor(ctx, r.Client, &roadmapv1.InitiativeList{}, IndexInitiativeGoals, o.GetName())
 }
 
 func (r *InitiativeReconciler) initiativesDependingOn(ctx context.Context, o client.Object) []reconcile.Request {
@@ -207,4 +313,10 @@ func readyReason(conditions []metav1.Condition) string {
 		return c.Reason
 	}
 	return ""
+}
+
+// createdOrDeleted passes only creations and deletions.
+var createdOrDeleted = predicate.Funcs{
+	UpdateFunc:  func(event.UpdateEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
 }

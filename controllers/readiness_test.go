@@ -18,7 +18,9 @@ import (
 func TestCapabilityGatesInitiative(t *testing.T) {
 	g := newG(t)
 	ns := namespace(t, "gates")
-	create(t, g, capability("gate-event-bus", roadmapv1.LifecyclePlanned), initiative(ns, "recommendations", "gate-event-bus"))
+	provider := initiative(ns, "build-event-bus")
+	provider.Spec.Track, provider.Spec.Provides = roadmapv1.TrackOperations, toNames([]string{"gate-event-bus"})
+	create(t, g, capability("gate-event-bus", roadmapv1.LifecyclePlanned), provider, initiative(ns, "recommendations", "gate-event-bus"))
 
 	ini := expectInitiative(g, ns, "recommendations", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady)
 	g.Expect(ini.Status.BlockedBy).To(Equal([]roadmapv1.BlockedByEntry{{Kind: "Capability", Name: "gate-event-bus",
@@ -142,8 +144,8 @@ func TestCapabilityCycle(t *testing.T) {
 		g.Expect(readyCondition(c.Status.Conditions).Message).To(Equal("dependency cycle: " + strings.Join(cycle, " -> ")))
 		g.Expect(conditionStatus(c.Status.Conditions, roadmapv1.ConditionStalled)).To(Equal(metav1.ConditionTrue))
 	}
-	ini := expectInitiative(g, ns, "on-cycle", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady)
-	g.Expect(ini.Status.Summary).To(Equal("capability cyc-a: DependencyCycle"))
+	ini := expectInitiative(g, ns, "on-cycle", roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider)
+	g.Expect(ini.Status.Summary).To(Equal("capability cyc-a: DependencyCycle (no provider)"))
 
 	// Nothing spins: once settled, no member's status is written again.
 	versions := func() []string {
@@ -248,12 +250,12 @@ func TestKubectlShowsBlocked(t *testing.T) {
 	g := newG(t)
 	ns := namespace(t, "standup")
 	create(t, g, capability("standup-flags", roadmapv1.LifecyclePlanned), initiative(ns, "dark-launch", "standup-flags"))
-	expectInitiative(g, ns, "dark-launch", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady)
+	expectInitiative(g, ns, "dark-launch", roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider)
 
 	out, err := env.Kubectl("get", "initiatives", "-n", ns)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(out).To(MatchRegexp(`(?m)^NAME\s+TRACK\s+PHASE\s+BLOCKED-BY\s+PRIORITY\s+TARGET\s+AGE$`))
-	g.Expect(out).To(MatchRegexp(`(?m)^dark-launch\s+Innovation\s+Blocked\s+capability standup-flags: Planned\s`))
+	g.Expect(out).To(MatchRegexp(`(?m)^NAME\s+TRACK\s+PHASE\s+BLOCKED-BY\s+PRIORITY\s+ALIGNED\s+TARGET\s+AGE$`))
+	g.Expect(out).To(MatchRegexp(`(?m)^dark-launch\s+Innovation\s+Blocked\s+capability standup-flags: Planned \(no provider\)\s+False\s`))
 
 	out, err = env.Kubectl("get", "capabilities", "standup-flags")
 	g.Expect(err).NotTo(HaveOccurred())

@@ -107,6 +107,16 @@ type CapabilitySpec struct {
 	Description string `json:"description,omitempty"`
 }
 
+// ProviderStatus is an initiative that provides a capability.
+type ProviderStatus struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// +optional
+	TargetDate Date `json:"targetDate,omitempty"`
+	// +optional
+	State InitiativeState `json:"state,omitempty"`
+}
+
 // CapabilityStatus is the observed state of a Capability.
 type CapabilityStatus struct {
 	// ObservedGeneration is the generation of the spec this status describes.
@@ -124,6 +134,16 @@ type CapabilityStatus struct {
 	// Dependents counts the initiatives and capabilities that require this capability.
 	// +optional
 	Dependents int32 `json:"dependents,omitempty"`
+
+	// Providers are the initiatives whose spec.provides names this capability: the plan to build it.
+	// +optional
+	// +listType=atomic
+	Providers []ProviderStatus `json:"providers,omitempty"`
+
+	// ETA is the latest target date among providers that are neither Done nor Cancelled: when the plan says
+	// the capability will be there.
+	// +optional
+	ETA Date `json:"eta,omitempty"`
 
 	// Conditions: Ready, and the kstatus conditions Reconciling and Stalled where they apply.
 	// +optional

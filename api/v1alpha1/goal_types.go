@@ -12,6 +12,12 @@ const (
 
 // Reasons of a Goal's conditions.
 const (
+	// GoalReasonRollup: the rollup of contributing initiatives is computed (Ready=True).
+	GoalReasonRollup = "Rollup"
+	// GoalReasonInitiativesAtRisk: AtRisk=True; the message names the worst offenders.
+	GoalReasonInitiativesAtRisk = "InitiativesAtRisk"
+	// GoalReasonOnTrack: AtRisk=False.
+	GoalReasonOnTrack = "OnTrack"
 	// GoalReasonNoInitiatives: no initiative serves the goal or any of its descendants.
 	GoalReasonNoInitiatives = "NoInitiatives"
 	// GoalReasonParentNotFound: the parent goal does not exist.
@@ -38,6 +44,25 @@ type KeyResult struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	Current *string `json:"current,omitempty"`
+
+	// Baseline is the value when the goal was set (default 0). With a baseline, attainment is
+	// (current - baseline) / (target - baseline), so "cut incident minutes from 1200 to 600" works too.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	Baseline *string `json:"baseline,omitempty"`
+}
+
+// KeyResultStatus reports the attainment of one key result.
+type KeyResultStatus struct {
+	Description string `json:"description"`
+	// Measured is false when the key result has no numeric current value yet.
+	Measured bool `json:"measured"`
+	// Attainment is the progress from baseline to target in percent, clamped to 0-100.
+	// +optional
+	Attainment *int32 `json:"attainment,omitempty"`
+	// Message says how attainment was computed, or why it could not be.
+	// +optional
+	Message string `json:"message,omitempty"`
 }
 
 // GoalSpec describes a 12-24 month business goal.
@@ -69,13 +94,29 @@ type GoalSpec struct {
 }
 
 // InitiativeCounts counts the initiatives that serve a goal (directly or through its descendant goals).
+// Every count defaults to 0 in the schema: status is written with merge patches that leave out unchanged
+// fields, and a zero that was never sent must still read, and print, as 0.
 type InitiativeCounts struct {
-	Total      int32 `json:"total"`
-	Ready      int32 `json:"ready"`
-	Blocked    int32 `json:"blocked"`
-	Done       int32 `json:"done"`
-	Cancelled  int32 `json:"cancelled"`
+	// +optional
+	// +kubebuilder:default=0
+	Total int32 `json:"total"`
+	// +optional
+	// +kubebuilder:default=0
+	Ready int32 `json:"ready"`
+	// +optional
+	// +kubebuilder:default=0
+	Blocked int32 `json:"blocked"`
+	// +optional
+	// +kubebuilder:default=0
+	Done int32 `json:"done"`
+	// +optional
+	// +kubebuilder:default=0
+	Cancelled int32 `json:"cancelled"`
+	// +optional
+	// +kubebuilder:default=0
 	Innovation int32 `json:"innovation"`
+	// +optional
+	// +kubebuilder:default=0
 	Operations int32 `json:"operations"`
 }
 
@@ -87,11 +128,23 @@ type GoalStatus struct {
 
 	// Initiatives counts the initiatives serving this goal and its descendants.
 	// +optional
+	// +kubebuilder:default={}
 	Initiatives InitiativeCounts `json:"initiatives,omitempty"`
 
-	// Progress is the value-weighted share of contributing initiatives that are Done, in percent.
+	// Progress is the value-weighted share of contributing initiatives that are Done, in percent:
+	// sum(value of Done) / sum(value of all but Cancelled), where an initiative without value weighs 1.
 	// +optional
-	Progress int32 `json:"progress,omitempty"`
+	// +kubebuilder:default=0
+	Progress int32 `json:"progress"`
+
+	// KeyResults reports each key result's attainment, in spec order.
+	// +optional
+	// +listType=atomic
+	KeyResults []KeyResultStatus `json:"keyResults,omitempty"`
+
+	// KeyResultAttainment is the mean attainment of the measured key results, in percent.
+	// +optional
+	KeyResultAttainment *int32 `json:"keyResultAttainment,omitempty"`
 
 	// Conditions: Ready, AtRisk, and the kstatus conditions Reconciling and Stalled.
 	// +optional

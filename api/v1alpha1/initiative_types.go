@@ -46,6 +46,39 @@ const (
 	ConditionAligned = "Aligned"
 	// ConditionScheduleConflict is True when a capability it needs is planned to arrive after its target date.
 	ConditionScheduleConflict = "ScheduleConflict"
+	// ConditionPrioritized is True when status.priorityScore is a real WSJF score.
+	ConditionPrioritized = "Prioritized"
+)
+
+// Reasons of the Aligned condition.
+const (
+	// AlignedReasonAligned: every goal it names exists.
+	AlignedReasonAligned = "Aligned"
+	// AlignedReasonNoGoal: the initiative names no goal: work not traceable to any goal (shadow IT).
+	AlignedReasonNoGoal = "NoGoal"
+	// AlignedReasonGoalNotFound: a goal it names does not exist.
+	AlignedReasonGoalNotFound = "GoalNotFound"
+)
+
+// Reasons of the ScheduleConflict condition.
+const (
+	// ScheduleReasonProviderLate: a required capability's provider targets a date after this initiative's.
+	ScheduleReasonProviderLate = "ProviderLate"
+	// ScheduleReasonNoConflict: every required capability is Ready or planned in time.
+	ScheduleReasonNoConflict = "NoConflict"
+	// ScheduleReasonNoTargetDate: the initiative has no targetDate to compare with.
+	ScheduleReasonNoTargetDate = "NoTargetDate"
+)
+
+// Reasons of the Prioritized condition.
+const (
+	// PriorityReasonScored: priorityScore is the WSJF score.
+	PriorityReasonScored = "Scored"
+	// PriorityReasonMissingEstimates: a WSJF input is unset, so no score is guessed.
+	PriorityReasonMissingEstimates = "MissingEstimates"
+	// PriorityReasonUnaligned: the initiative serves no existing goal and scores 0; the message gives the WSJF
+	// it would have.
+	PriorityReasonUnaligned = "Unaligned"
 )
 
 // Reasons of an Initiative's Ready condition and of its blockedBy entries.
@@ -64,6 +97,9 @@ const (
 	ReasonInitiativeNotDone = "InitiativeNotDone"
 	// ReasonInitiativeNotFound: an initiative in dependsOn does not exist.
 	ReasonInitiativeNotFound = "InitiativeNotFound"
+	// ReasonNoProvider: a required capability is not Ready and no initiative provides it: nobody plans to
+	// build it.
+	ReasonNoProvider = "NoProvider"
 )
 
 // InitiativeReference points at another Initiative, in the same namespace unless namespace is set.
@@ -168,7 +204,8 @@ type BlockedByEntry struct {
 	Namespace string `json:"namespace,omitempty"`
 	// Name of the prerequisite.
 	Name string `json:"name"`
-	// Reason is CapabilityNotReady, CapabilityNotFound, InitiativeNotDone, InitiativeNotFound or DependencyCycle.
+	// Reason is CapabilityNotReady, CapabilityNotFound, NoProvider, InitiativeNotDone, InitiativeNotFound or
+	// DependencyCycle.
 	Reason string `json:"reason"`
 	// Message says what is wrong in words, e.g. "capability event-bus: Planned".
 	// +optional
@@ -194,11 +231,16 @@ type InitiativeStatus struct {
 	// +optional
 	Summary string `json:"summary,omitempty"`
 
-	// PriorityScore is the Weighted Shortest Job First score, rounded to two decimals.
+	// PriorityScore is the Weighted Shortest Job First score, (value + urgency + riskReduction) / effort, as a
+	// decimal with two places, e.g. "3.20"; "0.00" for work that serves no goal; empty while an estimate is
+	// missing. It is a decimal string rather than a JSON number because kubectl --sort-by refuses to compare
+	// the integers and floats that JSON numbers decode to (3 and 3.2), while it compares decimal strings
+	// numerically, as quantities: `kubectl get initiatives --sort-by=.status.priorityScore` works.
 	// +optional
-	PriorityScore *float64 `json:"priorityScore,omitempty"`
+	PriorityScore string `json:"priorityScore,omitempty"`
 
-	// Conditions: Ready, Aligned, ScheduleConflict, and the kstatus conditions Reconciling and Stalled.
+	// Conditions: Ready, Aligned, ScheduleConflict, Prioritized, and the kstatus conditions Reconciling and
+	// Stalled.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -213,7 +255,8 @@ type InitiativeStatus struct {
 // +kubebuilder:printcolumn:name="Track",type=string,JSONPath=`.spec.track`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Blocked-By",type=string,JSONPath=`.status.summary`
-// +kubebuilder:printcolumn:name="Priority",type=number,JSONPath=`.status.priorityScore`
+// +kubebuilder:printcolumn:name="Priority",type=string,JSONPath=`.status.priorityScore`
+// +kubebuilder:printcolumn:name="Aligned",type=string,JSONPath=`.status.conditions[?(@.type=="Aligned")].status`
 // +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.spec.targetDate`
 // +kubebuilder:printcolumn:name="Goals",type=string,JSONPath=`.spec.goals`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

@@ -36,7 +36,10 @@ type InitiativeFacts struct {
 	Requires []string
 	// Capabilities holds the required capabilities that exist.
 	Capabilities map[string]CapabilityView
-	DependsOn    []InitiativeKey
+	// Providers counts, per required capability, the initiatives that provide it and are not Cancelled.
+	// A capability that is not Ready and has none is reported as NoProvider: nobody plans to build it.
+	Providers map[string]int
+	DependsOn []InitiativeKey
 	// Initiatives holds the states of the dependsOn initiatives that exist.
 	Initiatives map[InitiativeKey]roadmapv1.InitiativeState
 	// Cycle is the dependsOn cycle through this initiative as namespace/name keys, [self, ..., self], or nil.
@@ -61,6 +64,9 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 		case !ok:
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
 				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + name + ": not found"})
+		case !c.Ready && f.Providers[name] == 0:
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
+				Reason: roadmapv1.ReasonNoProvider, Message: "capability " + name + ": " + c.Describe() + " (no provider)"})
 		case !c.Ready:
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
 				Reason: roadmapv1.ReasonCapabilityNotReady, Message: "capability " + name + ": " + c.Describe()})
@@ -112,6 +118,7 @@ func worstReason(unmet []Unmet) string {
 		roadmapv1.ReasonDependencyCycle,
 		roadmapv1.ReasonCapabilityNotFound,
 		roadmapv1.ReasonInitiativeNotFound,
+		roadmapv1.ReasonNoProvider,
 		roadmapv1.ReasonCapabilityNotReady,
 	} {
 		if hasReason(unmet, r) {

@@ -304,7 +304,7 @@ func TestKubectlColumns(t *testing.T) {
 
 	out, err := env.Kubectl("get", "initiatives", "-n", "columns")
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(headerFields(out)).To(Equal([]string{"NAME", "TRACK", "PHASE", "BLOCKED-BY", "PRIORITY", "TARGET", "AGE"}))
+	g.Expect(headerFields(out)).To(Equal([]string{"NAME", "TRACK", "PHASE", "BLOCKED-BY", "PRIORITY", "ALIGNED", "TARGET", "AGE"}))
 	g.Expect(out).To(MatchRegexp(`standup-check\s+Innovation\s+.*2027-03-31`))
 
 	out, err = env.Kubectl("get", "ini", "-n", "columns", "-o", "wide")

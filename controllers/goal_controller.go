@@ -1,0 +1,288 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/graph"
+	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
+)
+
+// GoalReconciler rolls up the initiatives serving each Goal and its descendant goals.
+type GoalReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	// MaxConcurrentReconciles is the number of workers; 0 means controller-runtime's default of 1.
+	MaxConcurrentReconciles int
+	// Now is the clock; nil means time.Now. Whether blocked work is past its date depends on it.
+	Now func() time.Time
+}
+
+// +kubebuilder:rbac:groups=roadmap.dev,resources=goals,verbs=get;list;watch
+// +kubebuilder:rbac:groups=roadmap.dev,resources=goals/status,verbs=get;update;patch
+
+// Reconcile fetches the goal, rolls up its contributions from the cache, and writes its status once, only if it
+// changed. The one time-driven requeue is the moment a blocked initiative's target date passes.
+func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, reterr error) {
+	goal := &roadmapv1.Goal{}
+	if err := r.Get(ctx, req.NamespacedName, goal); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !goal.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	original := goal.DeepCopy()
+	defer func() {
+		if err := r.patchStatus(ctx, original, goal); err != nil {
+			reterr = err
+		}
+	}()
+
+	facts, err := r.facts(ctx, goal)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	res := roadmap.EvaluateGoal(facts)
+	r.recordTransitions(goal, res)
+	setGoalStatus(goal, res)
+
+	if res.NextCheck.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	return ctrl.Result{RequeueAfter: res.NextCheck.Sub(facts.Now)}, nil
+}
+
+func (r *GoalReconciler) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// setGoalStatus writes a rollup into the goal's status.
+func setGoalStatus(goal *roadmapv1.Goal, res roadmap.GoalResult) {
+	goal.Status.ObservedGeneration = goal.Generation
+	goal.Status.Initiatives = res.Counts
+	goal.Status.Progress = res.Progress
+	goal.Status.KeyResults = res.KeyResults
+	goal.Status.KeyResultAttainment = res.KeyResultAttainment
+	readiness.SetConditions(&goal.Status.Conditions, goal.Generation, readiness.Result{
+		Ready: res.Ready.True, Reason: res.Ready.Reason, Message: res.Ready.Message, Broken: res.Broken})
+	setOutcome(&goal.Status.Conditions, roadmapv1.ConditionAtRisk, goal.Generation, res.AtRisk)
+}
+
+// facts gathers the goal's parent chain and the initiatives serving it or any goal below it.
+func (r *GoalReconciler) facts(ctx context.Context, goal *roadmapv1.Goal) (roadmap.GoalFacts, error) {
+	facts := roadmap.GoalFacts{Name: goal.Name, TargetDate: goal.Spec.TargetDate, KeyResults: goal.Spec.KeyResults, Now: r.now()}
+	if parent := string(goal.Spec.Parent); parent != "" {
+		err := r.Get(ctx, client.ObjectKey{Name: parent}, &roadmapv1.Goal{})
+		switch {
+		case apierrors.IsNotFound(err):
+			facts.MissingParent = parent
+		case err != nil:
+			return facts, fmt.Errorf("reading parent goal %q: %w", parent, err)
+		}
+	}
+	var readErr error
+	facts.Cycle = graph.FindCycle(goal.Name, func(name string) []string {
+		g := goal
+		if name != goal.Name {
+			g = &roadmapv1.Goal{}
+			if err := r.Get(ctx, client.ObjectKey{Name: name}, g); err != nil {
+				if !apierrors.IsNotFound(err) {
+					readErr = err
+				}
+				return nil
+			}
+		}
+		if g.Spec.Parent == "" {
+			return nil
+		}
+		return []string{string(g.Spec.Parent)}
+	})
+	if readErr != nil {
+		return facts, fmt.Errorf("walking the parents of goal %q: %w", goal.Name, readErr)
+	}
+
+	goals, err := r.subtree(ctx, goal.Name)
+	if err != nil {
+		return facts, err
+	}
+	seen := map[string]bool{}
+	for _, g := range goals {
+		list := &roadmapv1.InitiativeList{}
+		if err := r.List(ctx, list, client.MatchingFields{IndexInitiativeGoals: g}); err != nil {
+			return facts, fmt.Errorf("listing initiatives serving goal %q: %w", g, err)
+		}
+		for i := range list.Items {
+			c := contributionOf(&list.Items[i])
+			if !seen[c.Key()] {
+				seen[c.Key()] = true
+				facts.Contributions = append(facts.Contributions, c)
+			}
+		}
+	}
+	return facts, nil
+}
+
+// subtree returns the goal and every goal below it, each once, however the parents loop.
+func (r *GoalReconciler) subtree(ctx context.Context, root string) ([]string, error) {
+	out := []string{root}
+	seen := map[string]bool{root: true}
+	for i := 0; i < len(out); i++ {
+		children := &roadmapv1.GoalList{}
+		if err := r.List(ctx, children, client.MatchingFields{IndexGoalParent: out[i]}); err != nil {
+			return nil, fmt.Errorf("listing sub-goals of %q: %w", out[i], err)
+		}
+		for _, c := range children.Items {
+			if !seen[c.Name] {
+				seen[c.Name] = true
+				out = append(out, c.Name)
+			}
+		}
+	}
+	return out, nil
+}
+
+// contributionOf is what a goal reads of an initiative.
+func contributionOf(ini *roadmapv1.Initiative) roadmap.Contribution {
+	return roadmap.Contribution{
+		Namespace: ini.Namespace, Name: ini.Name, Track: ini.Spec.Track, Phase: ini.Status.Phase,
+		Value: ini.Spec.Value, TargetDate: ini.Spec.TargetDate,
+		ScheduleConflict: apimeta.IsStatusConditionTrue(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict),
+	}
+}
+
+func (r *GoalReconciler) recordTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) {
+	if r.Recorder == nil {
+		return
+	}
+	previous := apimeta.FindStatusCondition(goal.Status.Conditions, roadmapv1.ConditionReady)
+	if !res.Ready.True && (previous == nil || previous.Reason != res.Ready.Reason) {
+		r.Recorder.Eventf(goal, nil, "Warning", res.Ready.Reason, "Evaluate", "%s", res.Ready.Message)
+	}
+	switch {
+	case flipsTo(goal.Status.Conditions, roadmapv1.ConditionAtRisk, res.AtRisk, true):
+		r.Recorder.Eventf(goal, nil, "Warning", "AtRisk", "Evaluate", "%s", res.AtRisk.Message)
+	case apimeta.IsStatusConditionTrue(goal.Status.Conditions, roadmapv1.ConditionAtRisk) && !res.AtRisk.True:
+		r.Recorder.Eventf(goal, nil, "Normal", roadmapv1.GoalReasonOnTrack, "Evaluate", "%s", res.AtRisk.Message)
+	}
+}
+
+func (r *GoalReconciler) patchStatus(ctx context.Context, original, updated *roadmapv1.Goal) error {
+	if equality.Semantic.DeepEqual(original.Status, updated.Status) {
+		return nil
+	}
+	if err := r.Status().Patch(ctx, updated, client.MergeFrom(original)); err != nil {
+		return fmt.Errorf("patching status of goal %q: %w", updated.Name, client.IgnoreNotFound(err))
+	}
+	return nil
+}
+
+// SetupWithManager wires the watches: the goal itself on spec changes; the goals an initiative serves (and
+// their ancestors) when what a goal reads of it changes; a goal's ancestors when its parent changes, and its
+// children when it appears or disappears (their ParentNotFound).
+func (r *GoalReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("goal").
+		For(&roadmapv1.Goal{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&roadmapv1.Initiative{},
+			handler.EnqueueRequestsFromMapFunc(r.goalsServedBy),
+			builder.WithPredicates(contributionChanged)).
+		Watches(&roadmapv1.Goal{},
+			handler.EnqueueRequestsFromMapFunc(r.relatedGoals),
+			builder.WithPredicates(parentChanged)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
+		Complete(r)
+}
+
+// goalsServedBy maps an initiative to the goals it names and all their ancestors, whose rollups include it.
+func (r *GoalReconciler) goalsServedBy(ctx context.Context, o client.Object) []reconcile.Request {
+	ini, ok := o.(*roadmapv1.Initiative)
+	if !ok {
+		return nil
+	}
+	seen := map[string]bool{}
+	var reqs []reconcile.Request
+	for _, g := range ini.Spec.Goals {
+		reqs = r.appendAncestors(ctx, reqs, seen, string(g))
+	}
+	return reqs
+}
+
+// relatedGoals maps a goal to its ancestors (old and new parent chains: the map function sees both objects of
+// an update) and its children.
+func (r *GoalReconciler) relatedGoals(ctx context.Context, o client.Object) []reconcile.Request {
+	goal, ok := o.(*roadmapv1.Goal)
+	if !ok {
+		return nil
+	}
+	seen := map[string]bool{goal.Name: true}
+	var reqs []reconcile.Request
+	if goal.Spec.Parent != "" {
+		reqs = r.appendAncestors(ctx, reqs, seen, string(goal.Spec.Parent))
+	}
+	children := &roadmapv1.GoalList{}
+	if err := r.List(ctx, children, client.MatchingFields{IndexGoalParent: goal.Name}); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "listing sub-goals from the cache", "goal", goal.Name)
+		return reqs
+	}
+	for _, c := range children.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKey{Name: c.Name}})
+	}
+	return reqs
+}
+
+// appendAncestors appends the goal and its ancestors, stopping at a missing goal or a loop.
+func (r *GoalReconciler) appendAncestors(ctx context.Context, reqs []reconcile.Request, seen map[string]bool, name string) []reconcile.Request {
+	for name != "" && !seen[name] {
+		seen[name] = true
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKey{Name: name}})
+		g := &roadmapv1.Goal{}
+		if err := r.Get(ctx, client.ObjectKey{Name: name}, g); err != nil {
+			break
+		}
+		name = string(g.Spec.Parent)
+	}
+	return reqs
+}
+
+// contributionChanged passes creations, deletions, and initiative updates that change what a goal reads.
+var contributionChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
+		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
+		if !okOld || !okNew {
+			return true
+		}
+		return !equality.Semantic.DeepEqual(o.Spec.Goals, n.Spec.Goals) ||
+			!equality.Semantic.DeepEqual(contributionOf(o), contributionOf(n))
+	},
+	GenericFunc: func(event.GenericEvent) bool { return false },
+}
+
+// parentChanged passes creations, deletions, and goal updates that change spec.parent.
+var parentChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		o, okOld := e.ObjectOld.(*roadmapv1.Goal)
+		n, okNew := e.ObjectNew.(*roadmapv1.Goal)
+		return !okOld || !okNew || o.Spec.Parent != n.Spec.Parent
+	},
+	GenericFunc: func(event.GenericEvent) bool { return false },
+}
