@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -17,8 +18,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
@@ -28,6 +31,8 @@ import (
 type CapabilityReconciler struct {
 	client.Client
 	Recorder events.EventRecorder
+	// Evidence observes the objects named in spec.checks.
+	Evidence *EvidenceWatcher
 	// MaxConcurrentReconciles is the number of workers; 0 means controller-runtime's default of 1.
 	MaxConcurrentReconciles int
 }
@@ -35,6 +40,14 @@ type CapabilityReconciler struct {
 // +kubebuilder:rbac:groups=roadmap.dev,resources=capabilities,verbs=get;list;watch
 // +kubebuilder:rbac:groups=roadmap.dev,resources=capabilities/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups=apiextensions.k8s.io,resources=customresourcedefinitions,verbs=get;list;watch
+// Evidence: the common kinds a check names. Grant more with an extra ClusterRole (docs/platform-teams.md).
+// +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets;daemonsets;replicasets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=batch,resources=jobs;cronjobs,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=services;configmaps;persistentvolumeclaims,verbs=get;list;watch
+// +kubebuilder:rbac:groups=argoproj.io,resources=applications,verbs=get;list;watch
+// +kubebuilder:rbac:groups=kustomize.toolkit.fluxcd.io,resources=kustomizations,verbs=get;list;watch
+// +kubebuilder:rbac:groups=helm.toolkit.fluxcd.io,resources=helmreleases,verbs=get;list;watch
 
 // Reconcile fetches the capability, evaluates it from the cache, and writes its status once, only if it changed.
 func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, reterr error) {
@@ -69,7 +82,9 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	phase, res := readiness.EvaluateCapability(facts)
 	r.recordTransition(capability, res)
 	setCapabilityStatus(capability, phase, res, dependents, providers)
-	return ctrl.Result{}, nil
+	capability.Status.Checks = facts.Checks
+	// Stop watching kinds that this capability (or any other) no longer checks.
+	return ctrl.Result{}, r.Evidence.Prune(ctx)
 }
 
 // setCapabilityStatus writes an evaluation into the capability's status.
@@ -94,6 +109,13 @@ func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capabilit
 		Lifecycle:     c.Spec.Lifecycle,
 		Requires:      names(c.Spec.Requires),
 		Prerequisites: map[string]readiness.CapabilityView{},
+	}
+	for _, ref := range c.Spec.Checks {
+		obs, err := r.Evidence.Observe(ctx, ref)
+		if err != nil {
+			return facts, fmt.Errorf("observing check %s %s/%s: %w", ref.Kind, ref.Namespace, ref.Name, err)
+		}
+		facts.Checks = append(facts.Checks, evidence.Evaluate(ref, obs))
 	}
 	for _, name := range facts.Requires {
 		prereq := &roadmapv1.Capability{}
@@ -181,8 +203,22 @@ func (r *CapabilityReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&roadmapv1.Initiative{},
 			handler.EnqueueRequestsFromMapFunc(providedCapabilities),
 			builder.WithPredicates(providerViewChanged)).
+		// Evidence: health changes of checked objects, and the end of a watch's first list.
+		WatchesRawSource(source.Channel(r.Evidence.Events, &handler.EnqueueRequestForObject{})).
+		// A CRD that appears (or changes) may serve a kind a check names: KindNotFound resolves without restart.
+		Watches(&apiextensionsv1.CustomResourceDefinition{},
+			handler.EnqueueRequestsFromMapFunc(r.capabilitiesCheckingCRD)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
 		Complete(r)
+}
+
+func (r *CapabilityReconciler) capabilitiesCheckingCRD(ctx context.Context, o client.Object) []reconcile.Request {
+	crd, ok := o.(*apiextensionsv1.CustomResourceDefinition)
+	if !ok {
+		return nil
+	}
+	groupKind := crd.Spec.Names.Kind + "." + crd.Spec.Group
+	return requestsFor(ctx, r.Client, &roadmapv1.CapabilityList{}, IndexCapabilityCheckGroupKind, groupKind)
 }
 
 func (r *CapabilityReconciler) capabilitiesRequiring(ctx context.Context, o client.Object) []reconcile.Request {

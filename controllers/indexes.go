@@ -33,6 +33,12 @@ const (
 	IndexInitiativeGoals = "spec.goals"
 	// IndexGoalParent indexes goals by spec.parent.
 	IndexGoalParent = "spec.parent"
+	// IndexCapabilityCheck indexes capabilities by the CheckKey of each object in spec.checks.
+	IndexCapabilityCheck = "spec.checks"
+	// IndexCapabilityCheckKind indexes capabilities by the group/version/kind of each object in spec.checks.
+	IndexCapabilityCheckKind = "spec.checks.kind"
+	// IndexCapabilityCheckGroupKind indexes capabilities by Kind.group of each check, the way a CRD names it.
+	IndexCapabilityCheckGroupKind = "spec.checks.groupKind"
 )
 
 // SetupIndexes registers the field indexes the reconcilers rely on. It must run before the manager starts.
@@ -53,6 +59,19 @@ func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
 		}},
 		{&roadmapv1.Initiative{}, IndexInitiativeGoals, func(o client.Object) []string {
 			return names(o.(*roadmapv1.Initiative).Spec.Goals)
+		}},
+		{&roadmapv1.Capability{}, IndexCapabilityCheck, func(o client.Object) []string {
+			return checkKeys(o.(*roadmapv1.Capability), func(ref roadmapv1.CheckReference) string {
+				return CheckKey(checkGVK(ref), ref.Namespace, string(ref.Name))
+			})
+		}},
+		{&roadmapv1.Capability{}, IndexCapabilityCheckKind, func(o client.Object) []string {
+			return checkKeys(o.(*roadmapv1.Capability), func(ref roadmapv1.CheckReference) string { return checkGVK(ref).String() })
+		}},
+		{&roadmapv1.Capability{}, IndexCapabilityCheckGroupKind, func(o client.Object) []string {
+			return checkKeys(o.(*roadmapv1.Capability), func(ref roadmapv1.CheckReference) string {
+				return checkGVK(ref).GroupKind().String()
+			})
 		}},
 		{&roadmapv1.Goal{}, IndexGoalParent, func(o client.Object) []string {
 			if p := o.(*roadmapv1.Goal).Spec.Parent; p != "" {
@@ -75,6 +94,17 @@ func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
 		}
 	}
 	return nil
+}
+
+// checkKeys applies key to every check of a capability, each distinct value once.
+func checkKeys(c *roadmapv1.Capability, key func(roadmapv1.CheckReference) string) []string {
+	var out []string
+	for _, ref := range c.Spec.Checks {
+		if k := key(ref); !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func names(refs []roadmapv1.ResourceName) []string {

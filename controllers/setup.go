@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -52,8 +53,17 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
+	dyn, err := dynamic.NewForConfig(mgr.GetConfig())
+	if err != nil {
+		return fmt.Errorf("creating the dynamic client for evidence checks: %w", err)
+	}
+	evidenceWatcher := NewEvidenceWatcher(mgr.GetRESTMapper(), dyn, mgr.GetCache(), mgr.GetLogger().WithName("evidence"))
+	if err := mgr.Add(evidenceWatcher); err != nil {
+		return fmt.Errorf("adding the evidence watcher: %w", err)
+	}
 	if err := (&CapabilityReconciler{
 		Client:                  mgr.GetClient(),
+		Evidence:                evidenceWatcher,
 		Recorder:                mgr.GetEventRecorder("capability-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 	}).SetupWithManager(mgr); err != nil {

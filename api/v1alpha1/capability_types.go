@@ -39,6 +39,17 @@ const (
 	CapabilityReasonPrerequisiteNotFound = "PrerequisiteNotFound"
 	// CapabilityReasonDependencyCycle: the capability requires itself through other capabilities.
 	CapabilityReasonDependencyCycle = ReasonDependencyCycle
+	// CapabilityReasonChecksFailing: an object named in spec.checks is not healthy (or cannot be read).
+	CapabilityReasonChecksFailing = "ChecksFailing"
+)
+
+// Reasons of a check's result, besides the kstatus statuses (Current, InProgress, Failed, Terminating, NotFound,
+// Unknown), which are used as reasons as they are.
+const (
+	// CheckReasonKindNotFound: the cluster does not serve the check's apiVersion and kind (CRD not installed).
+	CheckReasonKindNotFound = "KindNotFound"
+	// CheckReasonAccessDenied: the operator is not allowed to read the check's kind.
+	CheckReasonAccessDenied = "AccessDenied"
 )
 
 // CheckReference names a Kubernetes object whose health is evidence that a capability works, for example the
@@ -107,6 +118,23 @@ type CapabilitySpec struct {
 	Description string `json:"description,omitempty"`
 }
 
+// CheckStatus is the result of one evidence check.
+type CheckStatus struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	// +optional
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
+	// Passing is true when the object's kstatus is Current.
+	Passing bool `json:"passing"`
+	// Reason is the object's kstatus status (Current, InProgress, Failed, Terminating, NotFound, Unknown), or
+	// KindNotFound or AccessDenied when the object cannot be looked at.
+	Reason string `json:"reason"`
+	// Message is kstatus's message, or says what to do.
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
 // ProviderStatus is an initiative that provides a capability.
 type ProviderStatus struct {
 	Namespace string `json:"namespace"`
@@ -139,6 +167,11 @@ type CapabilityStatus struct {
 	// +optional
 	// +listType=atomic
 	Providers []ProviderStatus `json:"providers,omitempty"`
+
+	// Checks reports the result of every entry of spec.checks, in spec order.
+	// +optional
+	// +listType=atomic
+	Checks []CheckStatus `json:"checks,omitempty"`
 
 	// ETA is the latest target date among providers that are neither Done nor Cancelled: when the plan says
 	// the capability will be there.

@@ -5,6 +5,7 @@ package main
 import (
 	"crypto/tls"
 	"flag"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"os"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -26,6 +27,8 @@ var scheme = runtime.NewScheme()
 func init() {
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(roadmapv1.AddToScheme(scheme))
+	// CustomResourceDefinitions are watched so that a check on a kind whose CRD appears later recovers.
+	utilruntime.Must(apiextensionsv1.AddToScheme(scheme))
 }
 
 func main() {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 )
 
@@ -57,6 +58,8 @@ type CapabilityFacts struct {
 	Prerequisites map[string]CapabilityView
 	// Cycle is the requires cycle through this capability, [self, ..., self], or nil.
 	Cycle []string
+	// Checks are the results of the capability's evidence checks.
+	Checks []roadmapv1.CheckStatus
 }
 
 // Unmet is one prerequisite that is not satisfied.
@@ -120,16 +123,36 @@ func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
 				Reason: roadmapv1.ReasonCapabilityNotReady, Message: "capability " + name + ": " + prereq.Describe()})
 		}
 	}
-	if len(unmet) == 0 {
-		return roadmapv1.CapabilityPhaseReady, Result{
-			Ready: true, Reason: roadmapv1.CapabilityReasonReady, Message: readyMessage("capability is Available", len(f.Requires)),
+	prerequisitesUnmet := len(unmet)
+	broken := hasReason(unmet, roadmapv1.ReasonCapabilityNotFound)
+	for _, c := range f.Checks {
+		if !c.Passing {
+			unmet = append(unmet, Unmet{Kind: "Check", Namespace: c.Namespace, Name: c.Name, Reason: c.Reason,
+				Message: evidence.Describe(c)})
+			broken = broken || evidence.Broken(c)
 		}
 	}
-	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet)}
-	if hasReason(unmet, roadmapv1.ReasonCapabilityNotFound) {
-		res.Reason, res.Broken = roadmapv1.CapabilityReasonPrerequisiteNotFound, true
-	} else {
-		res.Reason, res.Waiting = roadmapv1.CapabilityReasonPrerequisiteNotReady, true
+	if len(unmet) == 0 {
+		prefix := "capability is Available"
+		switch len(f.Checks) {
+		case 0:
+		case 1:
+			prefix = "capability is Available, its check passes,"
+		default:
+			prefix = fmt.Sprintf("capability is Available, its %d checks pass,", len(f.Checks))
+		}
+		return roadmapv1.CapabilityPhaseReady, Result{
+			Ready: true, Reason: roadmapv1.CapabilityReasonReady, Message: readyMessage(prefix, len(f.Requires)),
+		}
+	}
+	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet), Broken: broken, Waiting: !broken}
+	switch {
+	case hasReason(unmet, roadmapv1.ReasonCapabilityNotFound):
+		res.Reason = roadmapv1.CapabilityReasonPrerequisiteNotFound
+	case prerequisitesUnmet > 0:
+		res.Reason = roadmapv1.CapabilityReasonPrerequisiteNotReady
+	default:
+		res.Reason = roadmapv1.CapabilityReasonChecksFailing
 	}
 	return roadmapv1.CapabilityPhaseBlocked, res
 }

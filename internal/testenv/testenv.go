@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +37,9 @@ func init() {
 		panic(err)
 	}
 	if err := roadmapv1.AddToScheme(Scheme); err != nil {
+		panic(err)
+	}
+	if err := apiextensionsv1.AddToScheme(Scheme); err != nil {
 		panic(err)
 	}
 }

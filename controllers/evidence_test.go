@@ -1,0 +1,163 @@
+package controllers_test
+
+import (
+	"strings"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+)
+
+func deployment(ns, name string, replicas int32) *appsv1.Deployment {
+	labels := map[string]string{"app": name}
+	return &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr.To(replicas),
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "broker", Image: "kafka:3"}}},
+			},
+		},
+	}
+}
+
+// setDeploymentStatus writes the status a deployment controller would (envtest runs none): available of
+// replicas ready and available.
+func setDeploymentStatus(g *WithT, d *appsv1.Deployment, available int32) {
+	update := func(d *appsv1.Deployment) {
+		replicas := *d.Spec.Replicas
+		availableStatus := corev1.ConditionFalse
+		if available == replicas {
+			availableStatus = corev1.ConditionTrue
+		}
+		d.Status = appsv1.DeploymentStatus{
+			ObservedGeneration: d.Generation, Replicas: replicas, UpdatedReplicas: replicas,
+			ReadyReplicas: available, AvailableReplicas: available, UnavailableReplicas: replicas - available,
+			Conditions: []appsv1.DeploymentCondition{
+				{Type: appsv1.DeploymentAvailable, Status: availableStatus, Reason: "MinimumReplicas"},
+				{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable"},
+			},
+		}
+	}
+	g.Eventually(func() error {
+		if err := k.Get(ctx(), client.ObjectKeyFromObject(d), d); err != nil {
+			return err
+		}
+		update(d)
+		return k.Status().Update(ctx(), d)
+	}).Should(Succeed())
+}
+
+func checkOf(apiVersion, kind, ns, name string) roadmapv1.CheckReference {
+	return roadmapv1.CheckReference{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: roadmapv1.ResourceName(name)}
+}
+
+// TestDeploymentEvidence: a capability is Ready only while the Deployment it names is available, and its
+// dependents follow, all by watch events.
+func TestDeploymentEvidence(t *testing.T) {
+	g := newG(t)
+	kafka, shop := namespace(t, "ev-kafka"), namespace(t, "ev-shop")
+	broker := deployment(kafka, "broker", 3)
+	create(t, g, broker)
+	setDeploymentStatus(g, broker, 1)
+
+	bus := capability("ev-event-bus", roadmapv1.LifecycleAvailable)
+	bus.Spec.Checks = []roadmapv1.CheckReference{checkOf("apps/v1", "Deployment", kafka, "broker")}
+	create(t, g, bus, initiative(shop, "streaming", "ev-event-bus"))
+
+	expectCapability(g, "ev-event-bus", metav1.ConditionFalse, roadmapv1.CapabilityReasonChecksFailing)
+	// The first evaluation may come before the watch on Deployments has listed them ("Unknown").
+	g.Eventually(func(g Gomega) string { return getCapability(g, "ev-event-bus").Status.Checks[0].Reason }).Should(Equal("InProgress"))
+	c := getCapability(g, "ev-event-bus")
+	g.Expect(c.Status.Checks).To(HaveLen(1))
+	g.Expect(c.Status.Checks[0].Passing).To(BeFalse())
+	g.Expect(readyCondition(c.Status.Conditions).Message).To(HavePrefix("check Deployment ev-kafka/broker: InProgress: "))
+	g.Expect(readyCondition(c.Status.Conditions).Message).To(ContainSubstring("1/3"), "kstatus's message is carried")
+	g.Expect(conditionStatus(c.Status.Conditions, roadmapv1.ConditionReconciling)).To(Equal(metav1.ConditionTrue))
+	expectInitiative(g, shop, "streaming", roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider)
+
+	setDeploymentStatus(g, broker, 3)
+	c = expectCapability(g, "ev-event-bus", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
+	g.Expect(c.Status.Checks[0].Reason).To(Equal("Current"))
+	g.Expect(c.Status.Checks[0].Passing).To(BeTrue())
+	expectInitiative(g, shop, "streaming", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)
+
+	// Deleting the evidence re-blocks the dependents.
+	g.Expect(k.Delete(ctx(), broker)).To(Succeed())
+	c = expectCapability(g, "ev-event-bus", metav1.ConditionFalse, roadmapv1.CapabilityReasonChecksFailing)
+	g.Expect(c.Status.Checks[0].Reason).To(Equal("NotFound"))
+	expectInitiative(g, shop, "streaming", roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider)
+
+	// Retired overrides healthy evidence; Planned still needs the declaration.
+	create(t, g, deployment(kafka, "broker", 1))
+	setDeploymentStatus(g, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: kafka, Name: "broker"}}, 1)
+	expectCapability(g, "ev-event-bus", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
+	update(g, getCapability(g, "ev-event-bus"), func(c *roadmapv1.Capability) { c.Spec.Lifecycle = roadmapv1.LifecycleRetired })
+	expectCapability(g, "ev-event-bus", metav1.ConditionFalse, roadmapv1.CapabilityReasonNotAvailable)
+}
+
+// TestEvidenceKindInstalledLater: a check on a kind the cluster does not serve says KindNotFound, and is picked
+// up without a restart once its CRD is installed. A kind nobody checks any more is no longer watched.
+func TestEvidenceKindInstalledLater(t *testing.T) {
+	g := newG(t)
+	ns := namespace(t, "ev-widgets")
+	c := capability("ev-widgets", roadmapv1.LifecycleAvailable)
+	c.Spec.Checks = []roadmapv1.CheckReference{checkOf("example.dev/v1", "Widget", ns, "main")}
+	create(t, g, c)
+
+	got := expectCapability(g, "ev-widgets", metav1.ConditionFalse, roadmapv1.CapabilityReasonChecksFailing)
+	g.Expect(got.Status.Checks[0].Reason).To(Equal(roadmapv1.CheckReasonKindNotFound))
+	g.Expect(got.Status.Checks[0].Message).To(ContainSubstring("does not serve example.dev/v1 Widget"))
+	g.Expect(conditionStatus(got.Status.Conditions, roadmapv1.ConditionStalled)).To(Equal(metav1.ConditionTrue))
+
+	crd := &apiextensionsv1.CustomResourceDefinition{
+		ObjectMeta: metav1.ObjectMeta{Name: "widgets.example.dev"},
+		Spec: apiextensionsv1.CustomResourceDefinitionSpec{
+			Group: "example.dev",
+			Names: apiextensionsv1.CustomResourceDefinitionNames{Plural: "widgets", Singular: "widget", Kind: "Widget", ListKind: "WidgetList"},
+			Scope: apiextensionsv1.NamespaceScoped,
+			Versions: []apiextensionsv1.CustomResourceDefinitionVersion{{Name: "v1", Served: true, Storage: true,
+				Subresources: &apiextensionsv1.CustomResourceSubresources{Status: &apiextensionsv1.CustomResourceSubresourceStatus{}},
+				Schema: &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: &apiextensionsv1.JSONSchemaProps{
+					Type: "object", XPreserveUnknownFields: ptr.To(true)}}}},
+		},
+	}
+	create(t, g, crd)
+	g.Eventually(func(g Gomega) string {
+		return getCapability(g, "ev-widgets").Status.Checks[0].Reason
+	}).Should(Equal("NotFound"), "the CRD appeared: the check now looks for the object")
+
+	widget := &unstructured.Unstructured{}
+	widget.SetAPIVersion("example.dev/v1")
+	widget.SetKind("Widget")
+	widget.SetNamespace(ns)
+	widget.SetName("main")
+	create(t, g, widget)
+	expectCapability(g, "ev-widgets", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
+	g.Expect(watchedKinds(g)).To(ContainElement("example.dev/v1, Kind=Widget"))
+
+	// Nobody checks widgets any more: the watch goes.
+	update(g, getCapability(g, "ev-widgets"), func(c *roadmapv1.Capability) { c.Spec.Checks = nil })
+	g.Eventually(watchedKinds).ShouldNot(ContainElement("example.dev/v1, Kind=Widget"))
+	expectCapability(g, "ev-widgets", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
+}
+
+func watchedKinds(g Gomega) []string {
+	var kinds []string
+	for _, m := range metricFamily(g, "roadmap_evidence_watches") {
+		if m.GetGauge().GetValue() == 1 {
+			kinds = append(kinds, strings.TrimSpace(label(m, "kind")))
+		}
+	}
+	return kinds
+}

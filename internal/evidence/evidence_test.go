@@ -1,0 +1,96 @@
+package evidence
+
+import (
+	"fmt"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+)
+
+func object(t *testing.T, manifest string) *unstructured.Unstructured {
+	t.Helper()
+	// Decode as the apiserver's clients do, with integers as int64 (kstatus insists on it).
+	data, err := yaml.YAMLToJSON([]byte(manifest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &unstructured.Unstructured{}
+	if err := u.UnmarshalJSON(data); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+const deploymentTemplate = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: broker, namespace: kafka, generation: 2}
+spec: {replicas: 3}
+status:
+  observedGeneration: 2
+  replicas: 3
+  updatedReplicas: 3
+  readyReplicas: %s
+  availableReplicas: %s
+  conditions:
+  - {type: Available, status: "True", reason: MinimumReplicasAvailable}
+  - {type: Progressing, status: "%s", reason: %s}
+`
+
+func TestEvaluate(t *testing.T) {
+	ref := roadmapv1.CheckReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kafka", Name: "broker"}
+	deploy := func(available, progressing, reason string) *unstructured.Unstructured {
+		return object(t, fmt.Sprintf(deploymentTemplate, available, available, progressing, reason))
+	}
+	terminating := deploy("3", "True", "NewReplicaSetAvailable")
+	deleted := metav1.Now()
+	terminating.SetDeletionTimestamp(&deleted)
+	cases := []struct {
+		name        string
+		obs         Observation
+		wantReason  string
+		wantPassing bool
+		wantLine    string
+	}{
+		{"available", Observation{Synced: true, Object: deploy("3", "True", "NewReplicaSetAvailable")}, "Current", true,
+			"check Deployment kafka/broker: Current: Deployment is available. Replicas: 3"},
+		{"rolling out", Observation{Synced: true, Object: deploy("1", "True", "ReplicaSetUpdated")}, "InProgress", false,
+			"check Deployment kafka/broker: InProgress: Available: 1/3"},
+		{"progress deadline exceeded", Observation{Synced: true, Object: deploy("1", "False", "ProgressDeadlineExceeded")}, "Failed", false,
+			"check Deployment kafka/broker: Failed: Progress deadline exceeded"},
+		{"terminating", Observation{Synced: true, Object: terminating}, "Terminating", false,
+			"check Deployment kafka/broker: Terminating: Resource scheduled for deletion"},
+		{"not found", Observation{Synced: true}, "NotFound", false, "check Deployment kafka/broker: NotFound: object not found"},
+		{"watch not synced", Observation{}, "Unknown", false,
+			"check Deployment kafka/broker: Unknown: waiting for the watch on apps/v1 Deployment to sync"},
+		{"kind not served", Observation{KindMissing: true}, "KindNotFound", false,
+			"check Deployment kafka/broker: KindNotFound: the cluster does not serve apps/v1 Deployment; install its CRD (the check is re-evaluated when it appears)"},
+		{"forbidden", Observation{AccessDenied: true, Resource: "deployments.apps"}, "AccessDenied", false,
+			"check Deployment kafka/broker: AccessDenied: the operator may not list deployments.apps: grant get, list and watch on deployments.apps to its ClusterRole"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Evaluate(ref, tc.obs)
+			if got.Reason != tc.wantReason || got.Passing != tc.wantPassing {
+				t.Errorf("Evaluate = %+v, want reason %s passing %v", got, tc.wantReason, tc.wantPassing)
+			}
+			if line := Describe(got); line != tc.wantLine {
+				t.Errorf("Describe = %q\n          want %q", line, tc.wantLine)
+			}
+		})
+	}
+}
+
+func TestBroken(t *testing.T) {
+	for reason, want := range map[string]bool{"KindNotFound": true, "AccessDenied": true, "Failed": true,
+		"InProgress": false, "NotFound": false, "Unknown": false, "Terminating": false, "Current": false} {
+		if got := Broken(roadmapv1.CheckStatus{Reason: reason}); got != want {
+			t.Errorf("Broken(%s) = %v, want %v", reason, got, want)
+		}
+	}
+}
