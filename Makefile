@@ -13,6 +13,8 @@ KUSTOMIZE_VERSION ?= v5.8.2
 # Versioned names, so bumping a version above reinstalls the tool.
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen-$(CONTROLLER_TOOLS_VERSION)
 KUSTOMIZE ?= $(LOCALBIN)/kustomize-$(KUSTOMIZE_VERSION)
+CRD_REF_DOCS_VERSION ?= v0.3.0
+CRD_REF_DOCS ?= $(LOCALBIN)/crd-ref-docs-$(CRD_REF_DOCS_VERSION)
 GO_TEST_TIMEOUT ?= 25m
 
 .PHONY: all
@@ -27,12 +29,17 @@ help: ## Display this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen argocd ## Generate CRDs, the manager's ClusterRole and the Argo CD health-check patch into config/.
+manifests: controller-gen argocd api-docs ## Generate CRDs, the manager's ClusterRole, the Argo CD health-check patch and the API reference.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
 
 .PHONY: argocd
 argocd: ## Generate config/argocd/argocd-cm-patch.yaml from the Lua health checks in config/argocd/resource_customizations.
 	hack/gen-argocd-cm.sh
+
+.PHONY: api-docs
+api-docs: crd-ref-docs ## Generate docs/api-reference.md from the API types.
+	$(CRD_REF_DOCS) --source-path=api/v1alpha1 --config=hack/api-docs/config.yaml --renderer=markdown \
+		--templates-dir=hack/api-docs/templates --output-path=docs/api-reference.md --log-level=ERROR
 
 .PHONY: generate
 generate: controller-gen ## Generate DeepCopy methods for the API types.
@@ -48,9 +55,9 @@ vet: ## Run go vet against code.
 
 .PHONY: verify
 verify: manifests generate ## Fail if generated code or manifests are stale, code is not gofmt'ed, or vet complains.
-	@if [ -n "$$(git status --porcelain -- api config)" ]; then \
+	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md)" ]; then \
 		echo "generated files are out of date; run 'make manifests generate' and commit:"; \
-		git status --porcelain -- api config; git --no-pager diff -- api config | head -50; exit 1; fi
+		git status --porcelain -- api config docs/api-reference.md; git --no-pager diff -- api config docs/api-reference.md | head -50; exit 1; fi
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$unformatted" ]; then \
 		echo "not gofmt'ed: $$unformatted"; exit 1; fi
 	go vet ./...
@@ -63,6 +70,16 @@ envtest-assets: ## Build kube-apiserver, etcd and kubectl from Go module sources
 test: manifests generate envtest-assets ## Run unit and envtest suites against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh 2>/dev/null | tail -1)" \
 		go test ./... -timeout $(GO_TEST_TIMEOUT) $(TEST_ARGS)
+
+##@ Demo
+
+.PHONY: demo
+demo: ## The product on a local control plane (etcd, kube-apiserver, the manager; no Docker): a sample roadmap unblocks.
+	hack/demo.sh
+
+.PHONY: demo-down
+demo-down: ## Stop the processes `make demo` started (state stays in bin/demo; rm -rf bin/demo to start afresh).
+	hack/local-cluster.sh down
 
 ##@ Build
 
@@ -115,6 +132,11 @@ $(CONTROLLER_GEN): | $(LOCALBIN)
 kustomize: $(KUSTOMIZE) ## Install kustomize into bin/.
 $(KUSTOMIZE): | $(LOCALBIN)
 	$(call go-install-tool,$(KUSTOMIZE),sigs.k8s.io/kustomize/kustomize/v5,$(KUSTOMIZE_VERSION))
+
+.PHONY: crd-ref-docs
+crd-ref-docs: $(CRD_REF_DOCS) ## Install crd-ref-docs into bin/.
+$(CRD_REF_DOCS): | $(LOCALBIN)
+	$(call go-install-tool,$(CRD_REF_DOCS),github.com/elastic/crd-ref-docs,$(CRD_REF_DOCS_VERSION))
 
 # go-install-tool installs package $(2) at version $(3) and names the binary $(1).
 define go-install-tool

@@ -133,9 +133,15 @@ type Manager struct {
 	done   chan error
 }
 
-// StartManager starts a manager with the project's controllers against the control plane.
+// StartManager starts a manager with the project's controllers against the control plane, as an administrator.
 func (e *Env) StartManager(opts controllers.Options) (*Manager, error) {
-	mgr, err := ctrl.NewManager(e.Config, ctrl.Options{
+	return e.StartManagerAs(e.Config, opts)
+}
+
+// StartManagerAs starts a manager with the given client configuration, e.g. one that impersonates the
+// operator's service account so that tests exercise the RBAC the operator ships with.
+func (e *Env) StartManagerAs(cfg *rest.Config, opts controllers.Options) (*Manager, error) {
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:  Scheme,
 		Metrics: metricsserver.Options{BindAddress: "0"},
 		Cache:   controllers.CacheOptions(),

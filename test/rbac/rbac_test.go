@@ -1,0 +1,280 @@
+// Package rbac tests the RBAC the operator ships with, against a real apiserver: the install manifests are
+// built from config/default with kustomize, the manager runs as its own service account (impersonated), and
+// people act through the team roles.
+package rbac
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+)
+
+const (
+	operatorNamespace = "roadmap-operator-system"
+	managerAccount    = "roadmap-controller-manager"
+)
+
+var (
+	env *testenv.Env
+	k   client.Client
+)
+
+func TestMain(m *testing.M) {
+	code, err := run(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+func run(m *testing.M) (int, error) {
+	var err error
+	if env, err = testenv.Start(); err != nil {
+		return 0, err
+	}
+	defer func() { _ = env.Stop() }()
+	k = env.Client
+	if err := installRBAC(); err != nil {
+		return 0, err
+	}
+	mgr, err := env.StartManagerAs(impersonate(env.Config, "system:serviceaccount:"+operatorNamespace+":"+managerAccount,
+		"system:serviceaccounts", "system:serviceaccounts:"+operatorNamespace, "system:authenticated"), controllers.DefaultOptions())
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = mgr.Stop() }()
+	return m.Run(), nil
+}
+
+// installRBAC applies the namespace, service account, roles and bindings of `kustomize build config/default`.
+func installRBAC() error {
+	root, err := testenv.RepoRoot()
+	if err != nil {
+		return err
+	}
+	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(root, "config", "default"))
+	if err != nil {
+		return fmt.Errorf("kustomize build config/default: %w", err)
+	}
+	// Namespaces first, then what lives in them.
+	for _, kinds := range [][]string{{"Namespace"}, {"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"}} {
+		if err := create(resources.Resources(), kinds); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func create(resources []*resource.Resource, kinds []string) error {
+	for _, r := range resources {
+		if !slices.Contains(kinds, r.GetKind()) {
+			continue
+		}
+		obj, err := r.Map()
+		if err != nil {
+			return err
+		}
+		if err := k.Create(context.Background(), &unstructured.Unstructured{Object: obj}); err != nil {
+			return fmt.Errorf("creating %s %s: %w", r.GetKind(), r.GetName(), err)
+		}
+	}
+	return nil
+}
+
+func impersonate(cfg *rest.Config, user string, groups ...string) *rest.Config {
+	c := rest.CopyConfig(cfg)
+	c.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: groups}
+	return c
+}
+
+func clientAs(t *testing.T, user string, groups ...string) client.Client {
+	t.Helper()
+	c, err := client.New(impersonate(env.Config, user, groups...), client.Options{Scheme: testenv.Scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func newG(t *testing.T) *WithT {
+	g := NewWithT(t)
+	g.SetDefaultEventuallyTimeout(90 * time.Second)
+	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	return g
+}
+
+func namespace(g *WithT, name string) {
+	err := k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	if !apierrors.IsAlreadyExists(err) {
+		g.Expect(err).NotTo(HaveOccurred())
+	}
+}
+
+func capability(name string, lifecycle roadmapv1.CapabilityLifecycle) *roadmapv1.Capability {
+	return &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: roadmapv1.CapabilitySpec{Title: name, Lifecycle: lifecycle}}
+}
+
+func initiative(ns, name string, requires ...roadmapv1.ResourceName) *roadmapv1.Initiative {
+	return &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: roadmapv1.InitiativeSpec{Title: name, Track: roadmapv1.TrackInnovation, Requires: requires}}
+}
+
+func bind(g *WithT, role string, subject rbacv1.Subject, namespace string) {
+	ref := rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role}
+	name := fmt.Sprintf("%s-%s", role, subject.Name)
+	if namespace == "" {
+		g.Expect(k.Create(context.Background(), &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
+			RoleRef: ref, Subjects: []rbacv1.Subject{subject}})).To(Succeed())
+		return
+	}
+	g.Expect(k.Create(context.Background(), &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
+		RoleRef: ref, Subjects: []rbacv1.Subject{subject}})).To(Succeed())
+}
+
+func readyReason(conds []metav1.Condition) string {
+	if c := apimeta.FindStatusCondition(conds, roadmapv1.ConditionReady); c != nil {
+		return c.Reason
+	}
+	return ""
+}
+
+// TestManagerRoleSuffices: running as its own service account with only the shipped ClusterRole, the manager
+// evaluates capabilities, initiatives and goals, records events, and reads Deployment evidence.
+func TestManagerRoleSuffices(t *testing.T) {
+	g := newG(t)
+	ctx := context.Background()
+	namespace(g, "rbac-shop")
+	c := capability("rbac-bus", roadmapv1.LifecyclePlanned)
+	c.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "rbac-shop", Name: "broker"}}
+	ini := initiative("rbac-shop", "feature", "rbac-bus")
+	ini.Spec.Goals = []roadmapv1.ResourceName{"rbac-goal"}
+	g.Expect(k.Create(ctx, c)).To(Succeed())
+	g.Expect(k.Create(ctx, ini)).To(Succeed())
+	g.Expect(k.Create(ctx, &roadmapv1.Goal{ObjectMeta: metav1.ObjectMeta{Name: "rbac-goal"}, Spec: roadmapv1.GoalSpec{Title: "g"}})).To(Succeed())
+
+	g.Eventually(func(g Gomega) {
+		got := &roadmapv1.Capability{}
+		g.Expect(k.Get(ctx, client.ObjectKey{Name: "rbac-bus"}, got)).To(Succeed())
+		g.Expect(got.Status.Checks).To(HaveLen(1))
+		g.Expect(got.Status.Checks[0].Reason).To(Equal("NotFound"), "the manager may list Deployments")
+	}).Should(Succeed())
+	g.Eventually(func(g Gomega) string {
+		got := &roadmapv1.Initiative{}
+		g.Expect(k.Get(ctx, client.ObjectKeyFromObject(ini), got)).To(Succeed())
+		return readyReason(got.Status.Conditions)
+	}).Should(Equal(roadmapv1.ReasonNoProvider))
+	g.Eventually(func(g Gomega) int32 {
+		got := &roadmapv1.Goal{}
+		g.Expect(k.Get(ctx, client.ObjectKey{Name: "rbac-goal"}, got)).To(Succeed())
+		return got.Status.Initiatives.Total
+	}).Should(BeEquivalentTo(1))
+}
+
+// TestEvidenceAccessDenied: a check on a kind the manager may not read says so, naming the permission, and
+// recovers once the permission is granted.
+func TestEvidenceAccessDenied(t *testing.T) {
+	g := newG(t)
+	ctx := context.Background()
+	c := capability("rbac-pdb", roadmapv1.LifecycleAvailable)
+	c.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "policy/v1", Kind: "PodDisruptionBudget", Namespace: "default", Name: "kafka"}}
+	g.Expect(k.Create(ctx, c)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		got := &roadmapv1.Capability{}
+		g.Expect(k.Get(ctx, client.ObjectKey{Name: "rbac-pdb"}, got)).To(Succeed())
+		g.Expect(got.Status.Checks).To(HaveLen(1))
+		g.Expect(got.Status.Checks[0].Reason).To(Equal(roadmapv1.CheckReasonAccessDenied))
+		g.Expect(got.Status.Checks[0].Message).To(ContainSubstring("may not list poddisruptionbudgets.policy"))
+		g.Expect(apimeta.IsStatusConditionTrue(got.Status.Conditions, roadmapv1.ConditionStalled)).To(BeTrue())
+	}).Should(Succeed())
+
+	// Grant it the documented way: an extra ClusterRole bound to the manager's service account.
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-evidence-pdb"},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{"policy"}, Resources: []string{"poddisruptionbudgets"},
+			Verbs: []string{"get", "list", "watch"}}}})).To(Succeed())
+	bind(g, "roadmap-evidence-pdb", rbacv1.Subject{Kind: "ServiceAccount", Name: managerAccount, Namespace: operatorNamespace}, "")
+	g.Eventually(func(g Gomega) string {
+		got := &roadmapv1.Capability{}
+		g.Expect(k.Get(ctx, client.ObjectKey{Name: "rbac-pdb"}, got)).To(Succeed())
+		return got.Status.Checks[0].Reason
+	}).Should(Equal("NotFound"))
+}
+
+// TestTeamRoles: platform teams manage capabilities, product teams manage initiatives in their namespace and
+// read the rest, viewers read; nobody but the operator writes status.
+func TestTeamRoles(t *testing.T) {
+	g := newG(t)
+	ctx := context.Background()
+	namespace(g, "team-a")
+	namespace(g, "team-b")
+	bind(g, "roadmap-platform-editor", rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "platform-team"}, "")
+	bind(g, "roadmap-product-editor", rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "bob"}, "team-a")
+	bind(g, "roadmap-viewer", rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "system:authenticated"}, "")
+
+	alice := clientAs(t, "alice", "platform-team", "system:authenticated")
+	bob := clientAs(t, "bob", "system:authenticated")
+	carol := clientAs(t, "carol", "system:authenticated")
+	forbidden := func(err error) { g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err) }
+
+	// Platform team: capabilities yes, their status no, initiatives no.
+	g.Expect(alice.Create(ctx, capability("rbac-flags", roadmapv1.LifecyclePlanned))).To(Succeed())
+	flags := &roadmapv1.Capability{}
+	g.Expect(alice.Get(ctx, client.ObjectKey{Name: "rbac-flags"}, flags)).To(Succeed())
+	before := flags.DeepCopy()
+	flags.Spec.Lifecycle = roadmapv1.LifecycleAvailable
+	g.Expect(alice.Patch(ctx, flags, client.MergeFrom(before))).To(Succeed())
+	flags.Status.Phase = roadmapv1.CapabilityPhaseReady
+	forbidden(alice.Status().Update(ctx, flags))
+	forbidden(alice.Create(ctx, initiative("team-a", "from-alice")))
+
+	// Product team: initiatives in its namespace only; capabilities and goals read-only; no status.
+	g.Expect(bob.Create(ctx, initiative("team-a", "checkout", "rbac-flags"))).To(Succeed())
+	forbidden(bob.Create(ctx, initiative("team-b", "elsewhere")))
+	forbidden(bob.Create(ctx, capability("rbac-bobs-capability", roadmapv1.LifecycleAvailable)))
+	bobsView := &roadmapv1.Capability{}
+	g.Expect(bob.Get(ctx, client.ObjectKey{Name: "rbac-flags"}, bobsView)).To(Succeed())
+	bobsView.Spec.Lifecycle = roadmapv1.LifecycleRetired
+	forbidden(bob.Update(ctx, bobsView))
+	g.Expect(bob.List(ctx, &roadmapv1.GoalList{})).To(Succeed())
+	checkout := &roadmapv1.Initiative{}
+	g.Expect(bob.Get(ctx, client.ObjectKey{Namespace: "team-a", Name: "checkout"}, checkout)).To(Succeed())
+	checkout.Status.Phase = roadmapv1.PhaseReady
+	forbidden(bob.Status().Update(ctx, checkout))
+	forbidden(bob.Create(ctx, &roadmapv1.Goal{ObjectMeta: metav1.ObjectMeta{Name: "bobs-goal"}, Spec: roadmapv1.GoalSpec{Title: "g"}}))
+
+	// Everyone else: read the roadmap, change nothing.
+	g.Expect(carol.List(ctx, &roadmapv1.InitiativeList{})).To(Succeed())
+	g.Expect(carol.List(ctx, &roadmapv1.CapabilityList{})).To(Succeed())
+	forbidden(carol.Create(ctx, initiative("team-a", "from-carol")))
+	forbidden(carol.Delete(ctx, checkout))
+
+	// The operator, and only the operator, writes the status: bob's initiative is evaluated (alice made the
+	// capability it requires Available).
+	g.Eventually(func(g Gomega) roadmapv1.InitiativePhase {
+		got := &roadmapv1.Initiative{}
+		g.Expect(k.Get(ctx, client.ObjectKey{Namespace: "team-a", Name: "checkout"}, got)).To(Succeed())
+		return got.Status.Phase
+	}).Should(Equal(roadmapv1.PhaseReady))
+}
