@@ -61,8 +61,10 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 
 	original := capability.DeepCopy()
+	var transitions []readiness.Event
 	defer func() {
-		if err := r.patchStatus(ctx, original, capability); err != nil {
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, capability,
+			equality.Semantic.DeepEqual(original.Status, capability.Status), transitions); err != nil {
 			reterr = err
 		}
 	}()
@@ -80,7 +82,7 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		return ctrl.Result{}, err
 	}
 	phase, res := readiness.EvaluateCapability(facts)
-	r.recordTransition(capability, res)
+	transitions = capabilityTransitions(capability, res)
 	setCapabilityStatus(capability, phase, res, dependents, providers)
 	capability.Status.Checks = facts.Checks
 	// Stop watching kinds that this capability (or any other) no longer checks.
@@ -161,21 +163,11 @@ func (r *CapabilityReconciler) countDependents(ctx context.Context, name string)
 	return int32(len(initiatives.Items) + len(capabilities.Items)), nil
 }
 
-func (r *CapabilityReconciler) recordTransition(c *roadmapv1.Capability, res readiness.Result) {
+// capabilityTransitions is the event to tell when the status about to be written flips readiness.
+func capabilityTransitions(c *roadmapv1.Capability, res readiness.Result) []readiness.Event {
 	previous := apimeta.FindStatusCondition(c.Status.Conditions, roadmapv1.ConditionReady)
-	if ev, ok := readiness.TransitionEvent("Capability", previous, res); ok && r.Recorder != nil {
-		r.Recorder.Eventf(c, nil, ev.Type, ev.Reason, "Evaluate", "%s", ev.Message)
-	}
-}
-
-// patchStatus writes the status with one merge patch, and not at all when it did not change: a settled cluster
-// costs the apiserver nothing, even when every object is reconciled again after a restart.
-func (r *CapabilityReconciler) patchStatus(ctx context.Context, original, updated *roadmapv1.Capability) error {
-	if equality.Semantic.DeepEqual(original.Status, updated.Status) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, updated, client.MergeFrom(original)); err != nil {
-		return fmt.Errorf("patching status of capability %q: %w", updated.Name, client.IgnoreNotFound(err))
+	if ev, ok := readiness.TransitionEvent("Capability", previous, res); ok {
+		return []readiness.Event{ev}
 	}
 	return nil
 }
@@ -186,7 +178,8 @@ func (r *CapabilityReconciler) patchStatus(ctx context.Context, original, update
 func (r *CapabilityReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("capability").
-		For(&roadmapv1.Capability{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Every change of the object itself, its status included: see patchStatus.
+		For(&roadmapv1.Capability{}).
 		// Readiness fan-out: a capability's view changed, so the capabilities requiring it re-evaluate.
 		Watches(&roadmapv1.Capability{},
 			handler.EnqueueRequestsFromMapFunc(r.capabilitiesRequiring),

@@ -48,8 +48,10 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 		return ctrl.Result{}, nil
 	}
 	original := goal.DeepCopy()
+	var transitions []readiness.Event
 	defer func() {
-		if err := r.patchStatus(ctx, original, goal); err != nil {
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, goal,
+			equality.Semantic.DeepEqual(original.Status, goal.Status), transitions); err != nil {
 			reterr = err
 		}
 	}()
@@ -59,7 +61,7 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 		return ctrl.Result{}, err
 	}
 	res := roadmap.EvaluateGoal(facts)
-	r.recordTransitions(goal, res)
+	transitions = goalTransitions(goal, res)
 	setGoalStatus(goal, res)
 
 	if res.NextCheck.IsZero() {
@@ -169,30 +171,21 @@ func contributionOf(ini *roadmapv1.Initiative) roadmap.Contribution {
 	}
 }
 
-func (r *GoalReconciler) recordTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) {
-	if r.Recorder == nil {
-		return
-	}
+// goalTransitions are the events to tell when the status about to be written breaks the goal's configuration,
+// puts it at risk, or brings it back on track.
+func goalTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) []readiness.Event {
+	var evs []readiness.Event
 	previous := apimeta.FindStatusCondition(goal.Status.Conditions, roadmapv1.ConditionReady)
 	if !res.Ready.True && (previous == nil || previous.Reason != res.Ready.Reason) {
-		r.Recorder.Eventf(goal, nil, "Warning", res.Ready.Reason, "Evaluate", "%s", res.Ready.Message)
+		evs = append(evs, readiness.Event{Type: "Warning", Reason: res.Ready.Reason, Message: res.Ready.Message})
 	}
 	switch {
 	case flipsTo(goal.Status.Conditions, roadmapv1.ConditionAtRisk, res.AtRisk, true):
-		r.Recorder.Eventf(goal, nil, "Warning", "AtRisk", "Evaluate", "%s", res.AtRisk.Message)
+		evs = append(evs, readiness.Event{Type: "Warning", Reason: "AtRisk", Message: res.AtRisk.Message})
 	case apimeta.IsStatusConditionTrue(goal.Status.Conditions, roadmapv1.ConditionAtRisk) && !res.AtRisk.True:
-		r.Recorder.Eventf(goal, nil, "Normal", roadmapv1.GoalReasonOnTrack, "Evaluate", "%s", res.AtRisk.Message)
+		evs = append(evs, readiness.Event{Type: "Normal", Reason: roadmapv1.GoalReasonOnTrack, Message: res.AtRisk.Message})
 	}
-}
-
-func (r *GoalReconciler) patchStatus(ctx context.Context, original, updated *roadmapv1.Goal) error {
-	if equality.Semantic.DeepEqual(original.Status, updated.Status) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, updated, client.MergeFrom(original)); err != nil {
-		return fmt.Errorf("patching status of goal %q: %w", updated.Name, client.IgnoreNotFound(err))
-	}
-	return nil
+	return evs
 }
 
 // SetupWithManager wires the watches: the goal itself on spec changes; the goals an initiative serves (and
@@ -201,7 +194,8 @@ func (r *GoalReconciler) patchStatus(ctx context.Context, original, updated *roa
 func (r *GoalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("goal").
-		For(&roadmapv1.Goal{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Every change of the object itself, its status included: see patchStatus.
+		For(&roadmapv1.Goal{}).
 		Watches(&roadmapv1.Initiative{},
 			handler.EnqueueRequestsFromMapFunc(r.goalsServedBy),
 			builder.WithPredicates(contributionChanged)).

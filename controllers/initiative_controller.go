@@ -49,8 +49,10 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 
 	original := initiative.DeepCopy()
+	var transitions []readiness.Event
 	defer func() {
-		if err := r.patchStatus(ctx, original, initiative); err != nil {
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, initiative,
+			equality.Semantic.DeepEqual(original.Status, initiative.Status), transitions); err != nil {
 			reterr = err
 		}
 	}()
@@ -64,7 +66,7 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	r.recordTransitions(initiative, res, p)
+	transitions = initiativeTransitions(initiative, res, p)
 	setInitiativeStatus(initiative, phase, res, p)
 	return ctrl.Result{}, nil
 }
@@ -208,21 +210,21 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 	return facts, providers, nil
 }
 
-// recordTransitions records an event for each condition that flips: readiness, alignment and schedule.
-func (r *InitiativeReconciler) recordTransitions(ini *roadmapv1.Initiative, res readiness.Result, p planning) {
-	if r.Recorder == nil {
-		return
-	}
+// initiativeTransitions are the events to tell when the status about to be written flips a condition:
+// readiness, alignment and schedule.
+func initiativeTransitions(ini *roadmapv1.Initiative, res readiness.Result, p planning) []readiness.Event {
+	var evs []readiness.Event
 	previous := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionReady)
 	if ev, ok := readiness.TransitionEvent("Initiative", previous, res); ok {
-		r.Recorder.Eventf(ini, nil, ev.Type, ev.Reason, "Evaluate", "%s", ev.Message)
+		evs = append(evs, ev)
 	}
 	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionAligned, p.aligned, false) {
-		r.Recorder.Eventf(ini, nil, "Warning", "Unaligned", "Evaluate", "%s", p.aligned.Message)
+		evs = append(evs, readiness.Event{Type: "Warning", Reason: "Unaligned", Message: p.aligned.Message})
 	}
 	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, p.schedule, true) {
-		r.Recorder.Eventf(ini, nil, "Warning", roadmapv1.ConditionScheduleConflict, "Evaluate", "%s", p.schedule.Message)
+		evs = append(evs, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionScheduleConflict, Message: p.schedule.Message})
 	}
+	return evs
 }
 
 // flipsTo reports whether setting o makes the condition's status become want (from another status or absent).
@@ -234,23 +236,14 @@ func flipsTo(conditions []metav1.Condition, conditionType string, o roadmap.Outc
 	return previous == nil || (previous.Status == metav1.ConditionTrue) != want
 }
 
-func (r *InitiativeReconciler) patchStatus(ctx context.Context, original, updated *roadmapv1.Initiative) error {
-	if equality.Semantic.DeepEqual(original.Status, updated.Status) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, updated, client.MergeFrom(original)); err != nil {
-		return fmt.Errorf("patching status of initiative %s/%s: %w", updated.Namespace, updated.Name, client.IgnoreNotFound(err))
-	}
-	return nil
-}
-
 // SetupWithManager wires the watches: the initiative itself on spec changes, the initiatives requiring a
 // capability when what they read of it changes, and the initiatives depending on an initiative when its state,
 // its own dependsOn (cycles) or its Ready condition changes.
 func (r *InitiativeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("initiative").
-		For(&roadmapv1.Initiative{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Every change of the object itself, its status included: see patchStatus.
+		For(&roadmapv1.Initiative{}).
 		Watches(&roadmapv1.Capability{},
 			handler.EnqueueRequestsFromMapFunc(r.initiativesRequiring),
 			builder.WithPredicates(capabilityViewChanged)).

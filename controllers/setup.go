@@ -6,10 +6,15 @@ import (
 	"flag"
 	"fmt"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 )
 
 // Options are the tunables of the controllers, bound to command-line flags by the manager.
@@ -82,6 +87,41 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the goal controller: %w", err)
+	}
+	return nil
+}
+
+// patchStatus writes an object's status with one merge patch, and not at all when it is unchanged: a settled
+// cluster costs the apiserver nothing, even when every object is reconciled again after a restart.
+//
+// The patch carries the resourceVersion of the cached copy it was computed from (optimistic lock). A merge
+// patch from a stale copy would leave out fields the stale copy already agreed with (a cleared summary, say) and
+// keep the server's values for them; with the lock, the apiserver refuses it instead. Nothing is lost: the newer
+// version is on its way to the cache, and since the controllers watch every change of their own objects,
+// status included, its arrival reconciles the object again from the fresh copy. That same watch catches the
+// opposite case, a write skipped as "unchanged" against a stale copy.
+//
+// The events of the transitions the new status makes are recorded only once it is written, so a status computed
+// from a stale copy (and refused) tells nothing twice.
+func patchStatus(ctx context.Context, c client.Client, recorder events.EventRecorder, original, updated client.Object,
+	unchanged bool, transitions []readiness.Event) error {
+	if unchanged {
+		return nil
+	}
+	err := c.Status().Patch(ctx, updated, client.MergeFromWithOptions(original, client.MergeFromWithOptimisticLock{}))
+	switch {
+	case apierrors.IsConflict(err):
+		ctrl.LoggerFrom(ctx).V(1).Info("status computed from a stale copy; the newer version will reconcile it again")
+		return nil
+	case apierrors.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("patching status of %T %s: %w", updated, client.ObjectKeyFromObject(updated), err)
+	}
+	if recorder != nil {
+		for _, ev := range transitions {
+			recorder.Eventf(updated, nil, ev.Type, ev.Reason, "Evaluate", "%s", ev.Message)
+		}
 	}
 	return nil
 }

@@ -202,7 +202,11 @@ type Capability struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// +required
-	Spec   CapabilitySpec   `json:"spec"`
+	Spec CapabilitySpec `json:"spec"`
+
+	// Status defaults to observedGeneration -1, so that kstatus reads an object the controller has not
+	// evaluated yet as InProgress rather than Current (as Flux's own kinds do).
+	// +kubebuilder:default={"observedGeneration":-1}
 	Status CapabilityStatus `json:"status,omitempty"`
 }
 

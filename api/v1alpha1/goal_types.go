@@ -170,7 +170,11 @@ type Goal struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// +required
-	Spec   GoalSpec   `json:"spec"`
+	Spec GoalSpec `json:"spec"`
+
+	// Status defaults to observedGeneration -1, so that kstatus reads an object the controller has not
+	// evaluated yet as InProgress rather than Current (as Flux's own kinds do).
+	// +kubebuilder:default={"observedGeneration":-1}
 	Status GoalStatus `json:"status,omitempty"`
 }
 

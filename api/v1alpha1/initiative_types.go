@@ -266,7 +266,11 @@ type Initiative struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// +required
-	Spec   InitiativeSpec   `json:"spec"`
+	Spec InitiativeSpec `json:"spec"`
+
+	// Status defaults to observedGeneration -1, so that kstatus reads an object the controller has not
+	// evaluated yet as InProgress rather than Current (as Flux's own kinds do).
+	// +kubebuilder:default={"observedGeneration":-1}
 	Status InitiativeStatus `json:"status,omitempty"`
 }
 

@@ -1,10 +1,9 @@
 // Package argocd tests the Argo CD health checks in config/argocd/resource_customizations the way Argo CD runs
-// them, and that the argocd-cm patch of the config/argocd kustomize Component is what hack/gen-argocd-cm.sh
-// generates from them.
+// them (internal/argocdhealth holds the harness), and that the argocd-cm patch of the config/argocd kustomize
+// Component is what hack/gen-argocd-cm.sh generates from them.
 package argocd
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,35 +12,16 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 	"sigs.k8s.io/yaml"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/argocdhealth"
 )
 
 // customizationsDir is where the health checks live, laid out like Argo CD's own resource_customizations tree:
 // <group>/<Kind>/health.lua with health_test.yaml and testdata/ beside it.
 const customizationsDir = "config/argocd/resource_customizations"
-
-// healthTestFile is Argo CD's health_test.yaml format.
-type healthTestFile struct {
-	Tests []healthTestCase `json:"tests"`
-}
-
-type healthTestCase struct {
-	HealthStatus healthStatus `json:"healthStatus"`
-	InputPath    string       `json:"inputPath"`
-}
-
-type healthStatus struct {
-	Status  string `json:"status"`
-	Message string `json:"message"`
-}
-
-// validStatuses are the health statuses Argo CD accepts from a Lua script; it reports any other as Unknown.
-var validStatuses = map[string]bool{
-	"Healthy": true, "Progressing": true, "Degraded": true, "Suspended": true, "Missing": true, "Unknown": true,
-}
 
 // customization is one <group>/<Kind> directory holding a health.lua.
 type customization struct {
@@ -124,7 +104,7 @@ func testCustomization(t *testing.T, root string, c customization) {
 	if err != nil {
 		t.Fatalf("every health.lua needs a health_test.yaml beside it: %v", err)
 	}
-	var tests healthTestFile
+	var tests argocdhealth.TestFile
 	if err := yaml.UnmarshalStrict(raw, &tests); err != nil {
 		t.Fatalf("%s: %v", rel(root, testsPath), err)
 	}
@@ -139,7 +119,7 @@ func testCustomization(t *testing.T, root string, c customization) {
 			where := fmt.Sprintf("%s case %d (inputPath %s)", rel(root, testsPath), i, tc.InputPath)
 			inputPath := filepath.Join(c.Dir, filepath.FromSlash(tc.InputPath))
 			used[filepath.Clean(inputPath)] = true
-			if !validStatuses[tc.HealthStatus.Status] {
+			if !argocdhealth.IsValidStatus(tc.HealthStatus.Status) {
 				t.Fatalf("%s: want status %q is not an Argo CD health status", where, tc.HealthStatus.Status)
 			}
 			obj := readObject(t, inputPath)
@@ -149,7 +129,7 @@ func testCustomization(t *testing.T, root string, c customization) {
 			if got := obj["kind"]; got != c.Kind {
 				t.Errorf("%s: kind %v, want %s", where, got, c.Kind)
 			}
-			got, err := runHealthLua(string(script), obj)
+			got, err := argocdhealth.EvaluateScript(string(script), obj)
 			if err != nil {
 				t.Fatalf("%s: %s: %v", where, rel(root, scriptPath), err)
 			}
@@ -186,91 +166,6 @@ func readObject(t *testing.T, path string) map[string]interface{} {
 	return obj
 }
 
-// runHealthLua runs a health script as Argo CD does for a check configured in argocd-cm: without Lua's
-// standard libraries except package, base and table (Argo CD adds a reduced os library, which these scripts
-// do not use), with a one-second deadline and the object as the global obj; the script must return a table
-// whose status is an Argo CD health status and whose message, if any, is a string.
-func runHealthLua(script string, obj map[string]interface{}) (healthStatus, error) {
-	L := lua.NewState(lua.Options{SkipOpenLibs: true})
-	defer L.Close()
-	for _, lib := range []struct {
-		name string
-		open lua.LGFunction
-	}{
-		{lua.LoadLibName, lua.OpenPackage},
-		{lua.BaseLibName, lua.OpenBase},
-		{lua.TabLibName, lua.OpenTable},
-	} {
-		if err := L.CallByParam(lua.P{Fn: L.NewFunction(lib.open), NRet: 0, Protect: true}, lua.LString(lib.name)); err != nil {
-			return healthStatus{}, err
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	L.SetContext(ctx)
-	L.SetGlobal("obj", toLua(L, obj))
-	if err := L.DoString(script); err != nil {
-		return healthStatus{}, fmt.Errorf("Lua error (Argo CD would report Unknown): %w", err)
-	}
-	ret, ok := L.Get(-1).(*lua.LTable)
-	if !ok {
-		return healthStatus{}, fmt.Errorf("returned %s, want a table", L.Get(-1).Type())
-	}
-	var hs healthStatus
-	switch v := ret.RawGetString("status").(type) {
-	case lua.LString:
-		hs.Status = string(v)
-	default:
-		return healthStatus{}, fmt.Errorf("returned status %s %q, want a string", v.Type(), v.String())
-	}
-	if !validStatuses[hs.Status] {
-		return healthStatus{}, fmt.Errorf("returned status %q, which Argo CD replaces with Unknown", hs.Status)
-	}
-	switch v := ret.RawGetString("message").(type) {
-	case lua.LString:
-		hs.Message = string(v)
-	case *lua.LNilType:
-	default:
-		return healthStatus{}, fmt.Errorf("returned message %s %q, want a string", v.Type(), v.String())
-	}
-	return hs, nil
-}
-
-// toLua converts a decoded JSON value to Lua as Argo CD does: maps to tables, slices to 1-based array tables,
-// numbers to LNumber, booleans and strings as they are, nil left out.
-func toLua(L *lua.LState, value interface{}) lua.LValue {
-	switch v := value.(type) {
-	case map[string]interface{}:
-		tbl := L.CreateTable(0, len(v))
-		for key, item := range v {
-			if item != nil {
-				tbl.RawSetString(key, toLua(L, item))
-			}
-		}
-		return tbl
-	case []interface{}:
-		arr := L.CreateTable(len(v), 0)
-		for _, item := range v {
-			if item != nil {
-				arr.Append(toLua(L, item))
-			}
-		}
-		return arr
-	case float64:
-		return lua.LNumber(v)
-	case int64:
-		return lua.LNumber(v)
-	case int:
-		return lua.LNumber(v)
-	case bool:
-		return lua.LBool(v)
-	case string:
-		return lua.LString(v)
-	default:
-		return lua.LNil
-	}
-}
-
 func rel(root, path string) string {
 	if r, err := filepath.Rel(root, path); err == nil {
 		return filepath.ToSlash(r)
@@ -278,19 +173,19 @@ func rel(root, path string) string {
 	return path
 }
 
-// TestRunHealthLuaLikeArgoCD checks the harness itself: a script using a library Argo CD does not load must
+// TestRunHealthLuaLikeArgoCD checks the harness (internal/argocdhealth) itself: a script using a library Argo CD does not load must
 // fail here as it would there, and a bad return must be caught.
 func TestRunHealthLuaLikeArgoCD(t *testing.T) {
 	obj := map[string]interface{}{"metadata": map[string]interface{}{"name": "x", "generation": float64(2)}}
 	for _, tc := range []struct {
 		name, script string
-		want         healthStatus
+		want         argocdhealth.HealthStatus
 		wantErr      bool
 	}{
 		{name: "obj fields", script: `return {status = "Healthy", message = obj.metadata.name .. " " .. tostring(obj.metadata.generation)}`,
-			want: healthStatus{Status: "Healthy", Message: "x 2"}},
+			want: argocdhealth.HealthStatus{Status: "Healthy", Message: "x 2"}},
 		{name: "table library", script: `local t = {} table.insert(t, "a") return {status = "Healthy", message = t[1]}`,
-			want: healthStatus{Status: "Healthy", Message: "a"}},
+			want: argocdhealth.HealthStatus{Status: "Healthy", Message: "a"}},
 		{name: "no string library", script: `return {status = "Healthy", message = string.format("%d", 1)}`, wantErr: true},
 		{name: "no math library", script: `return {status = "Healthy", message = tostring(math.floor(1.5))}`, wantErr: true},
 		{name: "invalid status", script: `return {status = "Fine"}`, wantErr: true},
@@ -298,7 +193,7 @@ func TestRunHealthLuaLikeArgoCD(t *testing.T) {
 		{name: "nil index", script: `return {status = obj.status.phase}`, wantErr: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := runHealthLua(tc.script, obj)
+			got, err := argocdhealth.EvaluateScript(tc.script, obj)
 			if tc.wantErr {
 				if err == nil {
 					t.Fatalf("got %+v, want an error", got)
@@ -314,7 +209,7 @@ func TestRunHealthLuaLikeArgoCD(t *testing.T) {
 		})
 	}
 	var apiErr *lua.ApiError
-	_, err := runHealthLua(`error("boom")`, obj)
+	_, err := argocdhealth.EvaluateScript(`error("boom")`, obj)
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("a Lua error should surface as *lua.ApiError, got %v", err)
 	}

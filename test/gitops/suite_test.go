@@ -1,0 +1,127 @@
+// Package gitops checks what GitOps tools read from the objects the real controllers produce, on a real
+// kube-apiserver: Flux (and every kstatus-aware tool) through status.Compute of sigs.k8s.io/cli-utils'
+// kstatus, and Argo CD through the health.lua scripts of config/argocd/resource_customizations, run as Argo CD
+// runs them (internal/argocdhealth).
+//
+// The live objects of the Argo CD cases are also kept as static cases of those scripts, under
+// config/argocd/resource_customizations/roadmap.dev/<Kind>/testdata/live-<case>.yaml with their entry in
+// health_test.yaml, and test/argocd runs them. This suite fails when the committed files no longer match what the
+// controller produces; refresh them with
+//
+//	go test ./test/gitops/ -args -update-testdata
+package gitops_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+
+	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+)
+
+var updateTestdata = flag.Bool("update-testdata", false,
+	"write the live objects of the Argo CD cases to config/argocd/resource_customizations/roadmap.dev/<Kind>/testdata/live-<case>.yaml and their cases to health_test.yaml")
+
+var (
+	env *testenv.Env
+	// k is the test's own client: it reads straight from the apiserver, never from the manager's cache.
+	k client.Client
+	// root is the repository root.
+	root string
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	var err error
+	if root, err = testenv.RepoRoot(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if env, err = testenv.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	k = env.Client
+	mgr, err := env.StartManager(controllers.DefaultOptions())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		_ = env.Stop()
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := mgr.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping manager:", err)
+	}
+	if err := env.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping envtest:", err)
+	}
+	os.Exit(code)
+}
+
+// newG returns a Gomega whose Eventually waits long enough for a loaded 2-core machine.
+func newG(t *testing.T) *WithT {
+	g := NewWithT(t)
+	g.SetDefaultEventuallyTimeout(60 * time.Second)
+	g.SetDefaultEventuallyPollingInterval(50 * time.Millisecond)
+	return g
+}
+
+func ctx() context.Context { return context.Background() }
+
+func namespace(t *testing.T, name string) {
+	t.Helper()
+	err := k.Create(ctx(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	if err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("creating namespace %s: %v", name, err)
+	}
+}
+
+func create(t *testing.T, g *WithT, objs ...client.Object) {
+	t.Helper()
+	for _, o := range objs {
+		g.Expect(k.Create(ctx(), o)).To(Succeed(), "creating %T %s", o, o.GetName())
+	}
+}
+
+// update re-reads the object, applies mutate, and updates it, retrying on conflicts with the controller.
+func update[T client.Object](g *WithT, obj T, mutate func(T)) {
+	g.Eventually(func() error {
+		if err := k.Get(ctx(), client.ObjectKeyFromObject(obj), obj); err != nil {
+			return err
+		}
+		mutate(obj)
+		return k.Update(ctx(), obj)
+	}).Should(Succeed())
+}
+
+// toUnstructured returns an object as kstatus and Argo CD see it: unstructured, with apiVersion and kind set.
+func toUnstructured(g Gomega, obj client.Object) map[string]interface{} {
+	gvk, err := apiutil.GVKForObject(obj, testenv.Scheme)
+	g.Expect(err).NotTo(HaveOccurred())
+	obj = obj.DeepCopyObject().(client.Object)
+	obj.GetObjectKind().SetGroupVersionKind(gvk)
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	g.Expect(err).NotTo(HaveOccurred())
+	return u
+}
+
+// kstatus computes the kstatus status of a live object, as Flux's health checks do.
+func kstatus(g Gomega, u map[string]interface{}) *status.Result {
+	res, err := status.Compute(&unstructured.Unstructured{Object: u})
+	g.Expect(err).NotTo(HaveOccurred())
+	return res
+}
