@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -52,7 +53,8 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	var transitions []readiness.Event
 	defer func() {
 		if err := patchStatus(ctx, r.Client, r.Recorder, original, initiative,
-			equality.Semantic.DeepEqual(original.Status, initiative.Status), transitions); err != nil {
+			equality.Semantic.DeepEqual(original.Status, initiative.Status), transitions,
+			func() { r.observeUnblock(ctx, original, initiative) }); err != nil {
 			reterr = err
 		}
 	}()
@@ -208,6 +210,32 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		return facts, nil, fmt.Errorf("walking the dependsOn graph of initiative %s: %w", self, readErr)
 	}
 	return facts, providers, nil
+}
+
+// observeUnblock records, once an initiative's Blocked → Ready transition is written, how long it was blocked
+// and how long the unblocking took to propagate from its last required capability.
+func (r *InitiativeReconciler) observeUnblock(ctx context.Context, before, after *roadmapv1.Initiative) {
+	if before.Status.Phase != roadmapv1.PhaseBlocked || after.Status.Phase != roadmapv1.PhaseReady {
+		return
+	}
+	now := time.Now()
+	if blocked := apimeta.FindStatusCondition(before.Status.Conditions, roadmapv1.ConditionReady); blocked != nil {
+		blockedSeconds.Observe(now.Sub(blocked.LastTransitionTime.Time).Seconds())
+	}
+	var enabled time.Time
+	for _, name := range after.Spec.Requires {
+		c := &roadmapv1.Capability{}
+		if err := r.Get(ctx, client.ObjectKey{Name: string(name)}, c); err != nil {
+			return
+		}
+		if ready := apimeta.FindStatusCondition(c.Status.Conditions, roadmapv1.ConditionReady); ready != nil &&
+			ready.LastTransitionTime.After(enabled) {
+			enabled = ready.LastTransitionTime.Time
+		}
+	}
+	if !enabled.IsZero() {
+		propagationSeconds.Observe(now.Sub(enabled).Seconds())
+	}
 }
 
 // initiativeTransitions are the events to tell when the status about to be written flips a condition:

@@ -1,17 +1,132 @@
 package controllers
 
 import (
+	"context"
+	"sync/atomic"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
 
-// evidenceWatches is 1 for each kind the evidence watcher runs an informer for: it shows that watches follow
-// the checks capabilities declare, and are dropped when no capability checks a kind any more.
-var evidenceWatches = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-	Name: "roadmap_evidence_watches",
-	Help: "Kinds watched for capability evidence checks (1 per watched group/version/kind).",
-}, []string{"kind"})
+// Metrics beyond controller-runtime's, all prefixed roadmap_ and served on the manager's metrics endpoint.
+// config/prometheus (alerts, dashboard) and its test depend on these names.
+var (
+	// evidenceWatches is 1 for each kind the evidence watcher runs an informer for: it shows that watches follow
+	// the checks capabilities declare, and are dropped when no capability checks a kind any more.
+	evidenceWatches = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "roadmap_evidence_watches",
+		Help: "Kinds watched for capability evidence checks (1 per watched group/version/kind).",
+	}, []string{"kind"})
+
+	blockedSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "roadmap_initiative_blocked_seconds",
+		Help: "How long an initiative was Blocked before it became Ready, observed when it unblocks.",
+		// A minute to about half a year.
+		Buckets: prometheus.ExponentialBuckets(60, 4, 10),
+	})
+
+	propagationSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "roadmap_propagation_seconds",
+		Help: "From the Ready transition of the last required capability to the dependent initiative's Ready " +
+			"transition (condition timestamps have one-second resolution).",
+		Buckets: []float64{0.5, 1, 2, 5, 10, 30, 60, 300},
+	})
+
+	state = &stateCollector{
+		initiatives: prometheus.NewDesc("roadmap_initiatives",
+			"Initiatives by namespace, phase and track.", []string{"namespace", "phase", "track"}, nil),
+		capabilities: prometheus.NewDesc("roadmap_capabilities",
+			"Capabilities by readiness.", []string{"ready"}, nil),
+		cycles: prometheus.NewDesc("roadmap_dependency_cycles",
+			"Objects currently reporting DependencyCycle, by kind.", []string{"kind"}, nil),
+		goalsAtRisk: prometheus.NewDesc("roadmap_goals_at_risk",
+			"Goals whose AtRisk condition is True.", nil, nil),
+		blockedSince: prometheus.NewDesc("roadmap_initiative_blocked_since_timestamp_seconds",
+			"Unix time at which a currently Blocked initiative became Blocked.", []string{"namespace", "name"}, nil),
+	}
+)
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(evidenceWatches)
+	ctrlmetrics.Registry.MustRegister(evidenceWatches, blockedSeconds, propagationSeconds, state)
+}
+
+// stateCollector computes the state gauges from the informer cache at scrape time, as kube-state-metrics does:
+// nothing to keep in step on every reconcile, and a scrape always agrees with the objects.
+type stateCollector struct {
+	reader                                                       atomic.Pointer[client.Reader]
+	initiatives, capabilities, cycles, goalsAtRisk, blockedSince *prometheus.Desc
+}
+
+// useReader points the collector at a manager's cache (the last manager set up wins).
+func (s *stateCollector) useReader(r client.Reader) { s.reader.Store(&r) }
+
+func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{s.initiatives, s.capabilities, s.cycles, s.goalsAtRisk, s.blockedSince} {
+		ch <- d
+	}
+}
+
+func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
+	r := s.reader.Load()
+	if r == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	inis, caps, goals := &roadmapv1.InitiativeList{}, &roadmapv1.CapabilityList{}, &roadmapv1.GoalList{}
+	if (*r).List(ctx, inis) != nil || (*r).List(ctx, caps) != nil || (*r).List(ctx, goals) != nil {
+		return // the cache is not ready (manager starting or stopping): report nothing rather than zeros
+	}
+
+	type key struct{ namespace, phase, track string }
+	byPhase := map[key]float64{}
+	cycles := map[string]float64{"Capability": 0, "Initiative": 0, "Goal": 0}
+	for _, i := range inis.Items {
+		byPhase[key{i.Namespace, string(i.Status.Phase), string(i.Spec.Track)}]++
+		ready := apimeta.FindStatusCondition(i.Status.Conditions, roadmapv1.ConditionReady)
+		if ready != nil && ready.Reason == roadmapv1.ReasonDependencyCycle {
+			cycles["Initiative"]++
+		}
+		if i.Status.Phase == roadmapv1.PhaseBlocked && ready != nil {
+			ch <- prometheus.MustNewConstMetric(s.blockedSince, prometheus.GaugeValue,
+				float64(ready.LastTransitionTime.Unix()), i.Namespace, i.Name)
+		}
+	}
+	for k, n := range byPhase {
+		ch <- prometheus.MustNewConstMetric(s.initiatives, prometheus.GaugeValue, n, k.namespace, k.phase, k.track)
+	}
+	readiness := map[string]float64{"true": 0, "false": 0}
+	for _, c := range caps.Items {
+		ready := apimeta.FindStatusCondition(c.Status.Conditions, roadmapv1.ConditionReady)
+		if ready != nil && ready.Status == "True" {
+			readiness["true"]++
+		} else {
+			readiness["false"]++
+		}
+		if ready != nil && ready.Reason == roadmapv1.ReasonDependencyCycle {
+			cycles["Capability"]++
+		}
+	}
+	for ready, n := range readiness {
+		ch <- prometheus.MustNewConstMetric(s.capabilities, prometheus.GaugeValue, n, ready)
+	}
+	atRisk := 0.0
+	for _, g := range goals.Items {
+		if apimeta.IsStatusConditionTrue(g.Status.Conditions, roadmapv1.ConditionAtRisk) {
+			atRisk++
+		}
+		if ready := apimeta.FindStatusCondition(g.Status.Conditions, roadmapv1.ConditionReady); ready != nil &&
+			ready.Reason == roadmapv1.ReasonDependencyCycle {
+			cycles["Goal"]++
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(s.goalsAtRisk, prometheus.GaugeValue, atRisk)
+	for kind, n := range cycles {
+		ch <- prometheus.MustNewConstMetric(s.cycles, prometheus.GaugeValue, n, kind)
+	}
 }

@@ -58,6 +58,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
+	state.useReader(mgr.GetCache())
 	dyn, err := dynamic.NewForConfig(mgr.GetConfig())
 	if err != nil {
 		return fmt.Errorf("creating the dynamic client for evidence checks: %w", err)
@@ -104,7 +105,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 // The events of the transitions the new status makes are recorded only once it is written, so a status computed
 // from a stale copy (and refused) tells nothing twice.
 func patchStatus(ctx context.Context, c client.Client, recorder events.EventRecorder, original, updated client.Object,
-	unchanged bool, transitions []readiness.Event) error {
+	unchanged bool, transitions []readiness.Event, afterWrite ...func()) error {
 	if unchanged {
 		return nil
 	}
@@ -122,6 +123,9 @@ func patchStatus(ctx context.Context, c client.Client, recorder events.EventReco
 		for _, ev := range transitions {
 			recorder.Eventf(updated, nil, ev.Type, ev.Reason, "Evaluate", "%s", ev.Message)
 		}
+	}
+	for _, f := range afterWrite {
+		f()
 	}
 	return nil
 }

@@ -141,13 +141,23 @@ func (e *Env) StartManager(opts controllers.Options) (*Manager, error) {
 // StartManagerAs starts a manager with the given client configuration, e.g. one that impersonates the
 // operator's service account so that tests exercise the RBAC the operator ships with.
 func (e *Env) StartManagerAs(cfg *rest.Config, opts controllers.Options) (*Manager, error) {
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+	return e.StartManagerWith(cfg, opts, nil)
+}
+
+// StartManagerWith is StartManagerAs with a chance to change the manager's options first (metrics address,
+// leader election, ...).
+func (e *Env) StartManagerWith(cfg *rest.Config, opts controllers.Options, customize func(*ctrl.Options)) (*Manager, error) {
+	mgrOpts := ctrl.Options{
 		Scheme:  Scheme,
 		Metrics: metricsserver.Options{BindAddress: "0"},
 		Cache:   controllers.CacheOptions(),
 		// Several managers start and stop in one test process; names must not collide.
 		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-	})
+	}
+	if customize != nil {
+		customize(&mgrOpts)
+	}
+	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
@@ -171,4 +181,67 @@ func (e *Env) StartManagerAs(cfg *rest.Config, opts controllers.Options) (*Manag
 func (m *Manager) Stop() error {
 	m.cancel()
 	return <-m.done
+}
+
+// LeaderElectionID is the name of the Lease the managers of cmd/manager elect their leader with.
+const LeaderElectionID = "roadmap-operator.roadmap.dev"
+
+// LeaderElection is a customize function for StartManagerWith that turns leader election on as cmd/manager does
+// (Lease LeaderElectionID, here in namespace), with lease timings short enough for tests. releaseOnCancel is what
+// cmd/manager sets (true): a manager that stops hands the Lease over at once; without it, the other candidates
+// wait for the Lease to expire, as after a crash. Each manager gets its own identity (hostname_uuid): read the
+// Lease's holderIdentity, or the manager's Elected channel, to learn which one leads.
+func LeaderElection(namespace string, leaseDuration, renewDeadline, retryPeriod time.Duration, releaseOnCancel bool) func(*ctrl.Options) {
+	return func(o *ctrl.Options) {
+		o.LeaderElection = true
+		o.LeaderElectionID = LeaderElectionID
+		o.LeaderElectionNamespace = namespace
+		o.LeaderElectionReleaseOnCancel = releaseOnCancel
+		o.LeaseDuration = ptr.To(leaseDuration)
+		o.RenewDeadline = ptr.To(renewDeadline)
+		o.RetryPeriod = ptr.To(retryPeriod)
+	}
+}
+
+// StopAPIServer stops kube-apiserver and leaves etcd, and so every object, as it is; StartAPIServer starts it
+// again. Clients made from Config (the managers' included) reconnect by themselves: the new kube-apiserver
+// listens on the same address with the same serving certificate and trusts the same client certificates.
+//
+// envtest deletes a kube-apiserver's certificate directory when it stops it, and would make a new serving CA on
+// start that no existing client trusts; so the directory's files are first copied to certDir, which the restarted
+// kube-apiserver then uses. certDir must outlive the control plane (the caller removes it after Stop).
+func (e *Env) StopAPIServer(certDir string) error {
+	s := e.ControlPlane.APIServer
+	if s.CertDir != certDir {
+		entries, err := os.ReadDir(s.CertDir)
+		if err != nil {
+			return fmt.Errorf("reading kube-apiserver's certificate directory: %w", err)
+		}
+		for _, entry := range entries {
+			if !entry.Type().IsRegular() {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(s.CertDir, entry.Name()))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(certDir, entry.Name()), data, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.Stop(); err != nil {
+		return fmt.Errorf("stopping kube-apiserver: %w", err)
+	}
+	s.CertDir = certDir
+	return nil
+}
+
+// StartAPIServer starts the kube-apiserver StopAPIServer stopped, on the same address, and returns once it is
+// healthy.
+func (e *Env) StartAPIServer() error {
+	if err := e.ControlPlane.APIServer.Start(); err != nil {
+		return fmt.Errorf("starting kube-apiserver again: %w", err)
+	}
+	return nil
 }
