@@ -172,7 +172,7 @@ func capabilityTransitions(c *roadmapv1.Capability, res readiness.Result) []read
 	return nil
 }
 
-// SetupWithManager wires the watches: the capability itself on spec changes, the capabilities that require a
+// SetupWithManager wires the watches: the capability itself, the capabilities that require a
 // capability when what they read of it changes, the capabilities whose dependents count changes, and the
 // capabilities whose provider initiatives change.
 func (r *CapabilityReconciler) SetupWithManager(mgr ctrl.Manager) error {

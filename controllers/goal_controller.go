@@ -188,7 +188,7 @@ func goalTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) []readiness.E
 	return evs
 }
 
-// SetupWithManager wires the watches: the goal itself on spec changes; the goals an initiative serves (and
+// SetupWithManager wires the watches: the goal itself; the goals an initiative serves (and
 // their ancestors) when what a goal reads of it changes; a goal's ancestors when its parent changes, and its
 // children when it appears or disappears (their ParentNotFound).
 func (r *GoalReconciler) SetupWithManager(mgr ctrl.Manager) error {

@@ -264,7 +264,7 @@ func flipsTo(conditions []metav1.Condition, conditionType string, o roadmap.Outc
 	return previous == nil || (previous.Status == metav1.ConditionTrue) != want
 }
 
-// SetupWithManager wires the watches: the initiative itself on spec changes, the initiatives requiring a
+// SetupWithManager wires the watches: the initiative itself, the initiatives requiring a
 // capability when what they read of it changes, and the initiatives depending on an initiative when its state,
 // its own dependsOn (cycles) or its Ready condition changes.
 func (r *InitiativeReconciler) SetupWithManager(mgr ctrl.Manager) error {
