@@ -84,8 +84,13 @@ demo-down: ## Stop the processes `make demo` started (state stays in bin/demo; r
 ##@ Build
 
 .PHONY: build
-build: manifests generate fmt vet ## Build the manager binary into bin/manager.
+build: manifests generate fmt vet ## Build the manager and the kubectl plugin into bin/.
 	go build -o $(LOCALBIN)/manager ./cmd/manager
+	go build -o $(LOCALBIN)/kubectl-roadmap ./cmd/kubectl-roadmap
+
+.PHONY: plugin
+plugin: ## Build the kubectl plugin into bin/kubectl-roadmap (put bin/ on PATH: kubectl roadmap ...).
+	go build -o $(LOCALBIN)/kubectl-roadmap ./cmd/kubectl-roadmap
 
 .PHONY: run
 run: manifests generate fmt vet ## Run the manager from your host against the cluster in your kubeconfig.

@@ -1,0 +1,140 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+)
+
+// ErrCRDsNotInstalled is returned when the cluster does not serve the roadmap.dev API.
+var ErrCRDsNotInstalled = errors.New("roadmap.dev CRDs are not installed in this cluster " +
+	"(kubectl get crd initiatives.roadmap.dev): install them with `make install`")
+
+// Scheme knows the roadmap.dev kinds.
+var Scheme = runtime.NewScheme()
+
+func init() {
+	if err := roadmapv1.AddToScheme(Scheme); err != nil {
+		panic(err)
+	}
+}
+
+// NewClient returns a client for the roadmap.dev kinds. It discovers the API lazily, on the first list.
+func NewClient(cfg *rest.Config) (client.Client, error) {
+	c, err := client.New(cfg, client.Options{Scheme: Scheme})
+	if err != nil {
+		return nil, fmt.Errorf("creating a client for %s: %w", cfg.Host, err)
+	}
+	return c, nil
+}
+
+// Scope says which initiatives to list. Capabilities and goals are cluster-scoped and always listed whole.
+type Scope struct {
+	// Namespace lists the initiatives of one namespace; empty lists all namespaces.
+	Namespace string
+	// Fallback, when listing all namespaces is forbidden, lists this namespace instead of failing, and records
+	// the limitation in Snapshot.Limited: commands that follow references across namespaces still work for a
+	// user who may read only their own.
+	Fallback string
+}
+
+// Load lists the three kinds once and indexes them.
+func Load(ctx context.Context, c client.Reader, scope Scope) (*Snapshot, error) {
+	s := &Snapshot{Namespace: scope.Namespace, Checks: map[string][]CheckResult{}}
+
+	caps := &unstructured.UnstructuredList{}
+	caps.SetGroupVersionKind(roadmapv1.GroupVersion.WithKind("CapabilityList"))
+	if err := c.List(ctx, caps); err != nil {
+		return nil, explain(err, "list", "capabilities", "")
+	}
+	for i := range caps.Items {
+		var capability roadmapv1.Capability
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(caps.Items[i].Object, &capability); err != nil {
+			return nil, fmt.Errorf("reading capability %s: %w", caps.Items[i].GetName(), err)
+		}
+		s.Capabilities = append(s.Capabilities, capability)
+		if checks := checksOf(caps.Items[i].Object); checks != nil {
+			s.Checks[capability.Name] = checks
+		}
+	}
+
+	goals := &roadmapv1.GoalList{}
+	if err := c.List(ctx, goals); err != nil {
+		return nil, explain(err, "list", "goals", "")
+	}
+	s.Goals = goals.Items
+
+	initiatives := &roadmapv1.InitiativeList{}
+	err := c.List(ctx, initiatives, client.InNamespace(scope.Namespace))
+	if err != nil && scope.Namespace == "" && scope.Fallback != "" && apierrors.IsForbidden(err) {
+		s.Namespace = scope.Fallback
+		s.Limited = fmt.Sprintf("you may not list initiatives in all namespaces, so only those of namespace %s "+
+			"are shown; capabilities and goals are complete", scope.Fallback)
+		err = c.List(ctx, initiatives, client.InNamespace(scope.Fallback))
+	}
+	if err != nil {
+		return nil, explain(err, "list", "initiatives", s.Namespace)
+	}
+	s.Initiatives = initiatives.Items
+	return s.Index(), nil
+}
+
+// checksOf reads status.checks of a capability generically: the field is optional and newer than the plugin
+// may be, and a malformed entry is skipped rather than failing the command.
+func checksOf(obj map[string]any) []CheckResult {
+	items, found, err := unstructured.NestedSlice(obj, "status", "checks")
+	if !found || err != nil {
+		return nil
+	}
+	out := []CheckResult{}
+	for _, item := range items {
+		m, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		var r CheckResult
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, &r); err != nil || r.Name == "" {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// explain turns a failed read into an error that says what to do.
+func explain(err error, verb, resource, namespace string) error {
+	where := "at the cluster scope"
+	flag := " -A"
+	if namespace != "" {
+		where, flag = "in namespace "+namespace, " -n "+namespace
+	}
+	switch {
+	case apimeta.IsNoMatchError(err), apierrors.IsNotFound(err):
+		return ErrCRDsNotInstalled
+	case apierrors.IsForbidden(err):
+		return fmt.Errorf("forbidden: RBAC does not allow you to %s %s.roadmap.dev %s "+
+			"(check with: kubectl auth can-i %s %s.roadmap.dev%s); the server said: %s",
+			verb, resource, where, verb, resource, flag, apiMessage(err))
+	case apierrors.IsUnauthorized(err):
+		return fmt.Errorf("unauthorized: the cluster did not accept your credentials (%s)", apiMessage(err))
+	default:
+		return fmt.Errorf("cannot %s %s.roadmap.dev %s: %w", verb, resource, where, err)
+	}
+}
+
+func apiMessage(err error) string {
+	var status apierrors.APIStatus
+	if errors.As(err, &status) && status.Status().Message != "" {
+		return status.Status().Message
+	}
+	return err.Error()
+}

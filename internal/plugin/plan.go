@@ -1,0 +1,305 @@
+package plugin
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/graph"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
+)
+
+// PlanTask is one initiative on the plan.
+type PlanTask struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Title     string `json:"title,omitempty"`
+	Owner     string `json:"owner,omitempty"`
+	Phase     string `json:"phase"`
+	State     string `json:"state"`
+	// Start is the earliest day the work can start: when its last prerequisite is due, or today.
+	Start      string `json:"start"`
+	TargetDate string `json:"targetDate"`
+	// After lists the prerequisites on the plan (dependsOn, and providers of required capabilities).
+	After []string `json:"after,omitempty"`
+	// Critical marks the tasks on the critical path.
+	Critical bool `json:"critical,omitempty"`
+	// Conflict says which prerequisite is due after this task's target date.
+	Conflict string `json:"conflict,omitempty"`
+	// OnCycle marks tasks whose prerequisites form a cycle (the operator reports DependencyCycle).
+	OnCycle bool `json:"onCycle,omitempty"`
+}
+
+// Key is namespace/name.
+func (t PlanTask) Key() string { return t.Namespace + "/" + t.Name }
+
+// PlanResult is a plan of initiatives by target date.
+type PlanResult struct {
+	Today     string     `json:"today"`
+	Namespace string     `json:"namespace,omitempty"`
+	Tasks     []PlanTask `json:"tasks"`
+	// CriticalPath is the chain of open initiatives that determines when the plan ends, first to last.
+	CriticalPath []string `json:"criticalPath,omitempty"`
+	// Unscheduled are open initiatives without a target date, which cannot be placed.
+	Unscheduled []string `json:"unscheduled,omitempty"`
+	Note        string   `json:"note,omitempty"`
+}
+
+// Plan lays the initiatives of a view out by target date. Edges are dependsOn and provider -> requirer (an
+// initiative waits for the initiatives providing the capabilities it requires). Cancelled initiatives are left
+// out; Done ones are shown but cannot be critical.
+func Plan(s *Snapshot, v View, namespace string, now time.Time) *PlanResult {
+	day := today(now)
+	res := &PlanResult{Today: day.Format(time.DateOnly), Namespace: namespace, Tasks: []PlanTask{}, Note: s.Limited}
+	dates := map[string]time.Time{}
+	index := map[string]int{}
+	for _, ini := range v.Initiatives {
+		if ini.Status.Phase == roadmapv1.PhaseCancelled || ini.Spec.State == roadmapv1.StateCancelled {
+			continue
+		}
+		target, ok := roadmap.ParseDate(ini.Spec.TargetDate)
+		if !ok {
+			if open(ini) {
+				res.Unscheduled = append(res.Unscheduled, keyOf(ini).String())
+			}
+			continue
+		}
+		t := PlanTask{Namespace: ini.Namespace, Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner,
+			Phase: initiativePhase(ini), State: string(stateOf(ini)), TargetDate: string(ini.Spec.TargetDate)}
+		dates[t.Key()] = target
+		index[t.Key()] = len(res.Tasks)
+		res.Tasks = append(res.Tasks, t)
+	}
+	var openKeys []string
+	for _, ini := range v.Initiatives {
+		i, ok := index[keyOf(ini).String()]
+		if !ok {
+			continue
+		}
+		t := &res.Tasks[i]
+		start := day
+		if target := dates[t.Key()]; target.Before(start) {
+			start = target
+		}
+		var latest time.Time
+		var binding string
+		for _, p := range s.Prerequisites(ini) {
+			d, ok := dates[p.String()]
+			if !ok {
+				continue
+			}
+			t.After = append(t.After, p.String())
+			if d.After(latest) || latest.IsZero() {
+				latest, binding = d, p.String()
+			}
+		}
+		if len(t.After) > 0 {
+			start = latest
+			if latest.After(dates[t.Key()]) && open(ini) {
+				t.Conflict = fmt.Sprintf("%s is due %s, after this target date", binding, latest.Format(time.DateOnly))
+			}
+		}
+		t.Start = start.Format(time.DateOnly)
+		if open(ini) {
+			openKeys = append(openKeys, t.Key())
+		}
+	}
+
+	after := map[string][]string{}
+	for _, t := range res.Tasks {
+		after[t.Key()] = t.After
+	}
+	path, cyclic := graph.CriticalPath(openKeys, graph.MapEdges(after), func(k string) int64 {
+		return dates[k].Unix() / 86400
+	})
+	res.CriticalPath = path
+	for _, k := range path {
+		res.Tasks[index[k]].Critical = true
+	}
+	for _, k := range cyclic {
+		res.Tasks[index[k]].OnCycle = true
+	}
+	sort.SliceStable(res.Tasks, func(i, j int) bool {
+		a, b := res.Tasks[i], res.Tasks[j]
+		if a.TargetDate != b.TargetDate {
+			return a.TargetDate < b.TargetDate
+		}
+		return a.Key() < b.Key()
+	})
+	return res
+}
+
+// RenderPlan writes a plan as a table (text) or as a Mermaid Gantt chart (mermaid), critical path marked.
+func RenderPlan(w io.Writer, p *PlanResult, format string, st Style) error {
+	switch format {
+	case "text":
+		return renderPlanText(w, p, st)
+	case "mermaid":
+		return renderPlanMermaid(w, p)
+	}
+	return fmt.Errorf("unknown plan format %q: use text or mermaid", format)
+}
+
+func renderPlanText(w io.Writer, p *PlanResult, st Style) error {
+	ew := &errWriter{w: w}
+	scope := "all namespaces"
+	if p.Namespace != "" {
+		scope = "namespace " + p.Namespace
+	}
+	ew.printf("Plan for %s as of %s (* critical path)\n\n", scope, p.Today)
+	if len(p.Tasks) == 0 {
+		ew.println("No initiative has a target date.")
+	}
+	header := []string{"", "INITIATIVE", "OWNER", "PHASE", "START", "TARGET", "AFTER"}
+	rows := [][]string{header}
+	healths := []Health{HealthUnknown}
+	for _, t := range p.Tasks {
+		mark := ""
+		if t.Critical {
+			mark = "*"
+		}
+		after := strings.Join(t.After, ", ")
+		if t.Conflict != "" {
+			after = joinNonEmpty(" ", after, "(conflict: "+t.Conflict+")")
+		}
+		if t.OnCycle {
+			after = joinNonEmpty(" ", after, "(dependency cycle)")
+		}
+		rows = append(rows, []string{mark, t.Key(), t.Owner, t.Phase, t.Start, t.TargetDate, after})
+		healths = append(healths, healthOfInitiativePhase(t.Phase, ""))
+	}
+	if len(p.Tasks) > 0 {
+		widths := make([]int, len(header))
+		for _, r := range rows {
+			for i, c := range r {
+				widths[i] = max(widths[i], width(c))
+			}
+		}
+		for ri, r := range rows {
+			var b strings.Builder
+			for i, c := range r {
+				cell := pad(c, widths[i])
+				switch {
+				case ri > 0 && i == 3:
+					cell = st.Paint(healths[ri], c) + strings.Repeat(" ", widths[i]-width(c))
+				case ri > 0 && i == 0 && c != "":
+					cell = st.Bold(cell)
+				}
+				if i > 0 {
+					b.WriteString("  ")
+				}
+				b.WriteString(cell)
+			}
+			ew.println(strings.TrimRight(b.String(), " "))
+		}
+	}
+	if len(p.CriticalPath) > 0 {
+		steps := make([]string, len(p.CriticalPath))
+		for i, k := range p.CriticalPath {
+			steps[i] = k + " (" + targetOf(p, k) + ")"
+		}
+		ew.println("")
+		ew.println(st.Bold("Critical path: ") + strings.Join(steps, " → "))
+	}
+	if len(p.Unscheduled) > 0 {
+		ew.println("")
+		ew.println("Unscheduled (no targetDate): " + strings.Join(p.Unscheduled, ", "))
+	}
+	if p.Note != "" {
+		ew.println("")
+		ew.println("Note: " + p.Note)
+	}
+	return ew.err
+}
+
+func targetOf(p *PlanResult, key string) string {
+	for _, t := range p.Tasks {
+		if t.Key() == key {
+			return t.TargetDate
+		}
+	}
+	return ""
+}
+
+// renderPlanMermaid writes a Gantt chart: one section per owner, a bar per initiative from its earliest start
+// (`after` its prerequisites) to its target date; critical tasks are tagged crit, Done ones done, Active ones
+// active; a task whose prerequisite is due after its own target date is a milestone marked as a conflict.
+func renderPlanMermaid(w io.Writer, p *PlanResult) error {
+	ew := &errWriter{w: w}
+	keys := make([]string, len(p.Tasks))
+	for i, t := range p.Tasks {
+		keys[i] = t.Key()
+	}
+	ids := mermaidIDs(keys)
+	ew.println("gantt")
+	ew.printf("  title Roadmap plan as of %s (critical path: crit)\n", p.Today)
+	ew.println("  dateFormat YYYY-MM-DD")
+	ew.println("  axisFormat %Y-%m")
+	owners := map[string][]PlanTask{}
+	var names []string
+	for _, t := range p.Tasks {
+		o := ownerOrNone(t.Owner)
+		if owners[o] == nil {
+			names = append(names, o)
+		}
+		owners[o] = append(owners[o], t)
+	}
+	sort.Slice(names, func(i, j int) bool { return ownerLess(names[i], names[j]) })
+	for _, o := range names {
+		ew.printf("  section %s\n", mermaidText(o))
+		for _, t := range owners[o] {
+			var tags []string
+			if t.Critical {
+				tags = append(tags, "crit")
+			}
+			switch {
+			case t.Phase == string(roadmapv1.PhaseDone):
+				tags = append(tags, "done")
+			case t.State == string(roadmapv1.StateActive):
+				tags = append(tags, "active")
+			}
+			name := t.Key()
+			var when string
+			switch {
+			case t.Conflict != "":
+				name += " ⚠ conflict"
+				tags = append(tags, "milestone")
+				when = t.TargetDate + ", 0d"
+			case t.Start >= t.TargetDate:
+				tags = append(tags, "milestone")
+				when = t.TargetDate + ", 0d"
+			case len(t.After) > 0:
+				var after []string
+				for _, a := range t.After {
+					after = append(after, ids[a])
+				}
+				when = "after " + strings.Join(after, " ") + ", " + t.TargetDate
+			default:
+				when = t.Start + ", " + t.TargetDate
+			}
+			tags = append(tags, ids[t.Key()])
+			ew.printf("    %s :%s, %s\n", mermaidText(name), strings.Join(tags, ", "), when)
+		}
+	}
+	if len(p.CriticalPath) > 0 {
+		ew.printf("  %%%% critical path: %s\n", strings.Join(p.CriticalPath, " -> "))
+	}
+	for _, t := range p.Tasks {
+		if t.Conflict != "" {
+			ew.printf("  %%%% conflict: %s: %s\n", t.Key(), t.Conflict)
+		}
+	}
+	if len(p.Unscheduled) > 0 {
+		ew.printf("  %%%% unscheduled (no targetDate): %s\n", strings.Join(p.Unscheduled, ", "))
+	}
+	return ew.err
+}
+
+// mermaidText removes the characters that end a Mermaid Gantt name (':' starts the task data, '#' and ';'
+// are comment and statement separators).
+func mermaidText(s string) string {
+	return strings.NewReplacer(":", " ", "#", " ", ";", " ").Replace(s)
+}

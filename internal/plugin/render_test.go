@@ -1,0 +1,390 @@
+package plugin
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func render(t *testing.T, f func(*bytes.Buffer) error) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := f(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func expectText(t *testing.T, got, want string) {
+	t.Helper()
+	want = strings.TrimPrefix(want, "\n")
+	if d := cmp.Diff(strings.Split(want, "\n"), strings.Split(got, "\n")); d != "" {
+		t.Errorf("output (-want +got):\n%s\ngot:\n%s", d, got)
+	}
+}
+
+func TestRenderTree(t *testing.T) {
+	root := &TreeNode{Label: "Goal/g", Status: "AtRisk", Health: HealthBlocked, Owner: "cpo", Due: "2035-12-31",
+		Message: "at risk", Children: []*TreeNode{
+			{Label: "Initiative/ns/a", Status: "Blocked", Health: HealthBlocked, Owner: "team-a", Children: []*TreeNode{
+				{Label: "Capability/c", Status: "Planned", Health: HealthWaiting, Due: "2035-06-30"},
+				{Label: "Capability/d", Status: "Ready", Health: HealthOK},
+			}},
+			{Label: "Initiative/ns/b", Status: "Done", Health: HealthOK, Owner: "team-b", Children: []*TreeNode{
+				{Label: "depends on Initiative/ns/a", Status: "Blocked", Health: HealthBlocked, Note: "see above"},
+			}},
+			{Label: "Initiative/ns/x", Status: "Cancelled", Health: HealthInactive},
+		}}
+	plain := render(t, func(b *bytes.Buffer) error { return RenderTree(b, root, Style{}) })
+	expectText(t, plain, `
+NAME                            STATUS       OWNER   DUE         MESSAGE
+Goal/g                          ✖ AtRisk     cpo     2035-12-31  at risk
+├─Initiative/ns/a               ✖ Blocked    team-a
+│ ├─Capability/c                ◷ Planned            2035-06-30
+│ └─Capability/d                ✔ Ready
+├─Initiative/ns/b               ✔ Done       team-b
+│ └─depends on Initiative/ns/a  ✖ Blocked                        (see above)
+└─Initiative/ns/x               – Cancelled
+`)
+
+	colored := render(t, func(b *bytes.Buffer) error { return RenderTree(b, root, Style{Color: true}) })
+	if colored == plain {
+		t.Fatal("colours on changed nothing")
+	}
+	if got := ansi.ReplaceAllString(colored, ""); got != plain {
+		t.Errorf("colours must not change the layout: without escapes\n%s\nwant\n%s", got, plain)
+	}
+	for _, want := range []string{
+		"\x1b[31m✖ AtRisk\x1b[0m   ", "\x1b[33m◷ Planned\x1b[0m  ", "\x1b[32m✔ Ready\x1b[0m", "\x1b[2m– Cancelled\x1b[0m",
+	} {
+		if !strings.Contains(colored, want) {
+			t.Errorf("coloured output lacks %q:\n%s", want, colored)
+		}
+	}
+}
+
+func TestTreeFromSnapshot(t *testing.T) {
+	s := fixture()
+	capTree, err := Tree(s, Ref{Kind: "Capability", Name: "event-bus"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectText(t, render(t, func(b *bytes.Buffer) error { return RenderTree(b, capTree, Style{}) }), `
+NAME                                              STATUS                            OWNER          DUE         MESSAGE
+Capability/event-bus                              ◷ Planned                         team-data      2035-06-30  capability is Planned, not yet Available
+├─Capability/kubernetes-platform                  ✖ Blocked (PrerequisiteNotReady)  team-platform              capability networking: Planned; check Deployment platform/ingress: InProgress
+│ ├─Capability/networking                         ◷ Planned                         team-network   2035-02-28  capability is Planned, not yet Available
+│ │ └─provided by Initiative/ops/network-refresh  ✔ Ready                           team-network   2035-02-28
+│ ├─check Deployment/platform/ingress             ◷ InProgress                                                 Deployment is available. Replicas: 1 of 3
+│ └─check Deployment/platform/dns                 ✔ Current
+└─provided by Initiative/ops/kafka-cluster        ✖ Blocked                         team-data      2035-06-30  capability kubernetes-platform: PrerequisiteNotReady
+  └─Capability/kubernetes-platform                ✖ Blocked (PrerequisiteNotReady)  team-platform              (see above) capability networking: Planned; check Deployment platform/ingress: InProgress
+`)
+
+	// A dependsOn cycle ends where it closes instead of recursing forever.
+	cycle, err := Tree(s, Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cycle.Children[0].Children[0]; got.Label != "depends on Initiative/team-search/search-v2" || got.Note != "cycle" ||
+		got.Children != nil {
+		t.Errorf("cycle closing node = %+v", got)
+	}
+
+	// A goal shows its sub-goals, then the initiatives serving it directly; each object is expanded once.
+	goal, err := Tree(s, Ref{Kind: "Goal", Name: "personalisation"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, c := range goal.Children {
+		labels = append(labels, c.Label+" "+c.Note)
+	}
+	want := []string{"Goal/recommendations ", "Initiative/ops/cluster-upgrade ", "Initiative/ops/kafka-cluster see above",
+		"Initiative/ops/network-refresh see above", "Initiative/team-personalisation/legacy-sunset "}
+	if d := cmp.Diff(want, labels); d != "" {
+		t.Errorf("goal children (-want +got):\n%s", d)
+	}
+
+	if _, err := Tree(s, Ref{Kind: "Goal", Name: "nope"}); err == nil || err.Error() != "goal nope not found" {
+		t.Errorf("missing goal: err = %v", err)
+	}
+}
+
+func TestWhy(t *testing.T) {
+	s := fixture()
+	res, err := Why(s, Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectText(t, render(t, func(b *bytes.Buffer) error { return RenderWhy(b, res, Style{}) }), `
+✖ initiative team-personalisation/recs: Blocked (state Proposed) · owner team-personalisation · due 2035-05-31 · priority 3.20
+├─◷ capability event-bus: Planned · owner team-data · eta 2035-06-30 → team-data: declare it Available once ops/kafka-cluster delivers
+│ ├─✖ provided by initiative ops/kafka-cluster: Blocked (state Active) · owner team-data · due 2035-06-30
+│ │ └─✖ capability kubernetes-platform: Blocked (PrerequisiteNotReady) · owner team-platform
+│ │   ├─◷ capability networking: Planned · owner team-network · eta 2035-02-28 → team-network: declare it Available once ops/network-refresh delivers
+│ │   │ └─✔ provided by initiative ops/network-refresh: Ready (state Active) · owner team-network · due 2035-02-28 → team-network: deliver it (due 2035-02-28)
+│ │   └─◷ check Deployment platform/ingress: InProgress · Deployment is available. Replicas: 1 of 3 → team-platform: make it healthy
+│ └─✖ capability kubernetes-platform: Blocked (PrerequisiteNotReady) · owner team-platform (explained above)
+└─✖ depends on initiative ops/kafka-cluster: Blocked (state Active) · owner team-data · due 2035-06-30 (explained above)
+
+Who must act:
+  team-data      capability event-bus: declare it Available once ops/kafka-cluster delivers
+  team-network   capability networking: declare it Available once ops/network-refresh delivers
+                 initiative ops/network-refresh: deliver it (due 2035-02-28)
+  team-platform  check Deployment platform/ingress: make it healthy
+`)
+
+	// Missing capabilities and capabilities nobody owns: the requirer acts, and "(no owner)" sorts last.
+	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "ab-testing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]Action{
+		{Owner: "team-personalisation", Subject: "initiative team-personalisation/ab-testing",
+			Do: "fix spec.requires: capability gone does not exist"},
+		{Owner: "(no owner)", Subject: "capability feature-flags", Do: "plan it (no initiative provides it) and declare it Available"},
+	}, res.Actions); d != "" {
+		t.Errorf("actions (-want +got):\n%s", d)
+	}
+
+	// A cycle is printed and the chain stops there.
+	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectText(t, render(t, func(b *bytes.Buffer) error { return RenderWhy(b, res, Style{}) }), `
+⚠ initiative team-search/search-v2: DependencyCycle · owner team-search · due 2035-05-31
+└─⚠ depends on initiative team-search/search-index: DependencyCycle · owner team-search · due 2035-04-30 → team-search: break the cycle in spec.dependsOn (team-search/search-v2 -> team-search/search-index -> team-search/search-v2)
+
+Who must act:
+  team-search  initiative team-search/search-v2: break the cycle in spec.dependsOn (team-search/search-v2 -> team-search/search-index -> team-search/search-v2)
+`)
+
+	// Nothing blocks a Ready initiative.
+	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "ops", Name: "network-refresh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Target.Message = "initiative can start and has no prerequisites"
+	expectText(t, render(t, func(b *bytes.Buffer) error { return RenderWhy(b, res, Style{}) }), `
+✔ initiative ops/network-refresh: Ready (state Active) · owner team-network · due 2035-02-28 · priority 3.00
+  initiative can start and has no prerequisites
+`)
+
+	if _, err := Why(s, Ref{Kind: "Initiative", Namespace: "ops", Name: "nope"}); err == nil ||
+		err.Error() != "initiative ops/nope not found" {
+		t.Errorf("missing initiative: err = %v", err)
+	}
+	limited := fixture()
+	limited.Namespace, limited.Limited = "ops", "you may not list initiatives in all namespaces"
+	if _, err := Why(limited, Ref{Kind: "Initiative", Namespace: "elsewhere", Name: "x"}); err == nil ||
+		!strings.Contains(err.Error(), "not visible") {
+		t.Errorf("invisible initiative: err = %v", err)
+	}
+}
+
+func TestWhyRetiredAndUnevaluated(t *testing.T) {
+	s := fixture()
+	s.Capabilities = append(s.Capabilities,
+		fixtureCapability("old-bus", "team-data", "Retired", "Retired", "False", "NotAvailable", "capability is Retired"),
+		fixtureCapability("fresh", "team-data", "Available", "", "False", "", ""))
+	s.Capabilities[len(s.Capabilities)-1].Status.Conditions = nil
+	s.Initiatives = append(s.Initiatives, fixtureInitiative("shop", "legacy", "team-shop", "Blocked", "CapabilityNotReady",
+		requires("old-bus", "fresh"),
+		blockedBy("Capability", "", "old-bus", "CapabilityNotReady", "capability old-bus: Retired"),
+		blockedBy("Capability", "", "fresh", "CapabilityNotReady", "capability fresh: not yet evaluated")))
+	s.Index()
+	res, err := Why(s, Ref{Kind: "Initiative", Namespace: "shop", Name: "legacy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]Action{
+		{Owner: "team-data", Subject: "capability fresh", Do: "see its Ready condition: not evaluated yet (is the operator running?)"},
+		{Owner: "team-shop", Subject: "capability old-bus", Do: "stop requiring it: it is Retired"},
+	}, res.Actions); d != "" {
+		t.Errorf("actions (-want +got):\n%s", d)
+	}
+}
+
+func TestStandup(t *testing.T) {
+	s := fixture()
+	res := Standup(s, clock, 24*time.Hour)
+	type entry struct{ owner, section, item string }
+	var got []entry
+	for _, team := range res.Teams {
+		for _, it := range team.BecameReady {
+			got = append(got, entry{team.Owner, "ready", it.Namespace + "/" + it.Name})
+		}
+		for _, it := range team.BecameBlocked {
+			got = append(got, entry{team.Owner, "blocked", it.Namespace + "/" + it.Name})
+		}
+		for _, it := range team.PastTargetDate {
+			got = append(got, entry{team.Owner, "late", it.Namespace + "/" + it.Name})
+		}
+	}
+	// Sorted by owner; within a section by priority, unscored last. Changes older than the window (observability,
+	// cluster-upgrade, search-index) and Planned capabilities (not Blocked) are left out.
+	want := []entry{
+		{"team-data", "blocked", "ops/kafka-cluster"},
+		{"team-network", "ready", "ops/network-refresh"},
+		{"team-personalisation", "blocked", "team-personalisation/recs"},
+		{"team-personalisation", "blocked", "team-personalisation/ab-testing"},
+		{"team-personalisation", "blocked", "team-personalisation/legacy-sunset"},
+		{"team-personalisation", "late", "team-personalisation/legacy-sunset"},
+		{"team-platform", "blocked", "/kubernetes-platform"},
+		{"team-search", "blocked", "team-search/search-v2"},
+	}
+	if d := cmp.Diff(want, got, cmp.AllowUnexported(entry{})); d != "" {
+		t.Errorf("standup (-want +got):\n%s", d)
+	}
+	if late := res.Teams[2].PastTargetDate[0]; late.DaysLate != 15 {
+		t.Errorf("days late = %d, want 15", late.DaysLate)
+	}
+
+	// A wider window takes older changes in; an item without owner goes to "(no owner)", last.
+	s.Initiatives = append(s.Initiatives, fixtureInitiative("x", "orphan", "", "Ready", "PrerequisitesMet", priority("9.00")))
+	s.Index()
+	wide := Standup(s, clock, 7*24*time.Hour)
+	last := wide.Teams[len(wide.Teams)-1]
+	if last.Owner != "(no owner)" || len(last.BecameReady) != 1 {
+		t.Errorf("last team = %+v", last)
+	}
+	var platform StandupTeam
+	for _, team := range wide.Teams {
+		if team.Owner == "team-platform" {
+			platform = team
+		}
+	}
+	if len(platform.BecameReady) != 1 || platform.BecameReady[0].Name != "cluster-upgrade" {
+		t.Errorf("team-platform in a week = %+v", platform)
+	}
+
+	text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, res, Style{}) })
+	for _, want := range []string{
+		"Standup for all namespaces: changes in the last 24h (since 2035-01-14 09:00 UTC), work past its target date on 2035-01-15\n",
+		"\nteam-network\n  became Ready:\n    ✔ initiative ops/network-refresh ",
+		"priority 3.00  2h ago",
+		"  past target date:\n    ✖ initiative team-personalisation/legacy-sunset  Blocked  priority -     due 2034-12-31, 15 days late  initiative recs: Proposed\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("standup text lacks %q:\n%s", want, text)
+		}
+	}
+	empty := Standup((&Snapshot{}).Index(), clock, time.Hour)
+	if text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, empty, Style{}) }); !strings.Contains(text,
+		"Nothing became Ready or Blocked, and nothing is past its target date.") {
+		t.Errorf("empty standup:\n%s", text)
+	}
+}
+
+func TestPlan(t *testing.T) {
+	s := fixture()
+	s.Initiatives = append(s.Initiatives,
+		fixtureInitiative("ops", "someday", "team-data", "Ready", "PrerequisitesMet"),
+		fixtureInitiative("ops", "dropped", "team-data", "Cancelled", "Cancelled", state("Cancelled"), target("2036-01-01")))
+	s.Index()
+	p := Plan(s, Focus(s, ""), "", clock)
+	if d := cmp.Diff([]string{"ops/network-refresh", "ops/kafka-cluster", "team-personalisation/recs",
+		"team-personalisation/legacy-sunset"}, p.CriticalPath); d != "" {
+		t.Errorf("critical path (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"ops/someday"}, p.Unscheduled); d != "" {
+		t.Errorf("unscheduled (-want +got):\n%s", d)
+	}
+	byKey := map[string]PlanTask{}
+	for _, task := range p.Tasks {
+		byKey[task.Key()] = task
+	}
+	if _, ok := byKey["ops/dropped"]; ok {
+		t.Error("a cancelled initiative is on the plan")
+	}
+	// kafka-cluster waits for the provider of networking, which kubernetes-platform (which it requires) requires.
+	if k := byKey["ops/kafka-cluster"]; k.Start != "2035-02-28" || !cmp.Equal(k.After, []string{"ops/network-refresh"}) {
+		t.Errorf("kafka-cluster = %+v", k)
+	}
+	if r := byKey["team-personalisation/recs"]; r.Conflict != "ops/kafka-cluster is due 2035-06-30, after this target date" {
+		t.Errorf("recs conflict = %q", r.Conflict)
+	}
+	if !byKey["team-search/search-v2"].OnCycle || !byKey["team-search/search-index"].OnCycle {
+		t.Error("the search cycle is not marked")
+	}
+	if a := byKey["team-personalisation/ab-testing"]; a.Start != "2035-01-15" || a.Critical {
+		t.Errorf("ab-testing = %+v", a)
+	}
+	if c := byKey["ops/cluster-upgrade"]; c.Critical || c.Phase != "Done" {
+		t.Errorf("cluster-upgrade = %+v", c)
+	}
+
+	mermaid := render(t, func(b *bytes.Buffer) error { return RenderPlan(b, p, "mermaid", Style{}) })
+	for _, want := range []string{
+		"gantt\n  title Roadmap plan as of 2035-01-15 (critical path: crit)\n  dateFormat YYYY-MM-DD\n",
+		"  section team-data\n    ops/kafka-cluster :crit, active, ops__kafka_cluster, after ops__network_refresh, 2035-06-30\n",
+		"    team-personalisation/recs ⚠ conflict :crit, milestone, team_personalisation__recs, 2035-05-31, 0d\n",
+		"    ops/cluster-upgrade :done, milestone, ops__cluster_upgrade, 2034-11-30, 0d\n",
+		"  %% unscheduled (no targetDate): ops/someday\n",
+	} {
+		if !strings.Contains(mermaid, want) {
+			t.Errorf("mermaid lacks %q:\n%s", want, mermaid)
+		}
+	}
+	text := render(t, func(b *bytes.Buffer) error { return RenderPlan(b, p, "text", Style{}) })
+	if !strings.Contains(text, "Critical path: ops/network-refresh (2035-02-28) → ops/kafka-cluster (2035-06-30) → "+
+		"team-personalisation/recs (2035-05-31) → team-personalisation/legacy-sunset (2034-12-31)\n") {
+		t.Errorf("plan text:\n%s", text)
+	}
+}
+
+func TestFocus(t *testing.T) {
+	s := fixture()
+	v := Focus(s, "team-personalisation")
+	var got []string
+	for _, g := range v.Goals {
+		got = append(got, "goal/"+g.Name)
+	}
+	for _, c := range v.Capabilities {
+		got = append(got, "capability/"+c.Name)
+	}
+	for _, i := range v.Initiatives {
+		got = append(got, "initiative/"+i.Namespace+"/"+i.Name)
+	}
+	want := []string{
+		"goal/personalisation", "goal/recommendations",
+		"capability/event-bus", "capability/feature-flags", "capability/kubernetes-platform", "capability/networking",
+		"capability/observability",
+		"initiative/ops/kafka-cluster", "initiative/ops/network-refresh", "initiative/team-personalisation/ab-testing",
+		"initiative/team-personalisation/legacy-sunset", "initiative/team-personalisation/recs",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("focus (-want +got):\n%s", d)
+	}
+}
+
+func TestGraph(t *testing.T) {
+	s := fixture()
+	dot := render(t, func(b *bytes.Buffer) error { return RenderGraph(b, Focus(s, "team-search"), "dot") })
+	expectText(t, dot, `
+digraph roadmap {
+  rankdir=LR;
+  node [style="rounded,filled", fontname="Helvetica", fontsize=11];
+  edge [fontname="Helvetica", fontsize=9];
+  "initiative/team-search/search-index" [label="initiative team-search/search-index\nBlocked", shape=box, fillcolor="#f5c6cb", color="#a71d2a"];
+  "initiative/team-search/search-v2" [label="initiative team-search/search-v2\nBlocked", shape=box, fillcolor="#f5c6cb", color="#a71d2a"];
+  "initiative/team-search/search-index" -> "initiative/team-search/search-v2" [label="depends on"];
+  "initiative/team-search/search-v2" -> "initiative/team-search/search-index" [label="depends on"];
+}
+`)
+	if err := RenderGraph(&bytes.Buffer{}, Focus(s, ""), "png"); err == nil {
+		t.Error("an unknown format is accepted")
+	}
+	if d := cmp.Diff(map[string]string{"a-b": "a_b", "a.b": "a_b_2", "ns/x": "ns__x"},
+		mermaidIDs([]string{"a-b", "a.b", "ns/x"})); d != "" {
+		t.Errorf("mermaid ids (-want +got):\n%s", d)
+	}
+}

@@ -1,0 +1,219 @@
+// Package plugin implements `kubectl roadmap`: it explains the status the operator computed (why an initiative
+// is blocked and who must act, trees, standups, graphs and plans). It never recomputes readiness: every verdict
+// comes from the status of the objects, read once into a Snapshot; the renderers are pure functions of a
+// snapshot and a clock, so they are tested without a cluster.
+package plugin
+
+import (
+	"sort"
+	"time"
+
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
+)
+
+// CheckResult is the result of one evidence check of a capability (status.checks), read generically so that the
+// plugin works with operators that do not report checks yet.
+type CheckResult struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+	Passing    bool   `json:"passing"`
+	Reason     string `json:"reason,omitempty"`
+	Message    string `json:"message,omitempty"`
+}
+
+// Snapshot is everything the commands read: the three kinds, listed once.
+type Snapshot struct {
+	Capabilities []roadmapv1.Capability
+	Initiatives  []roadmapv1.Initiative
+	Goals        []roadmapv1.Goal
+	// Checks holds status.checks of each capability that reports them, by capability name.
+	Checks map[string][]CheckResult
+	// Namespace is the only namespace initiatives were listed in; empty when they were listed in all.
+	Namespace string
+	// Limited says why initiatives are from one namespace only although all were wanted (RBAC), or is empty.
+	Limited string
+
+	capabilities map[string]*roadmapv1.Capability
+	initiatives  map[readiness.InitiativeKey]*roadmapv1.Initiative
+	goals        map[string]*roadmapv1.Goal
+}
+
+// Index sorts the lists and builds the lookups; the loader calls it, tests building a snapshot by hand must too.
+func (s *Snapshot) Index() *Snapshot {
+	sort.Slice(s.Capabilities, func(i, j int) bool { return s.Capabilities[i].Name < s.Capabilities[j].Name })
+	sort.Slice(s.Goals, func(i, j int) bool { return s.Goals[i].Name < s.Goals[j].Name })
+	sort.Slice(s.Initiatives, func(i, j int) bool {
+		return keyOf(&s.Initiatives[i]).String() < keyOf(&s.Initiatives[j]).String()
+	})
+	s.capabilities = map[string]*roadmapv1.Capability{}
+	for i := range s.Capabilities {
+		s.capabilities[s.Capabilities[i].Name] = &s.Capabilities[i]
+	}
+	s.initiatives = map[readiness.InitiativeKey]*roadmapv1.Initiative{}
+	for i := range s.Initiatives {
+		s.initiatives[keyOf(&s.Initiatives[i])] = &s.Initiatives[i]
+	}
+	s.goals = map[string]*roadmapv1.Goal{}
+	for i := range s.Goals {
+		s.goals[s.Goals[i].Name] = &s.Goals[i]
+	}
+	return s
+}
+
+// Capability returns the named capability, or nil.
+func (s *Snapshot) Capability(name string) *roadmapv1.Capability { return s.capabilities[name] }
+
+// Initiative returns the initiative, or nil.
+func (s *Snapshot) Initiative(namespace, name string) *roadmapv1.Initiative {
+	return s.initiatives[readiness.InitiativeKey{Namespace: namespace, Name: name}]
+}
+
+// Goal returns the named goal, or nil.
+func (s *Snapshot) Goal(name string) *roadmapv1.Goal { return s.goals[name] }
+
+// Visible reports whether an initiative in namespace was listed: false when the listing was limited to another
+// namespace, so a missing initiative there is unknown rather than absent.
+func (s *Snapshot) Visible(namespace string) bool {
+	return s.Namespace == "" || s.Namespace == namespace
+}
+
+// ChildGoals returns the goals whose parent is the named goal, by name.
+func (s *Snapshot) ChildGoals(name string) []*roadmapv1.Goal {
+	var out []*roadmapv1.Goal
+	for i := range s.Goals {
+		if string(s.Goals[i].Spec.Parent) == name {
+			out = append(out, &s.Goals[i])
+		}
+	}
+	return out
+}
+
+// InitiativesServing returns the initiatives that name the goal in spec.goals.
+func (s *Snapshot) InitiativesServing(goal string) []*roadmapv1.Initiative {
+	var out []*roadmapv1.Initiative
+	for i := range s.Initiatives {
+		for _, g := range s.Initiatives[i].Spec.Goals {
+			if string(g) == goal {
+				out = append(out, &s.Initiatives[i])
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Prerequisites returns the initiatives an initiative must wait for, as the plan sees them: those it depends on,
+// and the providers of the capabilities it requires and of the capabilities those require in turn (a capability
+// is Ready only when its prerequisites are), other than itself, each once, in spec order.
+func (s *Snapshot) Prerequisites(ini *roadmapv1.Initiative) []readiness.InitiativeKey {
+	self := keyOf(ini)
+	seen := map[readiness.InitiativeKey]bool{self: true}
+	var out []readiness.InitiativeKey
+	add := func(k readiness.InitiativeKey) {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	for _, k := range readiness.DependsOnKeys(ini) {
+		add(k)
+	}
+	visited := map[string]bool{}
+	queue := make([]string, 0, len(ini.Spec.Requires))
+	for _, name := range ini.Spec.Requires {
+		queue = append(queue, string(name))
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		c := s.Capability(name)
+		if visited[name] || c == nil {
+			continue
+		}
+		visited[name] = true
+		for _, p := range c.Status.Providers {
+			if p.State != roadmapv1.StateCancelled {
+				add(readiness.InitiativeKey{Namespace: p.Namespace, Name: p.Name})
+			}
+		}
+		for _, r := range c.Spec.Requires {
+			queue = append(queue, string(r))
+		}
+	}
+	return out
+}
+
+func keyOf(ini *roadmapv1.Initiative) readiness.InitiativeKey {
+	return readiness.InitiativeKey{Namespace: ini.Namespace, Name: ini.Name}
+}
+
+// readyCondition returns the Ready condition, or nil before the operator has written one.
+func readyCondition(conds []metav1.Condition) *metav1.Condition {
+	return apimeta.FindStatusCondition(conds, roadmapv1.ConditionReady)
+}
+
+// isReady reports whether a capability's Ready condition is True.
+func isReady(c *roadmapv1.Capability) bool {
+	cond := readyCondition(c.Status.Conditions)
+	return cond != nil && cond.Status == metav1.ConditionTrue
+}
+
+// capabilityReason is the reason of a capability's Ready condition, "" before the operator has evaluated it.
+func capabilityReason(c *roadmapv1.Capability) string {
+	if cond := readyCondition(c.Status.Conditions); cond != nil {
+		return cond.Reason
+	}
+	return ""
+}
+
+// capabilityPhase is the phase, or "Unknown" before the operator has evaluated the capability.
+func capabilityPhase(c *roadmapv1.Capability) string {
+	if c.Status.Phase == "" {
+		return "Unknown"
+	}
+	return string(c.Status.Phase)
+}
+
+// initiativePhase is the phase, or "Unknown" before the operator has evaluated the initiative.
+func initiativePhase(ini *roadmapv1.Initiative) string {
+	if ini.Status.Phase == "" {
+		return "Unknown"
+	}
+	return string(ini.Status.Phase)
+}
+
+// stateOf is the declared state of an initiative, Proposed when unset.
+func stateOf(ini *roadmapv1.Initiative) roadmapv1.InitiativeState {
+	if ini.Spec.State == "" {
+		return roadmapv1.StateProposed
+	}
+	return ini.Spec.State
+}
+
+// open reports whether the initiative is neither Done nor Cancelled.
+func open(ini *roadmapv1.Initiative) bool {
+	return ini.Status.Phase != roadmapv1.PhaseDone && ini.Status.Phase != roadmapv1.PhaseCancelled &&
+		ini.Spec.State != roadmapv1.StateDone && ini.Spec.State != roadmapv1.StateCancelled
+}
+
+// today is the calendar date of now in UTC, the zone target dates are compared in by the operator.
+func today(now time.Time) time.Time {
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// daysPast returns how many whole days the date lies before today, and false when it is not a valid date.
+func daysPast(date roadmapv1.Date, now time.Time) (int, bool) {
+	t, ok := roadmap.ParseDate(date)
+	if !ok {
+		return 0, false
+	}
+	return int(today(now).Sub(t).Hours() / 24), true
+}

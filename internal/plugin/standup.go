@@ -1,0 +1,256 @@
+package plugin
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/duration"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+)
+
+// StandupItem is one initiative or capability worth telling a standup about.
+type StandupItem struct {
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+	Title      string `json:"title,omitempty"`
+	Phase      string `json:"phase"`
+	Priority   string `json:"priority,omitempty"`
+	TargetDate string `json:"targetDate,omitempty"`
+	// Changed is when the Ready condition last flipped, for items that became Ready or Blocked.
+	Changed *metav1.Time `json:"changed,omitempty"`
+	// DaysLate is how many days the target date has passed, for items past it.
+	DaysLate int    `json:"daysLate,omitempty"`
+	Message  string `json:"message,omitempty"`
+}
+
+// StandupTeam is what a standup tells one owner.
+type StandupTeam struct {
+	Owner          string        `json:"owner"`
+	BecameReady    []StandupItem `json:"becameReady,omitempty"`
+	BecameBlocked  []StandupItem `json:"becameBlocked,omitempty"`
+	PastTargetDate []StandupItem `json:"pastTargetDate,omitempty"`
+}
+
+// StandupResult is the standup: per team, what became Ready, what became Blocked and what is past its target
+// date, each sorted by priority.
+type StandupResult struct {
+	Now   metav1.Time `json:"now"`
+	Since metav1.Time `json:"since"`
+	// Namespace the initiatives are from; empty for all namespaces.
+	Namespace string        `json:"namespace,omitempty"`
+	Teams     []StandupTeam `json:"teams"`
+	Note      string        `json:"note,omitempty"`
+}
+
+// Standup computes a standup from the snapshot: Ready conditions that flipped within the window (Ready=True:
+// became Ready; Ready=False in phase Blocked: became Blocked), and open initiatives whose target date is before
+// today. Capabilities are cluster-scoped and always included: a capability that became Ready unblocks others.
+func Standup(s *Snapshot, now time.Time, window time.Duration) *StandupResult {
+	res := &StandupResult{Now: metav1.NewTime(now), Since: metav1.NewTime(now.Add(-window)), Namespace: s.Namespace,
+		Note: s.Limited, Teams: []StandupTeam{}}
+	teams := map[string]*StandupTeam{}
+	team := func(owner string) *StandupTeam {
+		owner = ownerOrNone(owner)
+		if teams[owner] == nil {
+			teams[owner] = &StandupTeam{Owner: owner}
+		}
+		return teams[owner]
+	}
+	changed := func(cond *metav1.Condition) bool {
+		return cond != nil && !cond.LastTransitionTime.Time.Before(res.Since.Time) &&
+			!cond.LastTransitionTime.Time.After(now)
+	}
+
+	for i := range s.Initiatives {
+		ini := &s.Initiatives[i]
+		item := StandupItem{Kind: "Initiative", Namespace: ini.Namespace, Name: ini.Name, Title: ini.Spec.Title,
+			Phase: initiativePhase(ini), Priority: ini.Status.PriorityScore, TargetDate: string(ini.Spec.TargetDate)}
+		cond := readyCondition(ini.Status.Conditions)
+		switch {
+		case changed(cond) && cond.Status == metav1.ConditionTrue:
+			it := item
+			it.Changed = &cond.LastTransitionTime
+			team(ini.Spec.Owner).BecameReady = append(team(ini.Spec.Owner).BecameReady, it)
+		case changed(cond) && ini.Status.Phase == roadmapv1.PhaseBlocked:
+			it := item
+			it.Changed, it.Message = &cond.LastTransitionTime, ini.Status.Summary
+			team(ini.Spec.Owner).BecameBlocked = append(team(ini.Spec.Owner).BecameBlocked, it)
+		}
+		if days, ok := daysPast(ini.Spec.TargetDate, now); ok && days > 0 && open(ini) {
+			it := item
+			it.DaysLate, it.Message = days, ini.Status.Summary
+			team(ini.Spec.Owner).PastTargetDate = append(team(ini.Spec.Owner).PastTargetDate, it)
+		}
+	}
+	for i := range s.Capabilities {
+		c := &s.Capabilities[i]
+		item := StandupItem{Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Phase: capabilityPhase(c),
+			TargetDate: string(c.Status.ETA)}
+		cond := readyCondition(c.Status.Conditions)
+		switch {
+		case changed(cond) && cond.Status == metav1.ConditionTrue:
+			item.Changed = &cond.LastTransitionTime
+			team(c.Spec.Owner).BecameReady = append(team(c.Spec.Owner).BecameReady, item)
+		case changed(cond) && c.Status.Phase == roadmapv1.CapabilityPhaseBlocked:
+			item.Changed, item.Message = &cond.LastTransitionTime, c.Status.Summary
+			team(c.Spec.Owner).BecameBlocked = append(team(c.Spec.Owner).BecameBlocked, item)
+		}
+	}
+
+	owners := make([]string, 0, len(teams))
+	for o := range teams {
+		owners = append(owners, o)
+	}
+	sort.Slice(owners, func(i, j int) bool { return ownerLess(owners[i], owners[j]) })
+	for _, o := range owners {
+		t := teams[o]
+		sortByPriority(t.BecameReady)
+		sortByPriority(t.BecameBlocked)
+		sortByPriority(t.PastTargetDate)
+		res.Teams = append(res.Teams, *t)
+	}
+	return res
+}
+
+// priorityValue parses a priority score ("3.20"); ok is false when there is none.
+func priorityValue(score string) (float64, bool) {
+	if score == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(score, 64)
+	return f, err == nil
+}
+
+// sortByPriority orders items by priority score, highest first, items without a score last; then by kind,
+// namespace and name.
+func sortByPriority(items []StandupItem) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, okA := priorityValue(items[i].Priority)
+		b, okB := priorityValue(items[j].Priority)
+		switch {
+		case okA != okB:
+			return okA
+		case okA && a != b:
+			return a > b
+		}
+		ka := items[i].Kind + "/" + items[i].Namespace + "/" + items[i].Name
+		kb := items[j].Kind + "/" + items[j].Namespace + "/" + items[j].Name
+		return ka < kb
+	})
+}
+
+// RenderStandup writes the standup grouped by team.
+func RenderStandup(w io.Writer, res *StandupResult, st Style) error {
+	ew := &errWriter{w: w}
+	scope := "all namespaces"
+	if res.Namespace != "" {
+		scope = "namespace " + res.Namespace
+	}
+	window := res.Now.Sub(res.Since.Time)
+	ew.printf("Standup for %s: changes in the last %s (since %s), work past its target date on %s\n",
+		scope, shortDuration(window), res.Since.UTC().Format("2006-01-02 15:04 MST"), res.Now.UTC().Format(time.DateOnly))
+	if len(res.Teams) == 0 {
+		ew.println("")
+		ew.println("Nothing became Ready or Blocked, and nothing is past its target date.")
+	}
+
+	type row struct {
+		health                       Health
+		ref, phase, priority, detail string
+		message                      string
+	}
+	rowOf := func(it StandupItem, late bool) row {
+		ref := strings.ToLower(it.Kind) + " " + it.Name
+		if it.Namespace != "" {
+			ref = strings.ToLower(it.Kind) + " " + it.Namespace + "/" + it.Name
+		}
+		r := row{ref: ref, phase: it.Phase, priority: "priority " + it.Priority, message: it.Message}
+		if it.Priority == "" {
+			r.priority = "priority -"
+		}
+		if it.Kind == "Capability" {
+			r.priority = ""
+		}
+		if it.Kind == "Capability" {
+			r.health = healthOfCapabilityPhase(it.Phase, "")
+		} else {
+			r.health = healthOfInitiativePhase(it.Phase, "")
+		}
+		switch {
+		case late:
+			r.detail = fmt.Sprintf("due %s, %d %s late", it.TargetDate, it.DaysLate, plural(it.DaysLate, "day", "days"))
+		case it.Changed != nil:
+			r.detail = duration.ShortHumanDuration(res.Now.Sub(it.Changed.Time)) + " ago"
+		}
+		return r
+	}
+	var all []row
+	for _, t := range res.Teams {
+		for _, it := range t.BecameReady {
+			all = append(all, rowOf(it, false))
+		}
+		for _, it := range t.BecameBlocked {
+			all = append(all, rowOf(it, false))
+		}
+		for _, it := range t.PastTargetDate {
+			all = append(all, rowOf(it, true))
+		}
+	}
+	var wRef, wPhase, wPriority, wDetail int
+	for _, r := range all {
+		wRef, wPhase = max(wRef, width(r.ref)), max(wPhase, width(r.phase))
+		wPriority, wDetail = max(wPriority, width(r.priority)), max(wDetail, width(r.detail))
+	}
+	section := func(title string, items []StandupItem, late bool) {
+		if len(items) == 0 {
+			return
+		}
+		ew.println("  " + title)
+		for _, it := range items {
+			r := rowOf(it, late)
+			s := "    " + st.Mark(r.health) + " " + pad(r.ref, wRef) + "  " + st.Paint(r.health, r.phase) +
+				strings.Repeat(" ", wPhase-width(r.phase)) + "  " + pad(r.priority, wPriority) + "  " +
+				pad(r.detail, wDetail) + "  " + r.message
+			ew.println(strings.TrimRight(s, " "))
+		}
+	}
+	for _, t := range res.Teams {
+		ew.println("")
+		ew.println(st.Bold(t.Owner))
+		section("became Ready:", t.BecameReady, false)
+		section("became Blocked:", t.BecameBlocked, false)
+		section("past target date:", t.PastTargetDate, true)
+	}
+	if res.Note != "" {
+		ew.println("")
+		ew.println("Note: " + res.Note)
+	}
+	return ew.err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// shortDuration renders a window as "24h", "90m" or "7d" rather than Go's "24h0m0s".
+func shortDuration(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0 && d >= 48*time.Hour:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
+}
