@@ -71,6 +71,15 @@ test: manifests generate envtest-assets ## Run unit and envtest suites against a
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh 2>/dev/null | tail -1)" \
 		go test ./... -timeout $(GO_TEST_TIMEOUT) $(TEST_ARGS)
 
+FUZZTIME ?= 20s
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for FUZZTIME (their seed corpora also run in make test).
+	go test ./internal/graph -run '^$$' -fuzz '^FuzzFindCycle$$' -fuzztime $(FUZZTIME)
+	go test ./internal/readiness -run '^$$' -fuzz '^FuzzEvaluateInitiative$$' -fuzztime $(FUZZTIME)
+	go test ./internal/readiness -run '^$$' -fuzz '^FuzzEvaluateCapability$$' -fuzztime $(FUZZTIME)
+	go test ./internal/readiness -run '^$$' -fuzz '^FuzzSummarize$$' -fuzztime $(FUZZTIME)
+	go test ./api/v1alpha1 -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME)
+
 ##@ Demo
 
 .PHONY: demo
@@ -118,6 +127,12 @@ uninstall: manifests kustomize ## Remove the CRDs (and every roadmap object) fro
 deploy: manifests kustomize ## Deploy the manager to the cluster in your kubeconfig, with image IMG.
 	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
 	$(KUSTOMIZE) build config/default | kubectl apply --server-side -f -
+
+.PHONY: build-installer
+build-installer: manifests generate kustomize ## Write dist/install.yaml (CRDs, RBAC, the manager with image IMG) for kubectl apply.
+	mkdir -p dist
+	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
+	$(KUSTOMIZE) build config/default > dist/install.yaml
 
 .PHONY: undeploy
 undeploy: kustomize ## Remove the manager from the cluster.

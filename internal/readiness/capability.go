@@ -91,7 +91,7 @@ type Result struct {
 // EvaluateCapability computes a capability's readiness. A capability is Ready only when it is declared Available,
 // is not on a requires cycle, and every capability it requires exists and is Ready.
 func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
-	if f.Cycle != nil {
+	if len(f.Cycle) > 1 {
 		msg := "dependency cycle: " + graph.FormatCycle(f.Cycle)
 		return roadmapv1.CapabilityPhaseBlocked, Result{
 			Reason: roadmapv1.CapabilityReasonDependencyCycle, Message: msg, Summary: msg, Broken: true,
