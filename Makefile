@@ -90,6 +90,11 @@ demo: ## The product on a local control plane (etcd, kube-apiserver, the manager
 demo-down: ## Stop the processes `make demo` started (state stays in bin/demo; rm -rf bin/demo to start afresh).
 	hack/local-cluster.sh down
 
+.PHONY: test-long
+test-long: manifests generate envtest-assets ## Also run the long reliability tests (thousands of objects, about 10 minutes).
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh 2>/dev/null | tail -1)" \
+		go test ./test/reliability/ -timeout 60m -v $(TEST_ARGS) -args -long
+
 ##@ Build
 
 .PHONY: build

@@ -89,6 +89,24 @@ func Assets(root string) (string, error) {
 
 // Start starts the control plane and installs the CRDs from config/crd/bases.
 func Start() (*Env, error) {
+	return start(nil)
+}
+
+// StartRestartable starts the control plane like Start, with a kube-apiserver that StopAPIServer and
+// StartAPIServer can stop and start again while etcd, and so every object, stays. certDir holds kube-apiserver's
+// certificates, so that the restarted kube-apiserver serves the same certificate on the same address and every
+// client made from Config (the managers' included) reconnects by itself; the caller removes it after Stop.
+func StartRestartable(certDir string) (*Env, error) {
+	return start(func(env *envtest.Environment) {
+		env.ControlPlane.APIServer = &envtest.APIServer{CertDir: certDir}
+		// Without a grace period for watches, kube-apiserver keeps serving the watches open when it is told to
+		// stop until its shutdown timeout (envtest kills it after 20s); with one, it closes them and exits in a
+		// second or two.
+		env.ControlPlane.APIServer.Configure().Set("shutdown-watch-termination-grace-period", "1s")
+	})
+}
+
+func start(configure func(*envtest.Environment)) (*Env, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
@@ -102,6 +120,9 @@ func Start() (*Env, error) {
 		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
 		Scheme:                Scheme,
+	}
+	if configure != nil {
+		configure(env)
 	}
 	cfg, err := env.Start()
 	if err != nil {
@@ -203,37 +224,11 @@ func LeaderElection(namespace string, leaseDuration, renewDeadline, retryPeriod 
 	}
 }
 
-// StopAPIServer stops kube-apiserver and leaves etcd, and so every object, as it is; StartAPIServer starts it
-// again. Clients made from Config (the managers' included) reconnect by themselves: the new kube-apiserver
-// listens on the same address with the same serving certificate and trusts the same client certificates.
-//
-// envtest deletes a kube-apiserver's certificate directory when it stops it, and would make a new serving CA on
-// start that no existing client trusts; so the directory's files are first copied to certDir, which the restarted
-// kube-apiserver then uses. certDir must outlive the control plane (the caller removes it after Stop).
-func (e *Env) StopAPIServer(certDir string) error {
-	s := e.ControlPlane.APIServer
-	if s.CertDir != certDir {
-		entries, err := os.ReadDir(s.CertDir)
-		if err != nil {
-			return fmt.Errorf("reading kube-apiserver's certificate directory: %w", err)
-		}
-		for _, entry := range entries {
-			if !entry.Type().IsRegular() {
-				continue
-			}
-			data, err := os.ReadFile(filepath.Join(s.CertDir, entry.Name()))
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(certDir, entry.Name()), data, 0o600); err != nil {
-				return err
-			}
-		}
-	}
-	if err := s.Stop(); err != nil {
+// StopAPIServer stops the kube-apiserver of an Env from StartRestartable, and leaves etcd as it is.
+func (e *Env) StopAPIServer() error {
+	if err := e.ControlPlane.APIServer.Stop(); err != nil {
 		return fmt.Errorf("stopping kube-apiserver: %w", err)
 	}
-	s.CertDir = certDir
 	return nil
 }
 
