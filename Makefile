@@ -90,6 +90,11 @@ demo: ## The product on a local control plane (etcd, kube-apiserver, the manager
 demo-down: ## Stop the processes `make demo` started (state stays in bin/demo; rm -rf bin/demo to start afresh).
 	hack/local-cluster.sh down
 
+BENCH_ARGS ?=
+.PHONY: bench
+bench: manifests generate envtest-assets ## Measure propagation, write amplification and memory against the apiserver's floor (BENCH_ARGS=--quick in CI).
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh 2>/dev/null | tail -1)" go run ./test/bench $(BENCH_ARGS)
+
 .PHONY: test-long
 test-long: manifests generate envtest-assets ## Also run the long reliability tests (thousands of objects, about 10 minutes).
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh 2>/dev/null | tail -1)" \

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/roadmap-operator/roadmap-operator/controllers"
+)
+
+// TestBenchSmall keeps the harness working: the quick mode's code path with 50 dependents and two rounds. It
+// checks correctness only (every dependent unblocks, each round is measured, a restart writes nothing, the
+// BENCH line parses), never timings, which `make bench` reports.
+func TestBenchSmall(t *testing.T) {
+	ctrl.SetLogger(managerLogger(io.Discard))
+	o := Options{Scenario: "fanout", Initiatives: 50, Namespaces: 2, Rounds: 2, Manager: controllers.DefaultOptions(),
+		CreateQPS: 500, CreateWorkers: 8, Seed: 1, Timeout: 2 * time.Minute}
+	var out, log bytes.Buffer
+	h, err := Bench(context.Background(), o, &out, &log)
+	t.Log(log.String())
+	t.Log(out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.RestartWrites != 0 {
+		t.Errorf("restart_writes = %d, want 0", h.RestartWrites)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	fields, err := ParseLine(lines[len(lines)-1])
+	if err != nil {
+		t.Fatalf("the last line is not a BENCH line: %v", err)
+	}
+	if fields["restart_writes"] != 0 {
+		t.Errorf("BENCH restart_writes = %v, want 0", fields["restart_writes"])
+	}
+	if fields["writes_per_change"] < 1 {
+		t.Errorf("BENCH writes_per_change = %v: fewer writes than dependents that unblocked", fields["writes_per_change"])
+	}
+	for _, k := range []string{"all_ready_s", "floor_s", "heap_kib_per_object"} {
+		if fields[k] <= 0 {
+			t.Errorf("BENCH %s = %v, want a measurement", k, fields[k])
+		}
+	}
+}
+
+func TestParseLine(t *testing.T) {
+	h := Headline{PropagationRatio: 1.2, FirstP50Ms: 40, AllReadyS: 12, FloorS: 10, WritesPerChange: 1, HeapKiBPerObject: 3.5}
+	fields, err := ParseLine(h.Line())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fields["propagation_ratio"] != 1.2 || fields["restart_writes"] != 0 || fields["heap_kib_per_object"] != 3.5 {
+		t.Errorf("round trip of %q gave %v", h.Line(), fields)
+	}
+	for _, bad := range []string{"", "BENCH", "BENCH propagation_ratio=x", "propagation_ratio=1"} {
+		if _, err := ParseLine(bad); err == nil {
+			t.Errorf("ParseLine(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestResourceOf(t *testing.T) {
+	for path, want := range map[string]string{
+		"/apis/roadmap.dev/v1alpha1/namespaces/a/initiatives/b/status": "initiatives/status",
+		"/apis/roadmap.dev/v1alpha1/capabilities/c/status":             "capabilities/status",
+		"/apis/events.k8s.io/v1/namespaces/a/events":                   "events",
+		"/api/v1/namespaces":                     "namespaces",
+		"/apis/roadmap.dev/v1alpha1/initiatives": "initiatives",
+	} {
+		if got := resourceOf(path); got != want {
+			t.Errorf("resourceOf(%s) = %s, want %s", path, got, want)
+		}
+	}
+}

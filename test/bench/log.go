@@ -1,0 +1,43 @@
+package main
+
+import (
+	"io"
+
+	"github.com/go-logr/logr"
+	"go.uber.org/zap/zapcore"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+)
+
+// managerLogger logs the manager's errors only, so that the table stays readable, and drops those of the event
+// recorder: events still waiting for the client's rate limiter fail with "context canceled" each time the bench
+// stops a manager. Reconcile errors are counted from the metrics and reported in the table either way.
+func managerLogger(w io.Writer) logr.Logger {
+	return logr.New(quietSink{LogSink: zap.New(zap.WriteTo(w), zap.Level(zapcore.ErrorLevel)).GetSink()})
+}
+
+type quietSink struct {
+	logr.LogSink
+	drop bool
+}
+
+func (s quietSink) Enabled(level int) bool { return !s.drop && s.LogSink.Enabled(level) }
+
+func (s quietSink) Info(level int, msg string, kv ...any) {
+	if !s.drop {
+		s.LogSink.Info(level, msg, kv...)
+	}
+}
+
+func (s quietSink) Error(err error, msg string, kv ...any) {
+	if !s.drop {
+		s.LogSink.Error(err, msg, kv...)
+	}
+}
+
+func (s quietSink) WithValues(kv ...any) logr.LogSink {
+	return quietSink{LogSink: s.LogSink.WithValues(kv...), drop: s.drop}
+}
+
+func (s quietSink) WithName(name string) logr.LogSink {
+	return quietSink{LogSink: s.LogSink.WithName(name), drop: s.drop || name == "events"}
+}

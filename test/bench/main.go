@@ -1,0 +1,261 @@
+// Command bench measures how fast the operator unblocks dependents when a capability becomes Ready, how many
+// writes it sends to the apiserver, and how much memory it holds, against a local envtest control plane and
+// the real manager running in this process. Every time is a watch observation by the bench's own client, and
+// the headline is a ratio against a floor measured in the same run. See docs/performance.md.
+//
+//	go run ./test/bench                      # full: 1 capability x 10,000 dependents, and a mixed graph
+//	go run ./test/bench --quick              # CI: 1 capability x 300 dependents, no timing assertions
+//	go run ./test/bench --scenario fanout --initiatives 2000 --workers 8 --qps 200 --burst 400
+//
+// It prints a Markdown table per run and ends with one machine-readable line:
+//
+//	BENCH propagation_ratio=<x> first_p50_ms=<x> all_ready_s=<x> floor_s=<x> writes_per_change=<x> restart_writes=<n> heap_kib_per_object=<x>
+//
+// It exits non-zero when a correctness check fails (a dependent never unblocks, restart_writes is not 0);
+// the timing targets are reported, never asserted.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/roadmap-operator/roadmap-operator/controllers"
+)
+
+// Options are the command line of the bench.
+type Options struct {
+	Quick                            bool
+	Scenario                         string
+	Capabilities, Initiatives, Goals int
+	Namespaces, Rounds               int
+	Manager                          controllers.Options
+	NoStripManagedFields             bool
+	CreateQPS                        float64
+	CreateWorkers                    int
+	Seed                             int64
+	Timeout                          time.Duration
+	CPUProfile, MemProfile           string
+	APIServerProfile                 string
+	APIServerProfileFor              time.Duration
+	DropEvents                       bool
+	// Separate runs each scenario of a multi-scenario run in its own process (this binary again), so that
+	// one scenario's heap measurement starts clean of the previous one's leftovers.
+	Separate bool
+	// ResultJSON, set by the parent of such a run, receives the scenario's Result.
+	ResultJSON string
+}
+
+func (o *Options) bind(fs *flag.FlagSet) {
+	d := controllers.DefaultOptions()
+	fs.BoolVar(&o.Quick, "quick", false, "CI mode (under 2 minutes): unless given, --scenario fanout --initiatives 300; timings reported, not asserted.")
+	fs.StringVar(&o.Scenario, "scenario", "all", "fanout (one capability, --initiatives dependents), mixed (layered graph), or all.")
+	fs.IntVar(&o.Capabilities, "capabilities", 1000, "Capabilities in the mixed graph (the fanout scenario has one).")
+	fs.IntVar(&o.Initiatives, "initiatives", 10000, "Initiatives: the dependents of the fanout scenario, and the initiatives of the mixed graph.")
+	fs.IntVar(&o.Goals, "goals", 100, "Goals in the mixed graph (the fanout scenario has none).")
+	fs.IntVar(&o.Namespaces, "namespaces", 10, "Namespaces the initiatives are spread over.")
+	fs.IntVar(&o.Rounds, "rounds", 3, "Flips of the capability to Available per scenario (flipped back to Planned between rounds).")
+	fs.IntVar(&o.Manager.MaxConcurrentReconciles, "workers", d.MaxConcurrentReconciles, "Manager: concurrent reconciles per controller (the floor uses as many writers).")
+	fs.Float64Var(&o.Manager.KubeAPIQPS, "qps", d.KubeAPIQPS, "Manager client QPS (the floor's client uses the same).")
+	fs.IntVar(&o.Manager.KubeAPIBurst, "burst", d.KubeAPIBurst, "Manager client burst (the floor's client uses the same).")
+	fs.BoolVar(&o.NoStripManagedFields, "no-strip-managed-fields", false, "Run the manager without the cache transform that drops managedFields.")
+	fs.Float64Var(&o.CreateQPS, "create-qps", 1000, "QPS of the bench's own client (creating the graph, barriers); burst is twice it.")
+	fs.IntVar(&o.CreateWorkers, "create-workers", 16, "Parallel requests while creating the graph.")
+	fs.Int64Var(&o.Seed, "seed", 1, "Seed of the generated graphs.")
+	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "Bound on every wait for a condition.")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "Write a CPU profile of this process (manager and bench) during the first round's propagation (per scenario: cpu-fanout.prof, cpu-mixed.prof).")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "Write a heap profile with the graph loaded (per scenario, as --cpuprofile).")
+	fs.StringVar(&o.APIServerProfile, "apiserver-cpuprofile", "", "Write a CPU profile of the kube-apiserver over the start of the first round's propagation (per scenario, as --cpuprofile).")
+	fs.DurationVar(&o.APIServerProfileFor, "apiserver-cpuprofile-duration", 10*time.Second, "Duration of the kube-apiserver CPU profile (whole seconds).")
+	fs.StringVar(&o.ResultJSON, "result-json", "", "Internal: write the scenario's result as JSON to this file (used when each scenario runs in its own process).")
+	fs.BoolVar(&o.DropEvents, "drop-events", false, "Experiment: answer the manager's event writes in its transport instead of the apiserver, to measure what events cost.")
+}
+
+func (o Options) configs(log io.Writer) []Config {
+	scenarios := []string{o.Scenario}
+	if o.Scenario == "all" {
+		scenarios = []string{"fanout", "mixed"}
+	}
+	var out []Config
+	for _, s := range scenarios {
+		c := Config{Scenario: s, Capabilities: o.Capabilities, Initiatives: o.Initiatives, Goals: o.Goals,
+			Namespaces: o.Namespaces, Rounds: max(o.Rounds, 1), Options: o.Manager, StripManagedFields: !o.NoStripManagedFields,
+			CreateQPS: float32(o.CreateQPS), CreateWorkers: max(o.CreateWorkers, 1), Seed: o.Seed, Timeout: o.Timeout,
+			DropEvents: o.DropEvents, APIServerProfileFor: o.APIServerProfileFor, Log: log}
+		c.CPUProfile = profilePath(o.CPUProfile, s, len(scenarios))
+		c.MemProfile = profilePath(o.MemProfile, s, len(scenarios))
+		c.APIServerProfile = profilePath(o.APIServerProfile, s, len(scenarios))
+		out = append(out, c)
+	}
+	return out
+}
+
+// profilePath names a scenario's profile: the path itself for a single scenario, cpu-fanout.prof and
+// cpu-mixed.prof for cpu.prof otherwise.
+func profilePath(path, scenario string, scenarios int) string {
+	if path == "" || scenarios == 1 {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-" + scenario + ext
+}
+
+// quick sets the CI defaults for the flags not given explicitly: the fanout scenario with 300 dependents.
+func (o *Options) quick(set map[string]bool) {
+	if !set["scenario"] {
+		o.Scenario = "fanout"
+	}
+	if !set["initiatives"] {
+		o.Initiatives = 300
+	}
+}
+
+// Bench runs the scenarios, prints the tables and the BENCH line of the first one (the headline) to out, and
+// returns its headline. It fails when a correctness check fails.
+func Bench(ctx context.Context, o Options, out, log io.Writer) (Headline, error) {
+	var results []*Result
+	loadBefore := loadAverage()
+	configs := o.configs(log)
+	for _, cfg := range configs {
+		var r *Result
+		var err error
+		if o.Separate && len(configs) > 1 {
+			r, err = runChild(ctx, cfg, log)
+		} else {
+			r, err = Run(ctx, cfg)
+		}
+		if o.ResultJSON != "" && err == nil {
+			err = writeJSON(o.ResultJSON, r)
+		}
+		if err != nil {
+			return Headline{}, fmt.Errorf("scenario %s: %w", cfg.Scenario, err)
+		}
+		results = append(results, r)
+	}
+	fmt.Fprintf(out, "\nroadmap-operator bench: %s; load average %s before, %s after\n\n", machine(), loadBefore, loadAverage())
+	printTable(out, results)
+	h := HeadlineOf(results[0])
+	printTargets(out, h)
+	fmt.Fprintf(out, "\n%s\n", h.Line())
+	for _, r := range results {
+		if r.RestartWrites != 0 {
+			return h, fmt.Errorf("%w: scenario %s: a restart over a settled cluster wrote %d times", errTargets, r.Scenario, r.RestartWrites)
+		}
+		if len(r.Rounds) == 0 || r.FloorS <= 0 {
+			return h, fmt.Errorf("%w: scenario %s measured nothing", errTargets, r.Scenario)
+		}
+	}
+	return h, nil
+}
+
+func main() {
+	var o Options
+	o.bind(flag.CommandLine)
+	flag.Parse()
+	if o.Quick {
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		o.quick(set)
+	}
+	o.Separate = true
+	ctrl.SetLogger(managerLogger(os.Stderr))
+	if o.MemProfile != "" {
+		runtime.MemProfileRate = 4096 // fine enough to attribute a few KiB per object
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	if _, err := Bench(ctx, o, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// machine describes the machine the bench ran on.
+func machine() string {
+	model := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	mem := ""
+	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				var kb float64
+				if _, err := fmt.Sscanf(strings.TrimSpace(v), "%f", &kb); err == nil {
+					mem = fmt.Sprintf(", %.1f GiB memory", kb/(1<<20))
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("%d CPUs (%s)%s, %s/%s, %s", runtime.NumCPU(), model, mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// loadAverage is the 1-minute load average: other work on a shared machine shows here.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	if f := strings.Fields(string(data)); len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
+}
+
+// runChild runs one scenario in a new process of this binary, with this run's flags, and reads its result.
+func runChild(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp("", "bench-"+cfg.Scenario+"-*.json")
+	if err != nil {
+		return nil, err
+	}
+	_ = f.Close()
+	defer os.Remove(f.Name())
+	// Later flags win: the scenario, where to write the result, and this scenario's profile names.
+	args := append(slices.Clone(os.Args[1:]), "--scenario="+cfg.Scenario, "--result-json="+f.Name(),
+		"--cpuprofile="+cfg.CPUProfile, "--memprofile="+cfg.MemProfile, "--apiserver-cpuprofile="+cfg.APIServerProfile)
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, log // the parent prints the table of all scenarios
+	runErr := cmd.Run()
+	data, err := os.ReadFile(f.Name())
+	if err != nil || len(data) == 0 {
+		if runErr != nil {
+			return nil, runErr
+		}
+		return nil, fmt.Errorf("no result from the %s scenario's process", cfg.Scenario)
+	}
+	// A result means the scenario ran to the end; its correctness is checked again by the parent.
+	r := &Result{}
+	if err := json.Unmarshal(data, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func writeJSON(path string, r *Result) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+)
+
+// controllerNames are the controllers whose queues and counters the bench reads.
+var controllerNames = []string{"capability", "initiative", "goal"}
+
+// manager is the operator's manager running in this process.
+type manager struct {
+	stop func() error
+}
+
+// startManager starts the real manager, wired as cmd/manager wires it: the controllers' Options (workers) and
+// the client rate limits applied to its REST config, and the cache options of controllers.CacheOptions (or,
+// with stripManagedFields off, none, to measure what the transform saves). Every request it sends to the
+// apiserver, events included, goes through requests.
+func startManager(env *testenv.Env, opts controllers.Options, stripManagedFields bool, requests *requestCounter) (*manager, error) {
+	cfg := rest.CopyConfig(env.Config)
+	opts.ApplyToRESTConfig(cfg)
+	cfg.Wrap(requests.wrap)
+	if stripManagedFields {
+		m, err := env.StartManagerAs(cfg, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &manager{stop: m.Stop}, nil
+	}
+	// The same wiring as testenv.StartManagerAs, without the cache transform.
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:     testenv.Scheme,
+		Metrics:    metricsserver.Options{BindAddress: "0"},
+		Cache:      cache.Options{},
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating manager: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := controllers.Setup(ctx, mgr, opts); err != nil {
+		cancel()
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	stop := func() error { cancel(); return <-done }
+	syncCtx, syncCancel := context.WithTimeout(ctx, time.Minute)
+	defer syncCancel()
+	if !mgr.GetCache().WaitForCacheSync(syncCtx) {
+		_ = stop()
+		return nil, fmt.Errorf("manager cache did not sync")
+	}
+	return &manager{stop: stop}, nil
+}
+
+// requestCounter counts the manager's requests to the apiserver by verb and resource, and the bytes of the
+// bodies it sends: the load the operator puts on the apiserver, seen from the client side.
+type requestCounter struct {
+	// dropEvents answers the manager's event creations in the transport (an experiment; see Config).
+	dropEvents bool
+	mu         sync.Mutex
+	counts     map[string]int
+	bytes      map[string]int64
+}
+
+func newRequestCounter(dropEvents bool) *requestCounter {
+	return &requestCounter{dropEvents: dropEvents, counts: map[string]int{}, bytes: map[string]int64{}}
+}
+
+func (r *requestCounter) wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		key := req.Method + " " + resourceOf(req.URL.Path)
+		if req.URL.Query().Get("watch") == "true" {
+			key = "WATCH " + resourceOf(req.URL.Path)
+		}
+		r.mu.Lock()
+		r.counts[key]++
+		if req.ContentLength > 0 {
+			r.bytes[key] += req.ContentLength
+		}
+		r.mu.Unlock()
+		if r.dropEvents && req.Method == http.MethodPost && resourceOf(req.URL.Path) == "events" && req.Body != nil {
+			// The event, echoed back as if created.
+			body, err := io.ReadAll(req.Body)
+			_ = req.Body.Close()
+			if err != nil {
+				return nil, err
+			}
+			return &http.Response{StatusCode: http.StatusCreated, Status: "201 Created", Proto: "HTTP/1.1", ProtoMajor: 1,
+				ProtoMinor: 1, Header: http.Header{"Content-Type": []string{"application/json"}},
+				Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+		}
+		return rt.RoundTrip(req)
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// resourceOf turns an API path into resource[/subresource], dropping group, version, namespace and name:
+// /apis/roadmap.dev/v1alpha1/namespaces/a/initiatives/b/status -> initiatives/status.
+func resourceOf(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(parts) > 0 && parts[0] == "api":
+		parts = parts[min(2, len(parts)):]
+	case len(parts) > 0 && parts[0] == "apis":
+		parts = parts[min(3, len(parts)):]
+	}
+	if len(parts) >= 3 && parts[0] == "namespaces" {
+		parts = parts[2:]
+	}
+	switch len(parts) {
+	case 0:
+		return path
+	case 1, 2:
+		return parts[0]
+	default:
+		return parts[0] + "/" + parts[2]
+	}
+}
+
+// snapshot returns a copy of the counts and bytes.
+func (r *requestCounter) snapshot() (map[string]int, map[string]int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	counts, bytes := make(map[string]int, len(r.counts)), make(map[string]int64, len(r.bytes))
+	for k, v := range r.counts {
+		counts[k] = v
+	}
+	for k, v := range r.bytes {
+		bytes[k] = v
+	}
+	return counts, bytes
+}
+
+// gathered is one reading of controller-runtime's metrics registry, the one the manager in this process
+// registers its controllers' metrics with.
+type gathered map[string][]*dto.Metric
+
+func gatherMetrics() (gathered, error) {
+	families, err := ctrlmetrics.Registry.Gather()
+	if err != nil {
+		return nil, err
+	}
+	g := gathered{}
+	for _, f := range families {
+		g[f.GetName()] = f.GetMetric()
+	}
+	return g, nil
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
+}
+
+// sum adds the values of a counter or gauge over the series of one controller (label controller or name).
+func (g gathered) sum(name, controller string) float64 {
+	total := 0.0
+	for _, m := range g[name] {
+		if label(m, "controller") != controller && label(m, "name") != controller {
+			continue
+		}
+		if m.GetCounter() != nil {
+			total += m.GetCounter().GetValue()
+		}
+		if m.GetGauge() != nil {
+			total += m.GetGauge().GetValue()
+		}
+	}
+	return total
+}
+
+// reconciles returns the completed reconciles per controller.
+func (g gathered) reconciles() map[string]int {
+	out := map[string]int{}
+	for _, c := range controllerNames {
+		out[c] = int(g.sum("controller_runtime_reconcile_total", c))
+	}
+	return out
+}
+
+// reconcileErrors returns the reconcile errors of all controllers.
+func (g gathered) reconcileErrors() int {
+	n := 0
+	for _, c := range controllerNames {
+		n += int(g.sum("controller_runtime_reconcile_errors_total", c))
+	}
+	return n
+}
+
+// idle reports whether every controller's queue is empty and no worker is reconciling.
+func (g gathered) idle() bool {
+	for _, c := range controllerNames {
+		if g.sum("workqueue_depth", c) != 0 || g.sum("controller_runtime_active_workers", c) != 0 {
+			return false
+		}
+	}
+	return true
+}
