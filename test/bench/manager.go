@@ -2,22 +2,16 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/config"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
@@ -39,38 +33,15 @@ func startManager(env *testenv.Env, opts controllers.Options, stripManagedFields
 	cfg := rest.CopyConfig(env.Config)
 	opts.ApplyToRESTConfig(cfg)
 	cfg.Wrap(requests.wrap)
-	if stripManagedFields {
-		m, err := env.StartManagerAs(cfg, opts)
-		if err != nil {
-			return nil, err
-		}
-		return &manager{stop: m.Stop}, nil
+	var customize func(*ctrl.Options)
+	if !stripManagedFields {
+		customize = func(o *ctrl.Options) { o.Cache = cache.Options{} } // no transform
 	}
-	// The same wiring as testenv.StartManagerAs, without the cache transform.
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:     testenv.Scheme,
-		Metrics:    metricsserver.Options{BindAddress: "0"},
-		Cache:      cache.Options{},
-		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-	})
+	m, err := env.StartManagerWith(cfg, opts, customize)
 	if err != nil {
-		return nil, fmt.Errorf("creating manager: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := controllers.Setup(ctx, mgr, opts); err != nil {
-		cancel()
 		return nil, err
 	}
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
-	stop := func() error { cancel(); return <-done }
-	syncCtx, syncCancel := context.WithTimeout(ctx, time.Minute)
-	defer syncCancel()
-	if !mgr.GetCache().WaitForCacheSync(syncCtx) {
-		_ = stop()
-		return nil, fmt.Errorf("manager cache did not sync")
-	}
-	return &manager{stop: stop}, nil
+	return &manager{stop: m.Stop}, nil
 }
 
 // requestCounter counts the manager's requests to the apiserver by verb and resource, and the bytes of the
