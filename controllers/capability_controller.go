@@ -239,13 +239,29 @@ func requiresOf(o client.Object) []string {
 
 // capabilityViewChanged passes creations, deletions, and updates that change what dependents read of a
 // capability (lifecycle and Ready condition); everything else would only wake dependents to do nothing.
+//
+// Only evaluated views count: a spec change (say lifecycle Planned to Available) is passed once the capability
+// controller has written the status that reflects it, not before. Woken by the spec patch alone, dependents
+// would read the new lifecycle beside the old Ready condition, write "not available", and write again a moment
+// later: two writes per dependent where one is due.
 var capabilityViewChanged = predicate.Funcs{
 	UpdateFunc: func(e event.UpdateEvent) bool {
 		oldCap, okOld := e.ObjectOld.(*roadmapv1.Capability)
 		newCap, okNew := e.ObjectNew.(*roadmapv1.Capability)
-		return !okOld || !okNew || readiness.ViewOfCapability(oldCap) != readiness.ViewOfCapability(newCap)
+		if !okOld || !okNew {
+			return true
+		}
+		if !capabilityEvaluated(newCap) {
+			return false // the status write that reflects this spec will be passed
+		}
+		return !capabilityEvaluated(oldCap) || readiness.ViewOfCapability(oldCap) != readiness.ViewOfCapability(newCap)
 	},
 	GenericFunc: func(event.GenericEvent) bool { return false },
+}
+
+// capabilityEvaluated reports whether a capability's status reflects its current spec.
+func capabilityEvaluated(c *roadmapv1.Capability) bool {
+	return c.Status.ObservedGeneration == c.Generation
 }
 
 // requiresChanged passes creations, deletions, and updates that change spec.requires.

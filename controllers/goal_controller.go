@@ -32,6 +32,11 @@ type GoalReconciler struct {
 	MaxConcurrentReconciles int
 	// Now is the clock; nil means time.Now. Whether blocked work is past its date depends on it.
 	Now func() time.Time
+	// RollupWindow and RollupMaxDelay coalesce the rollups of bursts of initiative changes (see
+	// rollupCoalescer); a zero window rolls up at every change.
+	RollupWindow, RollupMaxDelay time.Duration
+
+	rollups *rollupCoalescer
 }
 
 // +kubebuilder:rbac:groups=roadmap.dev,resources=goals,verbs=get;list;watch
@@ -42,10 +47,21 @@ type GoalReconciler struct {
 func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, reterr error) {
 	goal := &roadmapv1.Goal{}
 	if err := r.Get(ctx, req.NamespacedName, goal); err != nil {
+		if apierrors.IsNotFound(err) && r.rollups != nil {
+			r.rollups.forget(req.Name)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !goal.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, nil
+	}
+	// A burst of initiative changes is rolled up once it is over; a change of the goal's own spec at once.
+	if r.rollups != nil {
+		if goal.Status.ObservedGeneration != goal.Generation {
+			r.rollups.forget(goal.Name)
+		} else if wait := r.rollups.take(goal.Name, time.Now()); wait > 0 {
+			return ctrl.Result{RequeueAfter: wait}, nil
+		}
 	}
 	original := goal.DeepCopy()
 	var transitions []readiness.Event
@@ -192,13 +208,16 @@ func goalTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) []readiness.E
 // their ancestors) when what a goal reads of it changes; a goal's ancestors when its parent changes, and its
 // children when it appears or disappears (their ParentNotFound).
 func (r *GoalReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	initiativeChanges := handler.EnqueueRequestsFromMapFunc(r.goalsServedBy)
+	if r.RollupWindow > 0 {
+		r.rollups = newRollupCoalescer(r.RollupWindow, r.RollupMaxDelay)
+		initiativeChanges = enqueueCoalesced(r.rollups, r.goalsServedBy)
+	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("goal").
 		// Every change of the object itself, its status included: see patchStatus.
 		For(&roadmapv1.Goal{}).
-		Watches(&roadmapv1.Initiative{},
-			handler.EnqueueRequestsFromMapFunc(r.goalsServedBy),
-			builder.WithPredicates(contributionChanged)).
+		Watches(&roadmapv1.Initiative{}, initiativeChanges, builder.WithPredicates(contributionChanged)).
 		Watches(&roadmapv1.Goal{},
 			handler.EnqueueRequestsFromMapFunc(r.relatedGoals),
 			builder.WithPredicates(parentChanged)).

@@ -117,7 +117,9 @@ func names(refs []roadmapv1.ResourceName) []string {
 
 // requestsFor lists the objects whose index field matches value and returns a reconcile request for each.
 func requestsFor(ctx context.Context, c client.Reader, list client.ObjectList, field, value string) []reconcile.Request {
-	if err := c.List(ctx, list, client.MatchingFields{field: value}); err != nil {
+	// Only the keys are read, so the cached objects are not deep-copied: at 10,000 dependents the copies were
+	// most of the time between a capability's flip and its first dependent's reconcile.
+	if err := c.List(ctx, list, client.MatchingFields{field: value}, client.UnsafeDisableDeepCopy); err != nil {
 		// The cache is local, so this only fails when the index is missing: a programming error, logged loudly.
 		ctrl.LoggerFrom(ctx).Error(err, "listing dependents from the cache", "index", field, "value", value)
 		return nil

@@ -37,6 +37,19 @@ var (
 		Buckets: []float64{0.5, 1, 2, 5, 10, 30, 60, 300},
 	})
 
+	// eventsDropped counts the events the controllers told that were never written, by cause: queue_full (a
+	// burst beyond --event-queue-size), write_failed (refused by the apiserver, or failing after retries) and
+	// shutdown (still queued when the manager stopped).
+	eventsDropped = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "roadmap_events_dropped_total",
+		Help: "Events told by the controllers and never written, by cause (queue_full, write_failed, shutdown).",
+	}, []string{"cause"})
+
+	eventsQueued = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "roadmap_events_queued",
+		Help: "Events waiting to be written: after a mass transition, events trail the status writes.",
+	})
+
 	state = &stateCollector{
 		initiatives: prometheus.NewDesc("roadmap_initiatives",
 			"Initiatives by namespace, phase and track.", []string{"namespace", "phase", "track"}, nil),
@@ -52,7 +65,7 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(evidenceWatches, blockedSeconds, propagationSeconds, state)
+	ctrlmetrics.Registry.MustRegister(evidenceWatches, blockedSeconds, propagationSeconds, eventsDropped, eventsQueued, state)
 }
 
 // stateCollector computes the state gauges from the informer cache at scrape time, as kube-state-metrics does:

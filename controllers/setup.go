@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/dynamic"
@@ -20,16 +21,40 @@ import (
 // Options are the tunables of the controllers, bound to command-line flags by the manager.
 type Options struct {
 	// MaxConcurrentReconciles is the number of workers per controller. Reconciles only read the cache and
-	// write one status patch, so the apiserver round trip dominates and several workers hide its latency.
+	// write one status patch, so the apiserver round trip dominates and many workers hide its latency: with
+	// too few, a fan-out runs at workers / round-trip time instead of at the apiserver's own pace.
 	MaxConcurrentReconciles int
-	// KubeAPIQPS and KubeAPIBurst bound the client's request rate to the apiserver.
+	// KubeAPIQPS and KubeAPIBurst bound the client's request rate to the apiserver. A QPS of 0 or less (the
+	// default) disables the client-side rate limiter, as controller-runtime does since v0.21: the apiserver's
+	// API Priority and Fairness protects it and its other clients (config/apf classifies the manager).
 	KubeAPIQPS   float64
 	KubeAPIBurst int
+	// EventQPS and EventBurst bound the rate of Event writes, which go through a client and a queue of their
+	// own so that a mass transition's events trail its status writes instead of competing with them.
+	// EventQueueSize bounds the events waiting to be sent; one more is dropped and counted in
+	// roadmap_events_dropped_total.
+	EventQPS       float64
+	EventBurst     int
+	EventQueueSize int
+	// GoalRollupWindow coalesces goal rollups: a goal is rolled up once its initiatives have been quiet for
+	// this long (or once GoalRollupMaxDelay has passed since the first change it has not rolled up), so a burst
+	// of initiative changes costs each goal one write rather than one per initiative. 0 rolls up at once.
+	GoalRollupWindow   time.Duration
+	GoalRollupMaxDelay time.Duration
 }
 
-// DefaultOptions are the defaults of the manager's flags.
+// DefaultOptions are the defaults of the manager's flags: see docs/performance.md for how they were chosen.
 func DefaultOptions() Options {
-	return Options{MaxConcurrentReconciles: 4, KubeAPIQPS: 50, KubeAPIBurst: 100}
+	return Options{
+		MaxConcurrentReconciles: 16,
+		KubeAPIQPS:              -1,
+		KubeAPIBurst:            0,
+		EventQPS:                50,
+		EventBurst:              100,
+		EventQueueSize:          50000,
+		GoalRollupWindow:        time.Second,
+		GoalRollupMaxDelay:      30 * time.Second,
+	}
 }
 
 // BindFlags registers the options as flags, with DefaultOptions as defaults.
@@ -37,14 +62,29 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	d := DefaultOptions()
 	fs.IntVar(&o.MaxConcurrentReconciles, "max-concurrent-reconciles", d.MaxConcurrentReconciles,
 		"Number of concurrent reconciles per controller.")
-	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", d.KubeAPIQPS, "Queries per second the client may send to the apiserver.")
-	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", d.KubeAPIBurst, "Burst of queries the client may send to the apiserver.")
+	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", d.KubeAPIQPS,
+		"Queries per second the client may send to the apiserver; 0 or less disables the client-side rate limit "+
+			"(the default: the apiserver's API Priority and Fairness protects it).")
+	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", d.KubeAPIBurst,
+		"Burst of queries the client may send to the apiserver, with a positive --kube-api-qps.")
+	fs.Float64Var(&o.EventQPS, "event-qps", d.EventQPS, "Event writes per second (events trail status writes).")
+	fs.IntVar(&o.EventBurst, "event-burst", d.EventBurst, "Burst of event writes.")
+	fs.IntVar(&o.EventQueueSize, "event-queue-size", d.EventQueueSize,
+		"Events waiting to be written at most; more are dropped and counted in roadmap_events_dropped_total.")
+	fs.DurationVar(&o.GoalRollupWindow, "goal-rollup-window", d.GoalRollupWindow,
+		"Roll a goal up once its initiatives have been quiet this long (0: at every change).")
+	fs.DurationVar(&o.GoalRollupMaxDelay, "goal-rollup-max-delay", d.GoalRollupMaxDelay,
+		"Roll a goal up at the latest this long after the first change it has not rolled up yet.")
 }
 
-// ApplyToRESTConfig sets the client rate limits on a REST config.
+// ApplyToRESTConfig sets the client rate limits on a REST config: none unless KubeAPIQPS is positive.
 func (o Options) ApplyToRESTConfig(cfg *rest.Config) {
+	if o.KubeAPIQPS <= 0 {
+		cfg.QPS, cfg.Burst = -1, 0
+		return
+	}
 	cfg.QPS = float32(o.KubeAPIQPS)
-	cfg.Burst = o.KubeAPIBurst
+	cfg.Burst = max(o.KubeAPIBurst, 1)
 }
 
 // CacheOptions is the informer cache configuration of the manager. managedFields are stripped on the way in:
@@ -63,6 +103,14 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("creating the dynamic client for evidence checks: %w", err)
 	}
+	eventSender, err := NewEventSender(mgr.GetConfig(), mgr.GetScheme(), opts.EventQPS, opts.EventBurst, opts.EventQueueSize,
+		mgr.GetLogger().WithName("events"))
+	if err != nil {
+		return err
+	}
+	if err := mgr.Add(eventSender); err != nil {
+		return fmt.Errorf("adding the event sender: %w", err)
+	}
 	evidenceWatcher := NewEvidenceWatcher(mgr.GetRESTMapper(), dyn, mgr.GetCache(), mgr.GetLogger().WithName("evidence"))
 	if err := mgr.Add(evidenceWatcher); err != nil {
 		return fmt.Errorf("adding the evidence watcher: %w", err)
@@ -70,22 +118,24 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := (&CapabilityReconciler{
 		Client:                  mgr.GetClient(),
 		Evidence:                evidenceWatcher,
-		Recorder:                mgr.GetEventRecorder("capability-controller"),
+		Recorder:                eventSender.Recorder("capability-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the capability controller: %w", err)
 	}
 	if err := (&InitiativeReconciler{
 		Client:                  mgr.GetClient(),
-		Recorder:                mgr.GetEventRecorder("initiative-controller"),
+		Recorder:                eventSender.Recorder("initiative-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the initiative controller: %w", err)
 	}
 	if err := (&GoalReconciler{
 		Client:                  mgr.GetClient(),
-		Recorder:                mgr.GetEventRecorder("goal-controller"),
+		Recorder:                eventSender.Recorder("goal-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+		RollupWindow:            opts.GoalRollupWindow,
+		RollupMaxDelay:          opts.GoalRollupMaxDelay,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the goal controller: %w", err)
 	}

@@ -1,0 +1,282 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/wait"
+	eventsclient "k8s.io/client-go/kubernetes/typed/events/v1"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/tools/reference"
+)
+
+// EventSender writes the controllers' events.k8s.io Events through a bounded queue and a client of its own,
+// rate-limited on its own, so that the events of a mass transition trail its status writes rather than compete
+// with them for the apiserver.
+//
+// It replaces client-go's events broadcaster for three reasons that show at scale (docs/performance.md): the
+// broadcaster keeps every event it emitted for six minutes (to build series), so a transition of 10,000
+// initiatives holds some 20 MiB for that long; it starts a goroutine per event; and behind a rate-limited sink
+// its queue drops events silently once full. Here an event is a small record until it is sent and nothing
+// after; the queue is bounded, and what cannot be queued or written is counted in roadmap_events_dropped_total
+// and logged. Events are not folded into series: each transition the controllers tell is one Event.
+type EventSender struct {
+	client   eventsclient.EventsV1Interface
+	scheme   *runtime.Scheme
+	instance string
+	queue    *eventQueue
+	log      logr.Logger
+	drops    atomic.Int64
+}
+
+// eventQueue is a bounded FIFO of pending events that grows only as far as it is used: a channel of the same
+// bound would hold its whole capacity from the start.
+type eventQueue struct {
+	mu    sync.Mutex
+	items []*pendingEvent
+	head  int
+	limit int
+	// ready holds a token while items may be waiting.
+	ready chan struct{}
+}
+
+func newEventQueue(limit int) *eventQueue {
+	return &eventQueue{limit: max(limit, 1), ready: make(chan struct{}, 1)}
+}
+
+// push queues e, or reports false when the queue is full.
+func (q *eventQueue) push(e *pendingEvent) bool {
+	q.mu.Lock()
+	if len(q.items)-q.head >= q.limit {
+		q.mu.Unlock()
+		return false
+	}
+	q.items = append(q.items, e)
+	q.mu.Unlock()
+	q.signal()
+	return true
+}
+
+func (q *eventQueue) signal() {
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+// pop returns the oldest event, waiting for one, or nil once ctx is done.
+func (q *eventQueue) pop(ctx context.Context) *pendingEvent {
+	for {
+		q.mu.Lock()
+		if q.head < len(q.items) {
+			e := q.items[q.head]
+			q.items[q.head] = nil
+			q.head++
+			if q.head == len(q.items) { // drained: start over, so the backing array is reused or freed
+				q.items, q.head = q.items[:0], 0
+				if cap(q.items) > 1024 {
+					q.items = nil
+				}
+			}
+			more := q.head < len(q.items)
+			q.mu.Unlock()
+			if more {
+				q.signal() // wake another sender
+			}
+			return e
+		}
+		q.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-q.ready:
+		}
+	}
+}
+
+// len is the number of queued events.
+func (q *eventQueue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items) - q.head
+}
+
+// pendingEvent is what an event needs until it is written: the Event object is built only to send it.
+type pendingEvent struct {
+	regarding           corev1.ObjectReference
+	related             *corev1.ObjectReference
+	time                time.Time
+	eventType, reason   string
+	action, note        string
+	reportingController string
+}
+
+// eventSenders is how many events are written at once; the rate limit, not this, sets the pace.
+const eventSenders = 4
+
+// NewEventSender returns an EventSender writing with a copy of cfg limited to qps and burst, queuing at most
+// queueSize events. Add it to the manager to start it.
+func NewEventSender(cfg *rest.Config, scheme *runtime.Scheme, qps float64, burst, queueSize int, log logr.Logger) (*EventSender, error) {
+	cfg = rest.CopyConfig(cfg)
+	cfg.QPS, cfg.Burst = -1, 0
+	if qps > 0 {
+		cfg.QPS, cfg.Burst = float32(qps), max(burst, 1)
+	}
+	c, err := eventsclient.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("creating the events client: %w", err)
+	}
+	hostname, _ := os.Hostname()
+	return &EventSender{client: c, scheme: scheme, instance: hostname, queue: newEventQueue(queueSize), log: log}, nil
+}
+
+// Recorder returns an events.EventRecorder that queues events reported by controller.
+func (s *EventSender) Recorder(controller string) events.EventRecorder {
+	return &queuedRecorder{sender: s, controller: controller}
+}
+
+// Start writes queued events until ctx is done; what is still queued then is counted as dropped.
+func (s *EventSender) Start(ctx context.Context) error {
+	done := make(chan struct{})
+	for range eventSenders {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for {
+				e := s.queue.pop(ctx)
+				if e == nil {
+					return
+				}
+				eventsQueued.Dec()
+				s.send(ctx, e)
+			}
+		}()
+	}
+	for range eventSenders {
+		<-done
+	}
+	if n := s.queue.len(); n > 0 {
+		eventsDropped.WithLabelValues(dropShutdown).Add(float64(n))
+		eventsQueued.Sub(float64(n))
+		s.log.Info("events not written before shutdown", "count", n)
+	}
+	return nil
+}
+
+// Causes of dropped events, the label of roadmap_events_dropped_total.
+const (
+	dropQueueFull   = "queue_full"
+	dropWriteFailed = "write_failed"
+	dropShutdown    = "shutdown"
+)
+
+// send writes one event, retrying what the apiserver may accept later (throttling, timeouts, restarts).
+func (s *EventSender) send(ctx context.Context, e *pendingEvent) {
+	ev := e.toEvent(s.instance)
+	backoff := wait.Backoff{Duration: 500 * time.Millisecond, Factor: 2, Steps: 5}
+	var lastErr error
+	err := wait.ExponentialBackoffWithContext(ctx, backoff, func(ctx context.Context) (bool, error) {
+		_, lastErr = s.client.Events(ev.Namespace).Create(ctx, ev, metav1.CreateOptions{})
+		switch {
+		case lastErr == nil, apierrors.IsAlreadyExists(lastErr):
+			return true, nil
+		case apierrors.IsTooManyRequests(lastErr), apierrors.IsServerTimeout(lastErr), apierrors.IsTimeout(lastErr),
+			apierrors.IsServiceUnavailable(lastErr), apierrors.IsInternalError(lastErr), isConnectionError(lastErr):
+			return false, nil
+		default:
+			return false, lastErr
+		}
+	})
+	if err == nil {
+		return
+	}
+	if ctx.Err() != nil {
+		eventsDropped.WithLabelValues(dropShutdown).Inc()
+		return
+	}
+	if lastErr != nil {
+		err = lastErr
+	}
+	eventsDropped.WithLabelValues(dropWriteFailed).Inc()
+	s.log.Error(err, "writing an event", "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
+		"reason", e.reason)
+}
+
+// isConnectionError reports an error without an API status, from below HTTP: the apiserver restarting, say.
+func isConnectionError(err error) bool {
+	var status apierrors.APIStatus
+	return err != nil && !errors.As(err, &status)
+}
+
+// enqueue queues an event, or counts it as dropped when the queue is full: the first drop and every 1,000th
+// after it are logged.
+func (s *EventSender) enqueue(e *pendingEvent) {
+	if s.queue.push(e) {
+		eventsQueued.Inc()
+		return
+	}
+	eventsDropped.WithLabelValues(dropQueueFull).Inc()
+	if n := s.drops.Add(1); n == 1 || n%1000 == 0 {
+		s.log.Info("event queue full: dropping events (see --event-queue-size, --event-qps)", "dropped", n,
+			"queueSize", s.queue.limit, "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
+			"reason", e.reason)
+	}
+}
+
+func (e *pendingEvent) toEvent(instance string) *eventsv1.Event {
+	namespace := e.regarding.Namespace
+	if namespace == "" {
+		namespace = metav1.NamespaceDefault // where events about cluster-scoped objects go, as client-go does
+	}
+	return &eventsv1.Event{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      fmt.Sprintf("%v.%x", e.regarding.Name, e.time.UnixNano()),
+			Namespace: namespace,
+		},
+		EventTime:           metav1.NewMicroTime(e.time),
+		ReportingController: e.reportingController,
+		ReportingInstance:   e.reportingController + "-" + instance,
+		Action:              e.action,
+		Reason:              e.reason,
+		Regarding:           e.regarding,
+		Related:             e.related,
+		Note:                e.note,
+		Type:                e.eventType,
+	}
+}
+
+// queuedRecorder is the events.EventRecorder of one controller.
+type queuedRecorder struct {
+	sender     *EventSender
+	controller string
+}
+
+var _ events.EventRecorder = &queuedRecorder{}
+
+func (r *queuedRecorder) Eventf(regarding, related runtime.Object, eventType, reason, action, note string, args ...any) {
+	ref, err := reference.GetReference(r.sender.scheme, regarding)
+	if err != nil {
+		r.sender.log.Error(err, "not recording an event about an object without a reference", "reason", reason)
+		return
+	}
+	ref.ResourceVersion, ref.FieldPath = "", "" // not needed to find the object, and kept while queued
+	e := &pendingEvent{regarding: *ref, time: time.Now(), eventType: eventType, reason: reason, action: action,
+		note: fmt.Sprintf(note, args...), reportingController: r.controller}
+	if related != nil {
+		if rel, err := reference.GetReference(r.sender.scheme, related); err == nil {
+			e.related = rel
+		}
+	}
+	r.sender.enqueue(e)
+}

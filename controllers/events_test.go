@@ -1,0 +1,102 @@
+package controllers_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/go-logr/logr"
+	. "github.com/onsi/gomega"
+	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+)
+
+// droppedEvents reads roadmap_events_dropped_total for a cause from the registry the manager serves.
+func droppedEvents(g Gomega, cause string) float64 {
+	families, err := ctrlmetrics.Registry.Gather()
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, f := range families {
+		if f.GetName() != "roadmap_events_dropped_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "cause" && l.GetValue() == cause {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// TestEventSender: events told through the sender are written as events.k8s.io Events about their object;
+// what cannot be queued, written, or sent before shutdown is counted by cause, never dropped silently.
+func TestEventSender(t *testing.T) {
+	g := newG(t)
+	ns := namespace(t, "event-sender")
+	ini := initiative(ns, "told")
+
+	sender, err := controllers.NewEventSender(env.Config, testenv.Scheme, 100, 100, 10, logr.Discard())
+	g.Expect(err).NotTo(HaveOccurred())
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go func() { _ = sender.Start(runCtx) }()
+	recorder := sender.Recorder("test-controller")
+
+	failedBefore := droppedEvents(g, "write_failed")
+	recorder.Eventf(ini, nil, "Normal", "Told", "Test", "hello %s", "world")
+	g.Eventually(func(g Gomega) {
+		list := &eventsv1.EventList{}
+		g.Expect(k.List(ctx(), list, client.InNamespace(ns))).To(Succeed())
+		g.Expect(list.Items).To(ContainElement(SatisfyAll(
+			HaveField("Reason", "Told"), HaveField("Note", "hello world"), HaveField("Type", "Normal"),
+			HaveField("Action", "Test"), HaveField("ReportingController", "test-controller"),
+			HaveField("Regarding.Kind", "Initiative"), HaveField("Regarding.Name", "told"),
+			HaveField("Regarding.Namespace", ns))))
+	}).Should(Succeed())
+
+	// The apiserver refuses an event in a namespace that does not exist: counted, not retried for ever.
+	recorder.Eventf(initiative("no-such-namespace-for-events", "lost"), nil, "Normal", "Told", "Test", "refused")
+	g.Eventually(func(g Gomega) float64 { return droppedEvents(g, "write_failed") }).Should(Equal(failedBefore + 1))
+
+	// A sender that is not started yet holds one event: the next two do not fit.
+	full, err := controllers.NewEventSender(env.Config, testenv.Scheme, 100, 100, 1, logr.Discard())
+	g.Expect(err).NotTo(HaveOccurred())
+	queueFullBefore := droppedEvents(g, "queue_full")
+	for range 3 {
+		full.Recorder("test-controller").Eventf(ini, nil, "Normal", "Told", "Test", "burst")
+	}
+	g.Expect(droppedEvents(g, "queue_full")).To(Equal(queueFullBefore + 2))
+
+	// Stopped with the event still queued: counted as not sent at shutdown.
+	shutdownBefore := droppedEvents(g, "shutdown")
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel()
+	g.Expect(full.Start(stopped)).To(Succeed())
+	g.Expect(droppedEvents(g, "shutdown")).To(Equal(shutdownBefore + 1))
+}
+
+// TestEventAboutClusterScopedObject: events about cluster-scoped objects go to the default namespace, as
+// client-go's recorder puts them.
+func TestEventAboutClusterScopedObject(t *testing.T) {
+	g := newG(t)
+	sender, err := controllers.NewEventSender(env.Config, testenv.Scheme, 100, 100, 10, logr.Discard())
+	g.Expect(err).NotTo(HaveOccurred())
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go func() { _ = sender.Start(runCtx) }()
+	c := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "told-capability"}}
+	sender.Recorder("test-controller").Eventf(c, nil, "Warning", "ToldCluster", "Test", "about a capability")
+	g.Eventually(func(g Gomega) {
+		list := &eventsv1.EventList{}
+		g.Expect(k.List(ctx(), list, client.InNamespace(metav1.NamespaceDefault))).To(Succeed())
+		g.Expect(list.Items).To(ContainElement(SatisfyAll(HaveField("Reason", "ToldCluster"),
+			HaveField("Regarding.Kind", "Capability"), HaveField("Regarding.Name", "told-capability"))))
+	}).Should(Succeed())
+}

@@ -1,0 +1,49 @@
+package controllers
+
+import (
+	"flag"
+	"testing"
+
+	"k8s.io/client-go/rest"
+)
+
+func TestApplyToRESTConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		qps       float64
+		burst     int
+		wantQPS   float32
+		wantBurst int
+	}{
+		{"default: no client-side rate limit", DefaultOptions().KubeAPIQPS, DefaultOptions().KubeAPIBurst, -1, 0},
+		{"zero disables it too", 0, 100, -1, 0},
+		{"opt in", 200, 400, 200, 400},
+		{"opt in without a burst gets a burst of 1", 10, 0, 10, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := &rest.Config{QPS: 5, Burst: 10}
+			Options{KubeAPIQPS: tc.qps, KubeAPIBurst: tc.burst}.ApplyToRESTConfig(cfg)
+			if cfg.QPS != tc.wantQPS || cfg.Burst != tc.wantBurst {
+				t.Errorf("QPS/Burst = %v/%d, want %v/%d", cfg.QPS, cfg.Burst, tc.wantQPS, tc.wantBurst)
+			}
+		})
+	}
+}
+
+func TestBindFlagsDefaults(t *testing.T) {
+	var o Options
+	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
+	o.BindFlags(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if o != DefaultOptions() {
+		t.Errorf("flags default to %+v, want DefaultOptions %+v", o, DefaultOptions())
+	}
+	if err := fs.Parse([]string{"--kube-api-qps=100", "--goal-rollup-window=0", "--event-queue-size=10"}); err != nil {
+		t.Fatal(err)
+	}
+	if o.KubeAPIQPS != 100 || o.GoalRollupWindow != 0 || o.EventQueueSize != 10 {
+		t.Errorf("flags not bound: %+v", o)
+	}
+}
