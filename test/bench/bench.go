@@ -33,8 +33,12 @@ type Config struct {
 	Namespaces                       int
 	// Rounds is how many times the capability flips to Available (and, between rounds, back to Planned).
 	Rounds int
-	// Options are the manager's tunables; the floor's plain client uses the same workers, QPS and burst.
-	Options            controllers.Options
+	// Options are the manager's tunables.
+	Options controllers.Options
+	// FloorWriters are the numbers of parallel writers the floor is measured with; the floor is the best.
+	FloorWriters []int
+	// FanoutGoals is how many goals the fanout scenario's initiatives serve (round robin).
+	FanoutGoals        int
 	StripManagedFields bool
 	// CreateQPS and CreateWorkers drive the bench's own client while it creates the graph.
 	CreateQPS     float32
@@ -76,10 +80,17 @@ type Round struct {
 	PatchBytes float64
 	// CPU is the CPU time of the apiserver, etcd and this process from the flip to the last dependent Ready.
 	CPU cpu
-	// ReblockS is the time for every dependent to be Blocked again after the flip back (0 on the last round).
-	ReblockS float64
-	// ReblockWrites are the writes to dependents from the flip back until idle.
-	ReblockWrites int
+	// FloorS is this round's floor, measured right after it with the manager stopped: a plain client with no
+	// client-side rate limit writes one status patch to every dependent, timed from the first request until the
+	// watch has seen every write; the best of FloorWriters parallel writers (FloorByWriters). The passes
+	// alternate: back to the Blocked status the operator wrote before the first flip, then the Ready status
+	// the operator wrote, and so on, ending Blocked. FloorCPU is the CPU of the best pass.
+	FloorS         float64
+	FloorByWriters map[int]float64
+	FloorCPU       cpu
+	// ResyncWrites are the writes of the manager started after the floor, once the capability is Planned again
+	// (the capability's own status, and whatever else follows from it; 0 initiative writes expected).
+	ResyncWrites int
 }
 
 // Result is one scenario's measurements.
@@ -92,18 +103,17 @@ type Result struct {
 	HeapBaselineBytes, HeapLoadedBytes           uint64
 	// HeapRestartedBytes is the heap with the restarted manager loaded (its recorder holds no recent events),
 	// less what the bench itself holds by then.
-	HeapRestartedBytes             uint64
-	CachedObjects                  int
-	Rounds                         []Round
-	RestartWrites                  int
-	RestartS                       float64
-	FloorS, FloorReverseS          float64
-	FloorCPU                       cpu
-	FloorPatches                   int
-	FloorPatchBytes                float64
-	ReconcileErrors                int
-	Options                        controllers.Options
-	StripManagedFields, DropEvents bool
+	HeapRestartedBytes uint64
+	CachedObjects      int
+	Rounds             []Round
+	RestartWrites      int
+	RestartS           float64
+	// FloorPatchBytes and FloorReversePatchBytes are the mean bodies of the floor's patches to Ready (the
+	// operator's own change) and back to Blocked.
+	FloorPatchBytes, FloorReversePatchBytes float64
+	ReconcileErrors                         int
+	Options                                 controllers.Options
+	StripManagedFields, DropEvents          bool
 }
 
 // HeapKiBPerObject is the manager's heap after GC with the graph loaded, per cached roadmap object.
@@ -183,7 +193,7 @@ func (s *scenario) run(ctx context.Context) error {
 	}
 	switch s.cfg.Scenario {
 	case "fanout":
-		s.g = fanOutGraph(s.cfg.Initiatives, s.cfg.Namespaces, s.cfg.Seed)
+		s.g = fanOutGraph(s.cfg.Initiatives, s.cfg.FanoutGoals, s.cfg.Namespaces, s.cfg.Seed)
 	case "mixed":
 		s.g = mixedGraph(s.cfg.Capabilities, s.cfg.Initiatives, s.cfg.Goals, s.cfg.Namespaces, s.cfg.Seed)
 	default:
@@ -620,32 +630,40 @@ func (s *scenario) round(ctx context.Context, i int) (Round, error) {
 		i+1, r.FlipMs, r.FirstMs, r.P50Ms, r.P99Ms, r.AllReadyS, r.DependentWrites, n)
 
 	if i == s.cfg.Rounds-1 {
-		return r, nil
+		return r, nil // the last round's floor is measured after the restart check, by floor
 	}
-	before := s.t.snapshot()
-	start := time.Now()
+	// This round's floor, then back to the start: the capability Planned, every dependent Blocked, and a new
+	// manager over it.
+	if err := s.mgr.stop(); err != nil {
+		return r, fmt.Errorf("stopping the manager: %w", err)
+	}
+	s.mgr = nil
+	if err := s.floorPasses(ctx, &r); err != nil {
+		return r, err
+	}
+	if err := s.barrier(ctx); err != nil {
+		return r, err
+	}
 	if err := s.setLifecycle(ctx, roadmapv1.LifecyclePlanned); err != nil {
 		return r, err
 	}
-	if err := s.t.wait(ctx, s.cfg.Timeout, "every dependent Blocked again", func() bool {
-		return s.t.dependentsReady == 0
-	}); err != nil {
+	if err := s.barrier(ctx); err != nil { // the spec patch seen, not counted below
 		return r, err
 	}
-	r.ReblockS = time.Since(start).Seconds()
-	if err := s.quiesce(ctx); err != nil {
-		return r, err
+	before := s.t.totalWrites()
+	if err := s.startManager(ctx); err != nil {
+		return r, fmt.Errorf("restarting the manager after the floor: %w", err)
 	}
-	r.ReblockWrites = s.dependentWrites(before, s.t.snapshot())
+	r.ResyncWrites = s.t.totalWrites() - before
+	s.t.mu.Lock()
+	ready := s.t.dependentsReady
+	s.t.mu.Unlock()
+	if ready != 0 {
+		return r, fmt.Errorf("%d dependents are still Ready with the capability Planned", ready)
+	}
+	s.logf("round %d floor: %d status patches by a plain client in %.2fs (by writers: %v); the manager restarted over it wrote %d times",
+		i+1, len(s.g.dependents), r.FloorS, r.FloorByWriters, r.ResyncWrites)
 	return r, nil
-}
-
-func (s *scenario) dependentWrites(before, after map[string]int) int {
-	n := 0
-	for _, key := range s.g.dependents {
-		n += after[key] - before[key]
-	}
-	return n
 }
 
 // countRoundWrites splits the writes of a round into dependents, capabilities and goals that had to change,
@@ -709,25 +727,83 @@ func (s *scenario) restart(ctx context.Context) error {
 	return nil
 }
 
-// floor stops the manager and times a plain client, with the manager's workers, QPS and burst, writing the
-// operator's own change to each dependent: it first writes every dependent's Blocked status back (timed too,
-// reported as the reverse floor), then, timed as the floor, the Ready status the operator wrote. The patches
-// are the merge patches the operator sends, from the same Blocked object to the same Ready status.
+// floor stops the manager and measures the last round's floor, as round does for the others.
 func (s *scenario) floor(ctx context.Context) error {
 	if err := s.mgr.stop(); err != nil {
 		return fmt.Errorf("stopping the manager: %w", err)
 	}
 	s.mgr = nil
+	last := &s.res.Rounds[len(s.res.Rounds)-1]
+	if err := s.floorPasses(ctx, last); err != nil {
+		return err
+	}
+	s.logf("floor: %d status patches by a plain client in %.2fs (by writers: %v)", len(s.g.dependents), last.FloorS,
+		last.FloorByWriters)
+	return nil
+}
+
+// floorPasses measures a round's floor with the manager stopped and every dependent Ready: one pass of status
+// patches per number of writers, alternately back to Blocked and forward to Ready, ending Blocked. The floor is
+// the best pass: what the apiserver itself can take, whatever the client's parallelism.
+func (s *scenario) floorPasses(ctx context.Context, r *Round) error {
+	reverse, forward, err := s.floorJobs(ctx)
+	if err != nil {
+		return err
+	}
+	if len(reverse) == 0 {
+		return nil
+	}
+	if s.res.FloorPatchBytes == 0 {
+		var fwd, rev int
+		for i := range forward {
+			fwd += len(forward[i].patch)
+			rev += len(reverse[i].patch)
+		}
+		s.res.FloorPatchBytes = float64(fwd) / float64(len(forward))
+		s.res.FloorReversePatchBytes = float64(rev) / float64(len(reverse))
+	}
+	writers := s.cfg.FloorWriters
+	if len(writers) == 0 {
+		writers = []int{16}
+	}
+	r.FloorByWriters = map[int]float64{}
+	for i, w := range writers {
+		jobs := reverse
+		if i%2 == 1 {
+			jobs = forward
+		}
+		d, c, err := s.timedFloor(ctx, jobs, w)
+		if err != nil {
+			return err
+		}
+		r.FloorByWriters[w] = d
+		if r.FloorS == 0 || d < r.FloorS {
+			r.FloorS, r.FloorCPU = d, c
+		}
+		if err := s.barrier(ctx); err != nil {
+			return err
+		}
+	}
+	if len(writers)%2 == 0 { // an even number of passes ends Ready: one more, untimed, back to Blocked
+		if _, _, err := s.timedFloor(ctx, reverse, writers[0]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// floorJobs lists the dependents (Ready, after a round) and returns, for each, the merge patch that writes its
+// Blocked status back, and the one that writes its current Ready status over that Blocked object: the patch
+// the operator sent.
+func (s *scenario) floorJobs(ctx context.Context) (reverse, forward []patchJob, err error) {
 	list := &roadmapv1.InitiativeList{}
 	if err := s.c.List(ctx, list); err != nil {
-		return err
+		return nil, nil, err
 	}
 	dependent := map[string]bool{}
 	for _, k := range s.g.dependents {
 		dependent[k] = true
 	}
-	var reverse, forward []patchJob
-	var bytes int
 	for i := range list.Items {
 		ready := &list.Items[i]
 		key := objKey(kindInitiative, ready.Namespace, ready.Name)
@@ -738,47 +814,30 @@ func (s *scenario) floor(ctx context.Context) error {
 		blocked.Status = s.blocked[key]
 		back, err := client.MergeFrom(ready).Data(blocked)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		again, err := client.MergeFrom(blocked).Data(ready)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		reverse = append(reverse, patchJob{obj: blocked, patch: back})
 		forward = append(forward, patchJob{obj: ready, patch: again})
-		bytes += len(again)
 	}
-	if len(forward) == 0 {
-		return nil
-	}
-	// A new client for each phase: its rate limiter starts with a full burst, as the idle manager's does.
-	plain := func() (client.Client, error) {
-		cfg := rest.CopyConfig(s.env.Config)
-		s.cfg.Options.ApplyToRESTConfig(cfg)
-		return client.New(cfg, client.Options{Scheme: testenv.Scheme})
-	}
-	c, err := plain()
+	return reverse, forward, nil
+}
+
+// timedFloor writes the patches with a new plain client with no client-side rate limit and the given number
+// of writers, and returns the time and the CPU it took.
+func (s *scenario) timedFloor(ctx context.Context, jobs []patchJob, writers int) (float64, cpu, error) {
+	cfg := rest.CopyConfig(s.env.Config)
+	cfg.QPS, cfg.Burst = -1, 0
+	c, err := client.New(cfg, client.Options{Scheme: testenv.Scheme})
 	if err != nil {
-		return err
+		return 0, cpu{}, err
 	}
-	if s.res.FloorReverseS, err = s.timedPatches(ctx, c, reverse); err != nil {
-		return err
-	}
-	if err := s.barrier(ctx); err != nil {
-		return err
-	}
-	if c, err = plain(); err != nil {
-		return err
-	}
-	cpuBefore := s.procs.read()
-	if s.res.FloorS, err = s.timedPatches(ctx, c, forward); err != nil {
-		return err
-	}
-	s.res.FloorCPU = s.procs.read().sub(cpuBefore)
-	s.res.FloorPatches = len(forward)
-	s.res.FloorPatchBytes = float64(bytes) / float64(len(forward))
-	s.logf("floor: %d status patches by a plain client in %.2fs (%.2fs the other way)", len(forward), s.res.FloorS, s.res.FloorReverseS)
-	return nil
+	before := s.procs.read()
+	d, err := s.timedPatches(ctx, c, jobs, writers)
+	return d, s.procs.read().sub(before), err
 }
 
 type patchJob struct {
@@ -786,15 +845,15 @@ type patchJob struct {
 	patch []byte
 }
 
-// timedPatches sends the status patches with as many writers as the manager has workers, and returns the time
-// from the first request to the watch seeing the last write.
-func (s *scenario) timedPatches(ctx context.Context, c client.Client, jobs []patchJob) (float64, error) {
+// timedPatches sends the status patches with the given number of parallel writers, and returns the time from
+// the first request to the watch seeing the last write.
+func (s *scenario) timedPatches(ctx context.Context, c client.Client, jobs []patchJob, writers int) (float64, error) {
 	before := s.t.totalWrites()
 	work := make(chan patchJob)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range max(s.cfg.Options.MaxConcurrentReconciles, 1) {
+	for range max(writers, 1) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -19,7 +19,7 @@ import (
 func TestBenchSmall(t *testing.T) {
 	ctrl.SetLogger(managerLogger(io.Discard))
 	o := Options{Scenario: "fanout", Initiatives: 50, Namespaces: 2, Rounds: 2, Manager: controllers.DefaultOptions(),
-		CreateQPS: 500, CreateWorkers: 8, Seed: 1, Timeout: 2 * time.Minute}
+		CreateQPS: 500, CreateWorkers: 8, Seed: 1, Timeout: 2 * time.Minute, FloorWriters: "16,4,1", FanoutGoals: 3}
 	var out, log bytes.Buffer
 	h, err := Bench(context.Background(), o, &out, &log)
 	t.Log(log.String())
@@ -41,7 +41,7 @@ func TestBenchSmall(t *testing.T) {
 	if fields["writes_per_change"] < 1 {
 		t.Errorf("BENCH writes_per_change = %v: fewer writes than dependents that unblocked", fields["writes_per_change"])
 	}
-	for _, k := range []string{"all_ready_s", "floor_s", "heap_kib_per_object"} {
+	for _, k := range []string{"all_ready_s", "floor_s", "heap_kib_per_object", "goal_writes_per_goal"} {
 		if fields[k] <= 0 {
 			t.Errorf("BENCH %s = %v, want a measurement", k, fields[k])
 		}

@@ -103,17 +103,34 @@ func newInitiative(rng *rand.Rand, namespace, name string, requires, goals []str
 	return ini
 }
 
-// fanOutGraph is one Planned capability and n initiatives that all require it, spread over namespaces.
-func fanOutGraph(n, namespaces int, seed int64) *graph {
+// fanOutGraph is one Planned capability and n initiatives that all require it, spread over namespaces and
+// serving goals (top-level, round robin), as a large product organisation's innovation work would.
+func fanOutGraph(n, goals, namespaces int, seed int64) *graph {
 	rng := rand.New(rand.NewSource(seed))
 	ns := namespaceNames(namespaces)
 	g := &graph{namespaces: newNamespaces(ns), flipped: "bench-capability"}
 	g.capabilities = []*roadmapv1.Capability{newCapability(g.flipped, roadmapv1.LifecyclePlanned)}
 	g.changedCapabilities = []string{g.flipped}
+	var goalNames []string
+	for i := range goals {
+		name := fmt.Sprintf("goal-%03d", i)
+		g.goals = append(g.goals, &roadmapv1.Goal{ObjectMeta: metav1.ObjectMeta{Name: name},
+			Spec: roadmapv1.GoalSpec{Title: "Goal " + name, Owner: "leadership", TargetDate: "2027-12-31"}})
+		goalNames = append(goalNames, name)
+	}
 	for i := range n {
-		ini := newInitiative(rng, ns[i%len(ns)], fmt.Sprintf("initiative-%05d", i), []string{g.flipped}, nil)
+		var serves []string
+		if len(goalNames) > 0 {
+			serves = []string{goalNames[i%len(goalNames)]}
+		}
+		ini := newInitiative(rng, ns[i%len(ns)], fmt.Sprintf("initiative-%05d", i), []string{g.flipped}, serves)
 		g.initiatives = append(g.initiatives, ini)
 		g.dependents = append(g.dependents, objKey(kindInitiative, ini.Namespace, ini.Name))
+	}
+	for i, name := range goalNames {
+		if i < n {
+			g.changedGoals = append(g.changedGoals, name)
+		}
 	}
 	return g
 }

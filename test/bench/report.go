@@ -17,13 +17,15 @@ type Headline struct {
 	WritesPerChange  float64
 	RestartWrites    int
 	HeapKiBPerObject float64
+	// GoalWritesPerGoal is the writes per goal while the manager first settles the graph (0 without goals).
+	GoalWritesPerGoal float64
 	// writes and changes are the totals behind WritesPerChange.
 	writes, changes int
 }
 
 // benchKeys are the fields of the BENCH line, in order.
 var benchKeys = []string{"propagation_ratio", "first_p50_ms", "all_ready_s", "floor_s", "writes_per_change",
-	"restart_writes", "heap_kib_per_object"}
+	"restart_writes", "heap_kib_per_object", "goal_writes_per_goal"}
 
 func median(v []float64) float64 { return percentileOf(v, 50) }
 
@@ -46,13 +48,16 @@ func HeadlineOf(r *Result) Headline {
 	h := Headline{
 		FirstP50Ms:       median(roundValues(r, func(x Round) float64 { return x.FirstMs })),
 		AllReadyS:        median(roundValues(r, func(x Round) float64 { return x.AllReadyS })),
-		FloorS:           r.FloorS,
+		FloorS:           median(roundValues(r, func(x Round) float64 { return x.FloorS })),
 		RestartWrites:    r.RestartWrites,
 		HeapKiBPerObject: r.HeapKiBPerObject(),
 	}
-	if h.FloorS > 0 {
-		h.PropagationRatio = h.AllReadyS / h.FloorS
+	if r.Goals > 0 {
+		h.GoalWritesPerGoal = float64(r.SettleWrites[kindGoal]) / float64(r.Goals)
 	}
+	// Each round against its own floor, measured right after it: load from elsewhere on a shared machine
+	// changes both alike.
+	h.PropagationRatio = median(roundRatios(r))
 	writes, changes := 0, 0
 	for _, x := range r.Rounds {
 		writes += x.DependentWrites
@@ -65,10 +70,22 @@ func HeadlineOf(r *Result) Headline {
 	return h
 }
 
+// roundRatios are each round's all-Ready time over its floor.
+func roundRatios(r *Result) []float64 {
+	var out []float64
+	for _, x := range r.Rounds {
+		if x.FloorS > 0 {
+			out = append(out, x.AllReadyS/x.FloorS)
+		}
+	}
+	return out
+}
+
 // Line is the final machine-readable line.
 func (h Headline) Line() string {
-	return fmt.Sprintf("BENCH propagation_ratio=%.2f first_p50_ms=%.1f all_ready_s=%.2f floor_s=%.2f writes_per_change=%.4f restart_writes=%d heap_kib_per_object=%.2f",
-		h.PropagationRatio, h.FirstP50Ms, h.AllReadyS, h.FloorS, h.WritesPerChange, h.RestartWrites, h.HeapKiBPerObject)
+	return fmt.Sprintf("BENCH propagation_ratio=%.2f first_p50_ms=%.1f all_ready_s=%.2f floor_s=%.2f writes_per_change=%.4f restart_writes=%d heap_kib_per_object=%.2f goal_writes_per_goal=%.2f",
+		h.PropagationRatio, h.FirstP50Ms, h.AllReadyS, h.FloorS, h.WritesPerChange, h.RestartWrites, h.HeapKiBPerObject,
+		h.GoalWritesPerGoal)
 }
 
 // ParseLine parses a BENCH line back into its fields; it fails unless every field is present and numeric.
@@ -134,9 +151,13 @@ func printTable(w io.Writer, results []*Result) {
 		return fmt.Sprintf("%.*f %s (%.*f-%.*f)", prec(scale), median(v)*scale, unit, prec(scale), slices.Min(v)*scale,
 			prec(scale), slices.Max(v)*scale)
 	}
-	row("tunables: workers / QPS / burst / strip managedFields", func(r *Result) string {
-		s := fmt.Sprintf("%d / %.0f / %d / %t", r.Options.MaxConcurrentReconciles, r.Options.KubeAPIQPS,
-			r.Options.KubeAPIBurst, r.StripManagedFields)
+	row("tunables: workers / client QPS / event QPS / goal rollup window / strip managedFields", func(r *Result) string {
+		qps := "unlimited"
+		if r.Options.KubeAPIQPS > 0 {
+			qps = fmt.Sprintf("%.0f (burst %d)", r.Options.KubeAPIQPS, r.Options.KubeAPIBurst)
+		}
+		s := fmt.Sprintf("%d / %s / %.0f / %s / %t", r.Options.MaxConcurrentReconciles, qps, r.Options.EventQPS,
+			r.Options.GoalRollupWindow, r.StripManagedFields)
 		if r.DropEvents {
 			s += " (experiment: events dropped)"
 		}
@@ -173,18 +194,43 @@ func printTable(w io.Writer, results []*Result) {
 	row("**all dependents Ready**, median (min-max) over rounds", func(r *Result) string {
 		return spread(r, "s", 1, func(x Round) float64 { return x.AllReadyS })
 	})
-	row("**floor**: plain client, same patches, workers, QPS, burst", func(r *Result) string {
-		return fmt.Sprintf("%.2f s for %d patches (the other way: %.2f s)", r.FloorS, r.FloorPatches, r.FloorReverseS)
+	row("**floor** after each round: plain client, no rate limit, one status patch per dependent, best of its writers; median (min-max)", func(r *Result) string {
+		return spread(r, "s", 1, func(x Round) float64 { return x.FloorS }) + fmt.Sprintf(" for %d patches", r.Dependents)
 	})
-	row("**propagation_ratio** (all Ready / floor)", func(r *Result) string {
-		return fmt.Sprintf("%.2f", HeadlineOf(r).PropagationRatio)
-	})
-	row("dependents Ready per second, median round", func(r *Result) string {
-		h := HeadlineOf(r)
-		if h.AllReadyS == 0 {
+	row("floor by parallel writers, median over rounds", func(r *Result) string {
+		byWriters := map[int][]float64{}
+		for _, x := range r.Rounds {
+			for w, d := range x.FloorByWriters {
+				byWriters[w] = append(byWriters[w], d)
+			}
+		}
+		var writers []int
+		for w := range byWriters {
+			writers = append(writers, w)
+		}
+		slices.Sort(writers)
+		var parts []string
+		for _, w := range writers {
+			parts = append(parts, fmt.Sprintf("%d: %.2f s", w, median(byWriters[w])))
+		}
+		if len(parts) == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.0f (floor %.0f)", float64(r.Dependents)/h.AllReadyS, float64(r.FloorPatches)/r.FloorS)
+		return strings.Join(parts, ", ")
+	})
+	row("**propagation_ratio**: median over rounds of all Ready / that round's floor", func(r *Result) string {
+		var parts []string
+		for _, v := range roundRatios(r) {
+			parts = append(parts, fmt.Sprintf("%.2f", v))
+		}
+		return fmt.Sprintf("%.2f (rounds: %s)", HeadlineOf(r).PropagationRatio, strings.Join(parts, ", "))
+	})
+	row("dependents Ready per second, median round (floor)", func(r *Result) string {
+		h := HeadlineOf(r)
+		if h.AllReadyS == 0 || h.FloorS == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f (%.0f)", float64(r.Dependents)/h.AllReadyS, float64(r.Dependents)/h.FloorS)
 	})
 	row("**writes per dependent per change**", func(r *Result) string {
 		return per(sumRounds(r, func(x Round) int { return x.DependentWrites }), sumRounds(r, func(x Round) int { return x.Dependents }))
@@ -203,26 +249,21 @@ func printTable(w io.Writer, results []*Result) {
 		}
 		return requestSummary(r.Rounds[0].Requests)
 	})
-	row("status patch body: operator / floor", func(r *Result) string {
+	row("status patch body: operator / floor to Ready / floor back to Blocked", func(r *Result) string {
 		if len(r.Rounds) == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.0f B / %.0f B", r.Rounds[0].PatchBytes, r.FloorPatchBytes)
+		return fmt.Sprintf("%.0f B / %.0f B / %.0f B", r.Rounds[0].PatchBytes, r.FloorPatchBytes, r.FloorReversePatchBytes)
 	})
-	row("flip back to Planned: all Blocked, writes per dependent", func(r *Result) string {
-		var s []float64
-		w, d := 0, 0
-		for _, x := range r.Rounds {
-			if x.ReblockS > 0 {
-				s = append(s, x.ReblockS)
-				w += x.ReblockWrites
-				d += x.Dependents
-			}
+	row("writes of the manager restarted after each floor (capability Planned again)", func(r *Result) string {
+		var parts []string
+		for _, x := range r.Rounds[:max(len(r.Rounds)-1, 0)] {
+			parts = append(parts, strconv.Itoa(x.ResyncWrites))
 		}
-		if len(s) == 0 {
+		if len(parts) == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.2f s, %s", median(s), per(w, d))
+		return strings.Join(parts, ", ")
 	})
 	row("**restart_writes** (new manager over a settled cluster)", func(r *Result) string {
 		return fmt.Sprintf("%d (reconciled all and idle in %.1f s)", r.RestartWrites, r.RestartS)
@@ -244,10 +285,13 @@ func printTable(w io.Writer, results []*Result) {
 		return fmt.Sprintf("%.1f / %.1f / %.1f s (%.2f / %.2f / %.2f ms per dependent)", c.APIServer, c.Etcd, c.Self,
 			perMs(c.APIServer, r.Dependents), perMs(c.Etcd, r.Dependents), perMs(c.Self, r.Dependents))
 	})
-	row("CPU, floor: apiserver / etcd / this process", func(r *Result) string {
-		c := r.FloorCPU
+	row("CPU, round 1 floor: apiserver / etcd / this process", func(r *Result) string {
+		if len(r.Rounds) == 0 {
+			return "-"
+		}
+		c := r.Rounds[0].FloorCPU
 		return fmt.Sprintf("%.1f / %.1f / %.1f s (%.2f / %.2f / %.2f ms per patch)", c.APIServer, c.Etcd, c.Self,
-			perMs(c.APIServer, r.FloorPatches), perMs(c.Etcd, r.FloorPatches), perMs(c.Self, r.FloorPatches))
+			perMs(c.APIServer, r.Dependents), perMs(c.Etcd, r.Dependents), perMs(c.Self, r.Dependents))
 	})
 	row("reconcile errors", func(r *Result) string { return strconv.Itoa(r.ReconcileErrors) })
 }
@@ -295,8 +339,9 @@ func printTargets(w io.Writer, h Headline) {
 	fmt.Fprintf(w, "\n| target | measured | |\n| --- | --- | --- |\n")
 	fmt.Fprintf(w, "| propagation_ratio <= 1.5 | %.2f | %s |\n", h.PropagationRatio, check(h.PropagationRatio <= 1.5))
 	fmt.Fprintf(w, "| first-dependent p50 <= 100 ms | %.1f ms | %s |\n", h.FirstP50Ms, check(h.FirstP50Ms <= 100))
-	fmt.Fprintf(w, "| writes_per_change = 1.0 | %.4f (%d writes for %d changes) | %s |\n", h.WritesPerChange, h.writes, h.changes,
-		check(h.writes == h.changes))
+	fmt.Fprintf(w, "| writes_per_change <= 1.02 | %.4f (%d writes for %d changes) | %s |\n", h.WritesPerChange, h.writes, h.changes,
+		check(h.WritesPerChange <= 1.02))
 	fmt.Fprintf(w, "| restart_writes = 0 | %d | %s |\n", h.RestartWrites, check(h.RestartWrites == 0))
 	fmt.Fprintf(w, "| heap <= 4 KiB per cached object | %.2f KiB | %s |\n", h.HeapKiBPerObject, check(h.HeapKiBPerObject <= 4))
+	fmt.Fprintf(w, "| goal writes per goal while first settling <= 3 | %.2f | %s |\n", h.GoalWritesPerGoal, check(h.GoalWritesPerGoal <= 3))
 }
