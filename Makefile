@@ -143,7 +143,7 @@ build-installer: manifests generate kustomize ## Write dist/install.yaml (CRDs, 
 	mkdir -p dist
 	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
 	$(KUSTOMIZE) build config/default > dist/install.yaml
-	$(KUSTOMIZE) build config/policy/standalone > dist/policy.yaml
+	$(KUSTOMIZE) build config/policy > dist/policy.yaml
 
 .PHONY: undeploy
 undeploy: kustomize ## Remove the manager from the cluster.

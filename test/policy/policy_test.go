@@ -154,7 +154,7 @@ func TestAdmissionPolicy(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 
 	// Install the policy the way the docs say: kubectl apply -k of the component on its own.
-	out, stderr, err := kubectl("apply", "-k", filepath.Join(root, "config", "policy", "standalone"))
+	out, stderr, err := kubectl("apply", "-k", filepath.Join(root, "config", "policy"))
 	g.Expect(err).NotTo(HaveOccurred(), stderr)
 	g.Expect(out).To(ContainSubstring("validatingadmissionpolicy.admissionregistration.k8s.io/" + policyName + " created"))
 	g.Expect(strings.Count(out, "validatingadmissionpolicybinding")).To(Equal(3), out)
