@@ -249,7 +249,7 @@ func TestAdmissionPolicy(t *testing.T) {
 				// Audit mode: accepted without a word to the user, and the violation is in the audit log.
 				if mode == "audit" && tc.message != "" && tc.expected[mode] != rejected {
 					g.Eventually(func() ([]string, error) { return auditFailures(ns, tc.name) }).
-						Should(ContainElement(ContainSubstring(tc.message)))
+						WithTimeout(10 * time.Second).Should(ContainElement(ContainSubstring(tc.message)))
 				}
 				if mode == "audit" && tc.message == "" {
 					g.Expect(auditFailures(ns, tc.name)).To(BeEmpty())
