@@ -139,10 +139,11 @@ deploy: manifests kustomize ## Deploy the manager to the cluster in your kubecon
 	$(KUSTOMIZE) build config/default | kubectl apply --server-side -f -
 
 .PHONY: build-installer
-build-installer: manifests generate kustomize ## Write dist/install.yaml (CRDs, RBAC, the manager with image IMG) for kubectl apply.
+build-installer: manifests generate kustomize ## Write dist/install.yaml (CRDs, RBAC, the manager with image IMG) and the optional dist/policy.yaml.
 	mkdir -p dist
 	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
 	$(KUSTOMIZE) build config/default > dist/install.yaml
+	$(KUSTOMIZE) build config/policy > dist/policy.yaml
 
 .PHONY: undeploy
 undeploy: kustomize ## Remove the manager from the cluster.

@@ -73,7 +73,7 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	dependents, err := r.countDependents(ctx, capability.Name)
+	dependents, open, err := r.countDependents(ctx, capability.Name)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -82,8 +82,13 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		return ctrl.Result{}, err
 	}
 	phase, res := readiness.EvaluateCapability(facts)
+	inUse := readiness.InUse(capability.Spec.Lifecycle, open)
 	transitions = capabilityTransitions(capability, res)
+	if inUse.Raises(capability.Status.Conditions, roadmapv1.ConditionInUse) {
+		transitions = append(transitions, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionInUse, Message: inUse.Message})
+	}
 	setCapabilityStatus(capability, phase, res, dependents, providers)
+	readiness.SetFlag(&capability.Status.Conditions, roadmapv1.ConditionInUse, capability.Generation, inUse)
 	capability.Status.Checks = facts.Checks
 	// Stop watching kinds that this capability (or any other) no longer checks.
 	return ctrl.Result{}, r.Evidence.Prune(ctx)
@@ -150,17 +155,24 @@ func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capabilit
 	return facts, nil
 }
 
-// countDependents counts the initiatives and capabilities that require the named capability, from the indexes.
-func (r *CapabilityReconciler) countDependents(ctx context.Context, name string) (int32, error) {
+// countDependents counts the initiatives and capabilities that require the named capability, from the indexes,
+// and returns the open initiatives (neither Done nor Cancelled) among them.
+func (r *CapabilityReconciler) countDependents(ctx context.Context, name string) (int32, []readiness.InitiativeKey, error) {
 	initiatives := &roadmapv1.InitiativeList{}
 	if err := r.List(ctx, initiatives, client.MatchingFields{IndexInitiativeRequires: name}); err != nil {
-		return 0, fmt.Errorf("listing initiatives that require %q: %w", name, err)
+		return 0, nil, fmt.Errorf("listing initiatives that require %q: %w", name, err)
 	}
 	capabilities := &roadmapv1.CapabilityList{}
 	if err := r.List(ctx, capabilities, client.MatchingFields{IndexCapabilityRequires: name}); err != nil {
-		return 0, fmt.Errorf("listing capabilities that require %q: %w", name, err)
+		return 0, nil, fmt.Errorf("listing capabilities that require %q: %w", name, err)
 	}
-	return int32(len(initiatives.Items) + len(capabilities.Items)), nil
+	var open []readiness.InitiativeKey
+	for _, ini := range initiatives.Items {
+		if readiness.Open(ini.Spec.State) {
+			open = append(open, readiness.InitiativeKey{Namespace: ini.Namespace, Name: ini.Name})
+		}
+	}
+	return int32(len(initiatives.Items) + len(capabilities.Items)), open, nil
 }
 
 // capabilityTransitions is the event to tell when the status about to be written flips readiness.
@@ -184,8 +196,9 @@ func (r *CapabilityReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&roadmapv1.Capability{},
 			handler.EnqueueRequestsFromMapFunc(r.capabilitiesRequiring),
 			builder.WithPredicates(capabilityViewChanged)).
-		// Dependents counts: when a capability's or initiative's requires change, the capabilities it names
-		// (before and after: the map function sees both objects of an update) recount their dependents.
+		// Dependents counts and InUse: when a capability's or initiative's requires change, or an initiative
+		// opens or closes (Done, Cancelled), the capabilities it names (before and after: the map function sees
+		// both objects of an update) recount their dependents.
 		Watches(&roadmapv1.Capability{},
 			handler.EnqueueRequestsFromMapFunc(requiredCapabilities),
 			builder.WithPredicates(requiresChanged)).
@@ -264,10 +277,18 @@ func capabilityEvaluated(c *roadmapv1.Capability) bool {
 	return c.Status.ObservedGeneration == c.Generation
 }
 
-// requiresChanged passes creations, deletions, and updates that change spec.requires.
+// requiresChanged passes creations, deletions, and updates that change spec.requires or whether an initiative
+// is still open work (InUse of a Retired capability counts open initiatives only).
 var requiresChanged = predicate.Funcs{
 	UpdateFunc: func(e event.UpdateEvent) bool {
-		return !slices.Equal(requiresOf(e.ObjectOld), requiresOf(e.ObjectNew))
+		return !slices.Equal(requiresOf(e.ObjectOld), requiresOf(e.ObjectNew)) || openChanged(e.ObjectOld, e.ObjectNew)
 	},
 	GenericFunc: func(event.GenericEvent) bool { return false },
+}
+
+// openChanged reports whether an initiative update moves it between open work and a final state.
+func openChanged(before, after client.Object) bool {
+	o, okOld := before.(*roadmapv1.Initiative)
+	n, okNew := after.(*roadmapv1.Initiative)
+	return okOld && okNew && readiness.Open(o.Spec.State) != readiness.Open(n.Spec.State)
 }

@@ -184,6 +184,7 @@ func contributionOf(ini *roadmapv1.Initiative) roadmap.Contribution {
 		Namespace: ini.Namespace, Name: ini.Name, Track: ini.Spec.Track, Phase: ini.Status.Phase,
 		Value: ini.Spec.Value, TargetDate: ini.Spec.TargetDate,
 		ScheduleConflict: apimeta.IsStatusConditionTrue(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict),
+		StartedEarly:     apimeta.IsStatusConditionTrue(ini.Status.Conditions, roadmapv1.ConditionStartedEarly),
 	}
 }
 

@@ -68,15 +68,18 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	p.startedEarly = readiness.StartedEarly(initiative.Spec.Track, initiative.Spec.State, res)
 	transitions = initiativeTransitions(initiative, res, p)
 	setInitiativeStatus(initiative, phase, res, p)
 	return ctrl.Result{}, nil
 }
 
-// planning is the roadmap view of an initiative: alignment to goals, priority and schedule.
+// planning is the roadmap view of an initiative: alignment to goals, priority and schedule, and whether it
+// started before its platform is ready.
 type planning struct {
 	aligned, prioritized, schedule roadmap.Outcome
 	score                          string
+	startedEarly                   readiness.Flag
 }
 
 // plan evaluates alignment, priority and schedule conflicts from the cache.
@@ -125,6 +128,7 @@ func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePh
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionAligned, ini.Generation, p.aligned)
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, ini.Generation, p.schedule)
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionPrioritized, ini.Generation, p.prioritized)
+	readiness.SetFlag(&ini.Status.Conditions, roadmapv1.ConditionStartedEarly, ini.Generation, p.startedEarly)
 }
 
 // setOutcome sets a condition from an Outcome, keeping lastTransitionTime unless the status flips.
@@ -239,7 +243,7 @@ func (r *InitiativeReconciler) observeUnblock(ctx context.Context, before, after
 }
 
 // initiativeTransitions are the events to tell when the status about to be written flips a condition:
-// readiness, alignment and schedule.
+// readiness, alignment, schedule, and work started before its platform is ready.
 func initiativeTransitions(ini *roadmapv1.Initiative, res readiness.Result, p planning) []readiness.Event {
 	var evs []readiness.Event
 	previous := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionReady)
@@ -251,6 +255,9 @@ func initiativeTransitions(ini *roadmapv1.Initiative, res readiness.Result, p pl
 	}
 	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, p.schedule, true) {
 		evs = append(evs, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionScheduleConflict, Message: p.schedule.Message})
+	}
+	if p.startedEarly.Raises(ini.Status.Conditions, roadmapv1.ConditionStartedEarly) {
+		evs = append(evs, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionStartedEarly, Message: p.startedEarly.Message})
 	}
 	return evs
 }

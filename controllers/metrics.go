@@ -61,6 +61,9 @@ var (
 			"Goals whose AtRisk condition is True.", nil, nil),
 		blockedSince: prometheus.NewDesc("roadmap_initiative_blocked_since_timestamp_seconds",
 			"Unix time at which a currently Blocked initiative became Blocked.", []string{"namespace", "name"}, nil),
+		startedEarly: prometheus.NewDesc("roadmap_initiatives_started_early",
+			"Innovation initiatives declared Active while a capability they require is not Ready (StartedEarly=True).",
+			nil, nil),
 	}
 )
 
@@ -73,13 +76,14 @@ func init() {
 type stateCollector struct {
 	reader                                                       atomic.Pointer[client.Reader]
 	initiatives, capabilities, cycles, goalsAtRisk, blockedSince *prometheus.Desc
+	startedEarly                                                 *prometheus.Desc
 }
 
 // useReader points the collector at a manager's cache (the last manager set up wins).
 func (s *stateCollector) useReader(r client.Reader) { s.reader.Store(&r) }
 
 func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{s.initiatives, s.capabilities, s.cycles, s.goalsAtRisk, s.blockedSince} {
+	for _, d := range []*prometheus.Desc{s.initiatives, s.capabilities, s.cycles, s.goalsAtRisk, s.blockedSince, s.startedEarly} {
 		ch <- d
 	}
 }
@@ -99,8 +103,12 @@ func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	type key struct{ namespace, phase, track string }
 	byPhase := map[key]float64{}
 	cycles := map[string]float64{"Capability": 0, "Initiative": 0, "Goal": 0}
+	startedEarly := 0.0
 	for _, i := range inis.Items {
 		byPhase[key{i.Namespace, string(i.Status.Phase), string(i.Spec.Track)}]++
+		if apimeta.IsStatusConditionTrue(i.Status.Conditions, roadmapv1.ConditionStartedEarly) {
+			startedEarly++
+		}
 		ready := apimeta.FindStatusCondition(i.Status.Conditions, roadmapv1.ConditionReady)
 		if ready != nil && ready.Reason == roadmapv1.ReasonDependencyCycle {
 			cycles["Initiative"]++
@@ -113,6 +121,7 @@ func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	for k, n := range byPhase {
 		ch <- prometheus.MustNewConstMetric(s.initiatives, prometheus.GaugeValue, n, k.namespace, k.phase, k.track)
 	}
+	ch <- prometheus.MustNewConstMetric(s.startedEarly, prometheus.GaugeValue, startedEarly)
 	readiness := map[string]float64{"true": 0, "false": 0}
 	for _, c := range caps.Items {
 		ready := apimeta.FindStatusCondition(c.Status.Conditions, roadmapv1.ConditionReady)

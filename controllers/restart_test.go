@@ -21,11 +21,16 @@ func TestRestartWritesNothing(t *testing.T) {
 	ns := namespace(t, "restart")
 	dependsOnReady := initiative(ns, "follow-up", "restart-k8s")
 	dependsOnReady.Spec.DependsOn = []roadmapv1.InitiativeReference{{Name: "rollout"}}
+	// Started early on a Retired capability: StartedEarly on the initiative, InUse on the capability.
+	startedEarly := initiative(ns, "eager", "restart-legacy")
+	startedEarly.Spec.State = roadmapv1.StateActive
 	create(t, g,
 		capability("restart-k8s", roadmapv1.LifecycleAvailable),
 		capability("restart-bus", roadmapv1.LifecyclePlanned, "restart-k8s"),
 		capability("restart-loop-a", roadmapv1.LifecycleAvailable, "restart-loop-b"),
 		capability("restart-loop-b", roadmapv1.LifecycleAvailable, "restart-loop-a"),
+		capability("restart-legacy", roadmapv1.LifecycleRetired),
+		startedEarly,
 		initiative(ns, "rollout", "restart-k8s"),
 		initiative(ns, "streaming", "restart-bus", "restart-gone"),
 		dependsOnReady)
@@ -35,6 +40,12 @@ func TestRestartWritesNothing(t *testing.T) {
 	expectCapability(g, "restart-loop-b", metav1.ConditionFalse, roadmapv1.ReasonDependencyCycle)
 	g.Eventually(func(g Gomega) string { return getCapability(g, "restart-bus").Status.Summary }).Should(Equal("Planned"))
 	g.Eventually(func(g Gomega) int32 { return getCapability(g, "restart-k8s").Status.Dependents }).Should(BeEquivalentTo(3))
+	g.Eventually(func(g Gomega) metav1.ConditionStatus {
+		return condition(getInitiative(g, ns, "eager").Status.Conditions, roadmapv1.ConditionStartedEarly).Status
+	}).Should(Equal(metav1.ConditionTrue))
+	g.Eventually(func(g Gomega) metav1.ConditionStatus {
+		return condition(getCapability(g, "restart-legacy").Status.Conditions, roadmapv1.ConditionInUse).Status
+	}).Should(Equal(metav1.ConditionTrue))
 
 	// Settled: the whole cluster (this test's objects and every earlier test's) holds still.
 	before := resourceVersionsOf(g)

@@ -43,6 +43,19 @@ const (
 	CapabilityReasonChecksFailing = "ChecksFailing"
 )
 
+// Condition types of a Capability besides Ready.
+const (
+	// ConditionInUse is True while the capability is Retired and initiatives that are neither Done nor Cancelled
+	// still require it; the message gives their count and the first few. Present only while True.
+	ConditionInUse = "InUse"
+)
+
+// Reasons of the InUse condition.
+const (
+	// InUseReasonRequiredByOpenWork: open initiatives still require the Retired capability.
+	InUseReasonRequiredByOpenWork = "RequiredByOpenWork"
+)
+
 // Reasons of a check's result, besides the kstatus statuses (Current, InProgress, Failed, Terminating, NotFound,
 // Unknown), which are used as reasons as they are.
 const (
@@ -178,7 +191,8 @@ type CapabilityStatus struct {
 	// +optional
 	ETA Date `json:"eta,omitempty"`
 
-	// Conditions: Ready, and the kstatus conditions Reconciling and Stalled where they apply.
+	// Conditions: Ready, InUse (only while True), and the kstatus conditions Reconciling and Stalled where they
+	// apply.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -6,7 +6,8 @@ import (
 
 // Condition types of a Goal besides Ready.
 const (
-	// ConditionAtRisk is True when contributing work is late, blocked past its date or in schedule conflict.
+	// ConditionAtRisk is True when contributing work is late, blocked past its date, in schedule conflict, or
+	// started before its platform is ready.
 	ConditionAtRisk = "AtRisk"
 )
 
@@ -118,6 +119,11 @@ type InitiativeCounts struct {
 	// +optional
 	// +kubebuilder:default=0
 	Operations int32 `json:"operations"`
+	// StartedEarly counts the open Innovation initiatives declared Active while a capability they require is not
+	// Ready (condition StartedEarly); the goal is AtRisk while any exist.
+	// +optional
+	// +kubebuilder:default=0
+	StartedEarly int32 `json:"startedEarly"`
 }
 
 // GoalStatus is the observed state of a Goal.

@@ -48,6 +48,17 @@ const (
 	ConditionScheduleConflict = "ScheduleConflict"
 	// ConditionPrioritized is True when status.priorityScore is a real WSJF score.
 	ConditionPrioritized = "Prioritized"
+	// ConditionStartedEarly is True while an Innovation initiative is declared Active although a capability it
+	// requires is not Ready: work started before its platform is ready. Like Reconciling and Stalled it is an
+	// "abnormal-true" condition, present only while True.
+	ConditionStartedEarly = "StartedEarly"
+)
+
+// Reasons of the StartedEarly condition.
+const (
+	// StartedEarlyReasonPrerequisitesNotReady: the initiative is Active and Blocked by the capabilities the
+	// message names.
+	StartedEarlyReasonPrerequisitesNotReady = "PrerequisitesNotReady"
 )
 
 // Reasons of the Aligned condition.
@@ -239,8 +250,8 @@ type InitiativeStatus struct {
 	// +optional
 	PriorityScore string `json:"priorityScore,omitempty"`
 
-	// Conditions: Ready, Aligned, ScheduleConflict, Prioritized, and the kstatus conditions Reconciling and
-	// Stalled.
+	// Conditions: Ready, Aligned, ScheduleConflict, Prioritized, StartedEarly (only while True), and the kstatus
+	// conditions Reconciling and Stalled.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/duration"
 
@@ -36,6 +37,9 @@ type StandupTeam struct {
 	BecameReady    []StandupItem `json:"becameReady,omitempty"`
 	BecameBlocked  []StandupItem `json:"becameBlocked,omitempty"`
 	PastTargetDate []StandupItem `json:"pastTargetDate,omitempty"`
+	// StartedEarly lists work declared Active before its platform is ready (condition StartedEarly), whenever
+	// it started: it is a state to resolve, not a change.
+	StartedEarly []StandupItem `json:"startedEarly,omitempty"`
 }
 
 // StandupResult is the standup: per team, what became Ready, what became Blocked and what is past its target
@@ -83,6 +87,12 @@ func Standup(s *Snapshot, now time.Time, window time.Duration) *StandupResult {
 			it.Changed, it.Message = &cond.LastTransitionTime, ini.Status.Summary
 			team(ini.Spec.Owner).BecameBlocked = append(team(ini.Spec.Owner).BecameBlocked, it)
 		}
+		if early := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionStartedEarly); early != nil &&
+			early.Status == metav1.ConditionTrue {
+			it := item
+			it.Message = early.Message
+			team(ini.Spec.Owner).StartedEarly = append(team(ini.Spec.Owner).StartedEarly, it)
+		}
 		if days, ok := daysPast(ini.Spec.TargetDate, now); ok && days > 0 && open(ini) {
 			it := item
 			it.DaysLate, it.Message = days, ini.Status.Summary
@@ -114,6 +124,7 @@ func Standup(s *Snapshot, now time.Time, window time.Duration) *StandupResult {
 		sortByPriority(t.BecameReady)
 		sortByPriority(t.BecameBlocked)
 		sortByPriority(t.PastTargetDate)
+		sortByPriority(t.StartedEarly)
 		res.Teams = append(res.Teams, *t)
 	}
 	return res
@@ -202,6 +213,9 @@ func RenderStandup(w io.Writer, res *StandupResult, st Style) error {
 		for _, it := range t.PastTargetDate {
 			all = append(all, rowOf(it, true))
 		}
+		for _, it := range t.StartedEarly {
+			all = append(all, rowOf(it, false))
+		}
 	}
 	var wRef, wPhase, wPriority, wDetail int
 	for _, r := range all {
@@ -227,6 +241,7 @@ func RenderStandup(w io.Writer, res *StandupResult, st Style) error {
 		section("became Ready:", t.BecameReady, false)
 		section("became Blocked:", t.BecameBlocked, false)
 		section("past target date:", t.PastTargetDate, true)
+		section("started before its platform is ready:", t.StartedEarly, false)
 	}
 	if res.Note != "" {
 		ew.println("")

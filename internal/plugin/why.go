@@ -3,6 +3,7 @@ package plugin
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,6 +16,8 @@ const (
 	RelationDependsOn  = "dependsOn"
 	RelationProvidedBy = "providedBy"
 	RelationCheck      = "check"
+	// RelationRequiredBy: an open initiative that requires a Retired capability (WhyResult.RequiredBy).
+	RelationRequiredBy = "requiredBy"
 )
 
 // Kinds of WhyNode besides Capability and Initiative.
@@ -73,6 +76,9 @@ type WhyResult struct {
 	Target WhyNode `json:"target"`
 	// Actions lists the root causes' actions once each, grouped by owner.
 	Actions []Action `json:"actions,omitempty"`
+	// RequiredBy lists, for a Retired capability, every open initiative that still requires it (the InUse
+	// condition names only the first few).
+	RequiredBy []WhyNode `json:"requiredBy,omitempty"`
 	// Note says when the answer is incomplete (initiatives of other namespaces could not be read).
 	Note string `json:"note,omitempty"`
 }
@@ -108,11 +114,27 @@ func Why(s *Snapshot, ref Ref) (*WhyResult, error) {
 			return nil, notFound(s, ref)
 		}
 		res.Target = b.capability(c, "", "")
+		res.RequiredBy = requiredBy(s, c)
 	default:
 		return nil, fmt.Errorf("why explains initiatives and capabilities, not %ss", strings.ToLower(ref.Kind))
 	}
 	res.Actions = collectActions(res.Target)
 	return res, nil
+}
+
+// requiredBy lists the open initiatives that require a Retired capability, sorted by namespace and name.
+func requiredBy(s *Snapshot, c *roadmapv1.Capability) []WhyNode {
+	if c.Spec.Lifecycle != roadmapv1.LifecycleRetired {
+		return nil
+	}
+	var out []WhyNode
+	for i := range s.Initiatives {
+		ini := &s.Initiatives[i]
+		if open(ini) && slices.Contains(ini.Spec.Requires, roadmapv1.ResourceName(c.Name)) {
+			out = append(out, initiativeNode(ini, RelationRequiredBy))
+		}
+	}
+	return out
 }
 
 func notFound(s *Snapshot, ref Ref) error {
@@ -502,6 +524,14 @@ func RenderWhy(w io.Writer, res *WhyResult, st Style) error {
 		}
 	}
 	walk(t.BlockedBy, "")
+	if len(res.RequiredBy) > 0 {
+		ew.println("")
+		ew.println(st.Bold(fmt.Sprintf("Still required by %d open %s:", len(res.RequiredBy),
+			plural(len(res.RequiredBy), "initiative", "initiatives"))))
+		for _, n := range res.RequiredBy {
+			ew.println("  " + st.Mark(nodeHealth(n)) + " " + describe(n, st))
+		}
+	}
 	if len(res.Actions) > 0 && len(t.BlockedBy) > 0 {
 		ew.println("")
 		ew.println(st.Bold("Who must act:"))

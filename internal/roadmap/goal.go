@@ -20,6 +20,9 @@ type Contribution struct {
 	Value            *int32
 	TargetDate       roadmapv1.Date
 	ScheduleConflict bool
+	// StartedEarly is true while the initiative's StartedEarly condition is True: Active before its platform is
+	// ready.
+	StartedEarly bool
 }
 
 // Key renders the contribution as namespace/name.
@@ -95,6 +98,9 @@ func Count(cs []Contribution) roadmapv1.InitiativeCounts {
 		case roadmapv1.TrackOperations:
 			n.Operations++
 		}
+		if c.StartedEarly {
+			n.StartedEarly++
+		}
 	}
 	return n
 }
@@ -104,7 +110,8 @@ func describeCounts(n roadmapv1.InitiativeCounts) string {
 	for _, p := range []struct {
 		n    int32
 		name string
-	}{{n.Ready, "ready"}, {n.Blocked, "blocked"}, {n.Done, "done"}, {n.Cancelled, "cancelled"}} {
+	}{{n.Ready, "ready"}, {n.Blocked, "blocked"}, {n.Done, "done"}, {n.Cancelled, "cancelled"},
+		{n.StartedEarly, "started early"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}
@@ -154,8 +161,8 @@ type offence struct {
 }
 
 // AtRisk decides the AtRisk condition of a goal. Open work (not Done or Cancelled) puts a goal at risk when it is
-// Blocked past its own target date, is in schedule conflict, or targets a date after the goal's. The message
-// names the worst offenders first. next is when a Blocked initiative's target date will pass, if ever.
+// Blocked past its own target date, started before its platform is ready (StartedEarly), is in schedule conflict,
+// or targets a date after the goal's. The message names the worst offenders first. next is when a Blocked initiative's target date will pass, if ever.
 func AtRisk(goalTarget roadmapv1.Date, cs []Contribution, now time.Time) (out Outcome, next time.Time) {
 	goalTime, hasGoalTime := ParseDate(goalTarget)
 	var offences []offence
@@ -177,6 +184,9 @@ func AtRisk(goalTarget roadmapv1.Date, cs []Contribution, now time.Time) (out Ou
 			} else if next.IsZero() || due.Before(next) {
 				next = due
 			}
+		}
+		if c.StartedEarly {
+			consider(offence{c.Key(), 2, 0, c.Key() + ": started before its platform is ready"})
 		}
 		if c.ScheduleConflict {
 			consider(offence{c.Key(), 2, 0, c.Key() + ": in schedule conflict"})

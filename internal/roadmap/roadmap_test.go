@@ -129,7 +129,7 @@ func TestScheduleConflict(t *testing.T) {
 func TestProgressAndCount(t *testing.T) {
 	cs := []Contribution{
 		{Name: "a", Track: roadmapv1.TrackInnovation, Phase: roadmapv1.PhaseDone, Value: ptr.To[int32](8)},
-		{Name: "b", Track: roadmapv1.TrackInnovation, Phase: roadmapv1.PhaseBlocked, Value: ptr.To[int32](2)},
+		{Name: "b", Track: roadmapv1.TrackInnovation, Phase: roadmapv1.PhaseBlocked, Value: ptr.To[int32](2), StartedEarly: true},
 		{Name: "c", Track: roadmapv1.TrackOperations, Phase: roadmapv1.PhaseReady}, // no value: weighs 1
 		{Name: "d", Track: roadmapv1.TrackOperations, Phase: roadmapv1.PhaseCancelled, Value: ptr.To[int32](10)},
 	}
@@ -137,7 +137,8 @@ func TestProgressAndCount(t *testing.T) {
 	if got := Progress(cs); got != 72 {
 		t.Errorf("Progress = %d, want 72", got)
 	}
-	want := roadmapv1.InitiativeCounts{Total: 4, Ready: 1, Blocked: 1, Done: 1, Cancelled: 1, Innovation: 2, Operations: 2}
+	want := roadmapv1.InitiativeCounts{Total: 4, Ready: 1, Blocked: 1, Done: 1, Cancelled: 1, Innovation: 2, Operations: 2,
+		StartedEarly: 1}
 	if d := cmp.Diff(want, Count(cs)); d != "" {
 		t.Errorf("Count (-want +got):\n%s", d)
 	}
@@ -175,6 +176,15 @@ func TestAtRisk(t *testing.T) {
 		{"target after the goal's",
 			[]Contribution{{Namespace: "a", Name: "late", Phase: roadmapv1.PhaseReady, TargetDate: "2028-01-15"}},
 			Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/late: targets 2028-01-15, after the goal's 2027-12-31"}, time.Time{}},
+		{"started before its platform is ready",
+			[]Contribution{{Namespace: "a", Name: "eager", Phase: roadmapv1.PhaseBlocked, TargetDate: "2027-06-30", StartedEarly: true}},
+			Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/eager: started before its platform is ready"},
+			time.Date(2027, 7, 1, 0, 0, 0, 0, time.UTC)},
+		{"blocked past its date is worse than started early", []Contribution{
+			{Namespace: "a", Name: "eager", Phase: roadmapv1.PhaseBlocked, StartedEarly: true},
+			{Namespace: "a", Name: "overdue", Phase: roadmapv1.PhaseBlocked, TargetDate: "2027-01-31"},
+		}, Outcome{True: true, Reason: "InitiativesAtRisk",
+			Message: "a/overdue: blocked past its target date 2027-01-31; a/eager: started before its platform is ready"}, time.Time{}},
 		{"worst first, then by how late, top three and a count", []Contribution{
 			{Namespace: "a", Name: "late-a-little", Phase: roadmapv1.PhaseReady, TargetDate: "2028-01-02"},
 			{Namespace: "a", Name: "late-a-lot", Phase: roadmapv1.PhaseReady, TargetDate: "2029-01-01"},
@@ -253,5 +263,10 @@ func TestEvaluateGoal(t *testing.T) {
 		{Namespace: "a", Name: "z", Phase: roadmapv1.PhaseDone}, {Namespace: "a", Name: "w", Phase: roadmapv1.PhaseCancelled}}})
 	if res.Ready.Message != "4 initiatives: 1 blocked, 2 done, 1 cancelled" || res.Progress != 66 {
 		t.Errorf("rollup = %q, progress %d", res.Ready.Message, res.Progress)
+	}
+	res = EvaluateGoal(GoalFacts{Now: now, Contributions: []Contribution{
+		{Namespace: "a", Name: "x", Phase: roadmapv1.PhaseBlocked, StartedEarly: true}, {Namespace: "a", Name: "y", Phase: roadmapv1.PhaseReady}}})
+	if res.Ready.Message != "2 initiatives: 1 ready, 1 blocked, 1 started early" || res.Counts.StartedEarly != 1 || !res.AtRisk.True {
+		t.Errorf("rollup with work started early = %q, counts %+v, at risk %+v", res.Ready.Message, res.Counts, res.AtRisk)
 	}
 }

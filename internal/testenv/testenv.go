@@ -106,6 +106,12 @@ func StartRestartable(certDir string) (*Env, error) {
 	})
 }
 
+// StartWith starts the control plane like Start, after configure has had a chance to change the environment
+// (kube-apiserver flags such as an audit policy, say).
+func StartWith(configure func(*envtest.Environment)) (*Env, error) {
+	return start(configure)
+}
+
 func start(configure func(*envtest.Environment)) (*Env, error) {
 	root, err := RepoRoot()
 	if err != nil {

@@ -246,6 +246,10 @@ func TestLiveStatus(t *testing.T) {
 		goals("frictionless-checkout"), requires("feature-store"), state(roadmapv1.StateCancelled))
 	payLater := initiative(checkout, "pay-later", "Buy now, pay later", roadmapv1.TrackInnovation,
 		goals("frictionless-checkout"), requires("payments-gateway-v2"))
+	// Declared Active while the capability it needs is still Planned: StartedEarly, and its health is unchanged.
+	instalments := initiative(checkout, "instalments", "Pay in three instalments", roadmapv1.TrackInnovation,
+		goals("frictionless-checkout"), requires("payments-gateway-v2"), wsjf(5, 6, 2, 3), targetDate("2027-09-30"),
+		state(roadmapv1.StateActive))
 	loyalty := initiative(checkout, "loyalty-points", "Loyalty points on every order", roadmapv1.TrackInnovation,
 		goals("frictionless-checkout"), requires("feature-flagz")) // a typo: there is no feature-flagz
 	schemaRegistry := initiative(data, "event-schema-registry", "Schema registry for domain events",
@@ -259,7 +263,7 @@ func TestLiveStatus(t *testing.T) {
 		goal("realtime-personalisation", "Launch real-time personalisation", ""),
 		goal("frictionless-checkout", "Halve checkout abandonment", ""),
 		platform, observability, eventBus, streamProcessing, featureStore, serviceMesh, meshGateway, messageQueue, payments,
-		eventBusRollout, recommendations, search, onePage, checkoutTracing, giftCards, payLater, loyalty, schemaRegistry,
+		eventBusRollout, recommendations, search, onePage, checkoutTracing, giftCards, payLater, instalments, loyalty, schemaRegistry,
 		clickstream, customer360)
 
 	cases := []liveCase{
@@ -274,6 +278,8 @@ func TestLiveStatus(t *testing.T) {
 			kstatus: status.InProgressStatus, health: argocdhealth.StatusProgressing},
 		// A capability that is not Ready and that no initiative provides: still waiting, not broken.
 		{name: "blocked-no-provider", obj: payLater, settled: initiativeIs(roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider),
+			kstatus: status.InProgressStatus, health: argocdhealth.StatusSuspended},
+		{name: "started-early", obj: instalments, settled: initiativeIs(roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider),
 			kstatus: status.InProgressStatus, health: argocdhealth.StatusSuspended},
 		{name: "not-found", obj: loyalty, settled: initiativeIs(roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound),
 			kstatus: status.FailedStatus, health: argocdhealth.StatusDegraded},

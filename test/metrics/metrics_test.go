@@ -135,9 +135,13 @@ func TestRoadmapMetrics(t *testing.T) {
 	g.Expect(k.Create(ctx, &roadmapv1.Goal{ObjectMeta: metav1.ObjectMeta{Name: "m-goal"},
 		Spec: roadmapv1.GoalSpec{Title: "goal"}})).To(Succeed())
 	for _, name := range []string{"stream-a", "stream-b"} {
+		state := roadmapv1.StateProposed
+		if name == "stream-b" {
+			state = roadmapv1.StateActive // started before the bus is ready
+		}
 		g.Expect(k.Create(ctx, &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "m-shop", Name: name},
 			Spec: roadmapv1.InitiativeSpec{Title: name, Track: roadmapv1.TrackInnovation, Goals: []roadmapv1.ResourceName{"m-goal"},
-				Requires: []roadmapv1.ResourceName{"m-bus"}, TargetDate: "2020-01-31"}})).To(Succeed())
+				Requires: []roadmapv1.ResourceName{"m-bus"}, TargetDate: "2020-01-31", State: state}})).To(Succeed())
 	}
 	g.Expect(k.Create(ctx, &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "m-shop", Name: "run"},
 		Spec: roadmapv1.InitiativeSpec{Title: "run", Track: roadmapv1.TrackOperations}})).To(Succeed())
@@ -150,6 +154,7 @@ func TestRoadmapMetrics(t *testing.T) {
 		g.Expect(m).To(HaveKeyWithValue(`roadmap_dependency_cycles{kind="Capability"}`, 2.0))
 		g.Expect(m).To(HaveKeyWithValue(`roadmap_goals_at_risk`, 1.0), "blocked past its target date")
 		g.Expect(m).To(HaveKey(`roadmap_initiative_blocked_since_timestamp_seconds{name="stream-a",namespace="m-shop"}`))
+		g.Expect(m).To(HaveKeyWithValue(`roadmap_initiatives_started_early`, 1.0))
 	}).Should(Succeed())
 	before := scrape(g)
 
@@ -165,6 +170,7 @@ func TestRoadmapMetrics(t *testing.T) {
 		g.Expect(m["roadmap_propagation_seconds_count"] - before["roadmap_propagation_seconds_count"]).To(BeNumerically(">=", 2))
 		g.Expect(m["roadmap_initiative_blocked_seconds_count"] - before["roadmap_initiative_blocked_seconds_count"]).To(BeNumerically(">=", 2))
 		g.Expect(m).To(HaveKeyWithValue(`roadmap_goals_at_risk`, 0.0))
+		g.Expect(m).To(HaveKeyWithValue(`roadmap_initiatives_started_early`, 0.0))
 	}).Should(Succeed())
 }
 

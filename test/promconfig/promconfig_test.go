@@ -30,6 +30,7 @@ var roadmapMetrics = []struct {
 	{name: "roadmap_goals_at_risk"},
 	{name: "roadmap_initiative_blocked_since_timestamp_seconds"},
 	{name: "roadmap_evidence_watches"},
+	{name: "roadmap_initiatives_started_early"},
 }
 
 // frameworkPrefixes are the metric families controller-runtime registers for every manager.

@@ -1,0 +1,98 @@
+package readiness
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+)
+
+// Flag is an "abnormal-true" condition (StartedEarly, InUse): present with status True while Active, absent
+// otherwise, as kstatus expects of conditions whose True is the unusual case.
+type Flag struct {
+	Active  bool
+	Reason  string
+	Message string
+}
+
+// StartedEarly decides the StartedEarly condition of an initiative from its track, the state its team declares
+// and its evaluation: an Innovation initiative declared Active while a capability it requires is not Ready
+// (not found, not Ready, or with no provider) has started before its platform is ready. Initiatives it depends
+// on do not count: sequencing work between teams is planning, not a missing platform.
+func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Result) Flag {
+	if track != roadmapv1.TrackInnovation || state != roadmapv1.StateActive {
+		return Flag{}
+	}
+	var capabilities []string
+	for _, u := range res.Unmet {
+		if u.Kind == "Capability" {
+			capabilities = append(capabilities, u.Message)
+		}
+	}
+	if len(capabilities) == 0 {
+		return Flag{}
+	}
+	noun := "a required capability is"
+	if len(capabilities) > 1 {
+		noun = fmt.Sprintf("%d required capabilities are", len(capabilities))
+	}
+	return Flag{Active: true, Reason: roadmapv1.StartedEarlyReasonPrerequisitesNotReady,
+		Message: fmt.Sprintf("declared Active while %s not Ready: %s", noun, strings.Join(capabilities, "; "))}
+}
+
+// InUseShown is how many dependents the InUse message names; `kubectl roadmap why capability/NAME` lists all.
+const InUseShown = 3
+
+// InUse decides the InUse condition of a capability: True while it is Retired and open initiatives (neither
+// Done nor Cancelled) still require it. dependents are those initiatives as namespace/name, in any order; the
+// message is sorted so the same set always yields the same condition, and a restart writes nothing.
+func InUse(lifecycle roadmapv1.CapabilityLifecycle, dependents []InitiativeKey) Flag {
+	if lifecycle != roadmapv1.LifecycleRetired || len(dependents) == 0 {
+		return Flag{}
+	}
+	keys := make([]string, len(dependents))
+	for i, d := range dependents {
+		keys[i] = d.String()
+	}
+	sort.Strings(keys)
+	shown := keys[:min(len(keys), InUseShown)]
+	msg := fmt.Sprintf("Retired but still required by %d open %s: %s", len(keys),
+		pluralize(len(keys), "initiative", "initiatives"), strings.Join(shown, ", "))
+	if more := len(keys) - len(shown); more > 0 {
+		msg += fmt.Sprintf(" (+%d more)", more)
+	}
+	return Flag{Active: true, Reason: roadmapv1.InUseReasonRequiredByOpenWork, Message: msg}
+}
+
+// Open reports whether an initiative in the given state is still open work: neither Done nor Cancelled.
+func Open(state roadmapv1.InitiativeState) bool {
+	return state != roadmapv1.StateDone && state != roadmapv1.StateCancelled
+}
+
+func pluralize(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// SetFlag writes an abnormal-true condition: set while active (keeping lastTransitionTime while it stays True),
+// removed otherwise.
+func SetFlag(conditions *[]metav1.Condition, conditionType string, generation int64, f Flag) {
+	if !f.Active {
+		meta.RemoveStatusCondition(conditions, conditionType)
+		return
+	}
+	meta.SetStatusCondition(conditions, metav1.Condition{Type: conditionType, Status: metav1.ConditionTrue,
+		Reason: f.Reason, Message: f.Message, ObservedGeneration: generation})
+}
+
+// Raises reports whether setting f turns the condition True: the transition worth one event, whatever number
+// of reconciles follow while it stays True.
+func (f Flag) Raises(conditions []metav1.Condition, conditionType string) bool {
+	return f.Active && !meta.IsStatusConditionTrue(conditions, conditionType)
+}

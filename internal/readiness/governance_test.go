@@ -1,0 +1,116 @@
+package readiness
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+)
+
+func TestStartedEarly(t *testing.T) {
+	capNotReady := Unmet{Kind: "Capability", Name: "event-bus", Reason: roadmapv1.ReasonCapabilityNotReady,
+		Message: "capability event-bus: Planned"}
+	capMissing := Unmet{Kind: "Capability", Name: "gpu", Reason: roadmapv1.ReasonCapabilityNotFound,
+		Message: "capability gpu: not found"}
+	iniNotDone := Unmet{Kind: "Initiative", Namespace: "a", Name: "b", Reason: roadmapv1.ReasonInitiativeNotDone,
+		Message: "initiative b: Active"}
+	blocked := func(u ...Unmet) Result { return Result{Unmet: u} }
+	cases := []struct {
+		name  string
+		track roadmapv1.Track
+		state roadmapv1.InitiativeState
+		res   Result
+		want  Flag
+	}{
+		{"active innovation blocked by a capability", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(capNotReady),
+			Flag{Active: true, Reason: "PrerequisitesNotReady",
+				Message: "declared Active while a required capability is not Ready: capability event-bus: Planned"}},
+		{"names every capability, not the initiatives", roadmapv1.TrackInnovation, roadmapv1.StateActive,
+			blocked(capNotReady, iniNotDone, capMissing),
+			Flag{Active: true, Reason: "PrerequisitesNotReady",
+				Message: "declared Active while 2 required capabilities are not Ready: capability event-bus: Planned; capability gpu: not found"}},
+		{"blocked only by an initiative", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(iniNotDone), Flag{}},
+		{"ready", roadmapv1.TrackInnovation, roadmapv1.StateActive, Result{Ready: true}, Flag{}},
+		{"proposed and blocked is the plan working", roadmapv1.TrackInnovation, roadmapv1.StateProposed, blocked(capNotReady), Flag{}},
+		{"unset state is Proposed", roadmapv1.TrackInnovation, "", blocked(capNotReady), Flag{}},
+		{"operations may build on what it builds", roadmapv1.TrackOperations, roadmapv1.StateActive, blocked(capNotReady), Flag{}},
+		{"done", roadmapv1.TrackInnovation, roadmapv1.StateDone, Result{Ready: true}, Flag{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, StartedEarly(tc.track, tc.state, tc.res)); diff != "" {
+				t.Errorf("StartedEarly (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestInUse(t *testing.T) {
+	keys := func(s ...string) []InitiativeKey {
+		var out []InitiativeKey
+		for i := 0; i+1 < len(s); i += 2 {
+			out = append(out, InitiativeKey{Namespace: s[i], Name: s[i+1]})
+		}
+		return out
+	}
+	cases := []struct {
+		name       string
+		lifecycle  roadmapv1.CapabilityLifecycle
+		dependents []InitiativeKey
+		want       Flag
+	}{
+		{"retired and required once", roadmapv1.LifecycleRetired, keys("shop", "checkout"),
+			Flag{Active: true, Reason: "RequiredByOpenWork", Message: "Retired but still required by 1 open initiative: shop/checkout"}},
+		{"sorted, first three, and how many more", roadmapv1.LifecycleRetired,
+			keys("z", "e", "a", "d", "b", "x", "a", "c", "a", "b"),
+			Flag{Active: true, Reason: "RequiredByOpenWork",
+				Message: "Retired but still required by 5 open initiatives: a/b, a/c, a/d (+2 more)"}},
+		{"exactly three", roadmapv1.LifecycleRetired, keys("a", "c", "a", "b", "a", "a"),
+			Flag{Active: true, Reason: "RequiredByOpenWork",
+				Message: "Retired but still required by 3 open initiatives: a/a, a/b, a/c"}},
+		{"retired, nobody requires it", roadmapv1.LifecycleRetired, nil, Flag{}},
+		{"available and required", roadmapv1.LifecycleAvailable, keys("shop", "checkout"), Flag{}},
+		{"planned and required", roadmapv1.LifecyclePlanned, keys("shop", "checkout"), Flag{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, InUse(tc.lifecycle, tc.dependents)); diff != "" {
+				t.Errorf("InUse (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetFlag(t *testing.T) {
+	raised := Flag{Active: true, Reason: "PrerequisitesNotReady", Message: "m1"}
+	var conds []metav1.Condition
+	if !raised.Raises(conds, "StartedEarly") {
+		t.Fatal("raising an absent condition must be a transition")
+	}
+	SetFlag(&conds, "StartedEarly", 3, raised)
+	if len(conds) != 1 || conds[0].Status != metav1.ConditionTrue || conds[0].ObservedGeneration != 3 {
+		t.Fatalf("want one True condition at generation 3, got %+v", conds)
+	}
+	conds[0].LastTransitionTime = metav1.NewTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	before := conds[0].LastTransitionTime
+
+	again := Flag{Active: true, Reason: "PrerequisitesNotReady", Message: "m2"}
+	if again.Raises(conds, "StartedEarly") {
+		t.Error("a condition that stays True is no transition")
+	}
+	SetFlag(&conds, "StartedEarly", 3, again)
+	if conds[0].Message != "m2" || !conds[0].LastTransitionTime.Equal(&before) {
+		t.Errorf("staying True updates the message and keeps lastTransitionTime, got %+v", conds[0])
+	}
+
+	SetFlag(&conds, "StartedEarly", 4, Flag{})
+	if len(conds) != 0 {
+		t.Errorf("a cleared flag is removed, got %+v", conds)
+	}
+	if (Flag{}).Raises(conds, "StartedEarly") {
+		t.Error("an inactive flag raises nothing")
+	}
+}
