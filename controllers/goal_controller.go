@@ -59,15 +59,25 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 	if r.rollups != nil {
 		if goal.Status.ObservedGeneration != goal.Generation {
 			r.rollups.forget(goal.Name)
-		} else if wait := r.rollups.take(goal.Name, time.Now()); wait > 0 {
-			return ctrl.Result{RequeueAfter: wait}, nil
+		} else if d := r.rollups.take(goal.Name, goal.ResourceVersion, time.Now()); d.wait > 0 {
+			return ctrl.Result{RequeueAfter: d.wait}, nil
+		} else if d.echo {
+			if d.nextCheck.IsZero() {
+				return ctrl.Result{}, nil
+			}
+			return ctrl.Result{RequeueAfter: max(d.nextCheck.Sub(r.now()), time.Millisecond)}, nil
 		}
 	}
 	original := goal.DeepCopy()
 	var transitions []readiness.Event
+	var nextCheck time.Time
 	defer func() {
 		if err := patchStatus(ctx, r.Client, r.Recorder, original, goal,
-			equality.Semantic.DeepEqual(original.Status, goal.Status), transitions); err != nil {
+			equality.Semantic.DeepEqual(original.Status, goal.Status), transitions, func() {
+				if r.rollups != nil {
+					r.rollups.wrote(goal.Name, goal.ResourceVersion, nextCheck) // the version the patch produced
+				}
+			}); err != nil {
 			reterr = err
 		}
 	}()
@@ -79,6 +89,7 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 	res := roadmap.EvaluateGoal(facts)
 	transitions = goalTransitions(goal, res)
 	setGoalStatus(goal, res)
+	nextCheck = res.NextCheck
 
 	if res.NextCheck.IsZero() {
 		return ctrl.Result{}, nil
@@ -210,18 +221,21 @@ func goalTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) []readiness.E
 // children when it appears or disappears (their ParentNotFound).
 func (r *GoalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	initiativeChanges := handler.EnqueueRequestsFromMapFunc(r.goalsServedBy)
+	goalChanges := handler.EnqueueRequestsFromMapFunc(r.relatedGoals)
 	if r.RollupWindow > 0 {
 		r.rollups = newRollupCoalescer(r.RollupWindow, r.RollupMaxDelay)
+		if err := mgr.Add(r.rollups); err != nil {
+			return fmt.Errorf("adding the goal rollup coalescer: %w", err)
+		}
 		initiativeChanges = enqueueCoalesced(r.rollups, r.goalsServedBy)
+		goalChanges = enqueueCoalesced(r.rollups, r.relatedGoals)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("goal").
 		// Every change of the object itself, its status included: see patchStatus.
 		For(&roadmapv1.Goal{}).
 		Watches(&roadmapv1.Initiative{}, initiativeChanges, builder.WithPredicates(contributionChanged)).
-		Watches(&roadmapv1.Goal{},
-			handler.EnqueueRequestsFromMapFunc(r.relatedGoals),
-			builder.WithPredicates(parentChanged)).
+		Watches(&roadmapv1.Goal{}, goalChanges, builder.WithPredicates(parentChanged)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
 		Complete(r)
 }

@@ -17,17 +17,41 @@ import (
 // start, a capability unblocking thousands) costs a goal up to N status writes. Instead a goal is rolled up once
 // its initiatives have been quiet for window, or at the latest maxDelay after the first change it has not
 // rolled up yet, so that a burst costs it one write, and a rollup is never more than maxDelay stale.
+//
+// A goal's own status write comes back as a watch event, which reconciles it again at once. With nothing
+// pending (every other input of a rollup, initiatives and related goals, is recorded as a change), and the
+// time-driven check not due, that echo has nothing to roll up; rolled up anyway during a burst it would see the initiatives that
+// changed meanwhile and write again, and its echo again: a write per round trip. So the coalescer remembers the
+// resourceVersion its last write produced, and an echo with nothing pending only keeps the time-driven requeue.
+// A write refused as stale (see patchStatus) records nothing, and the newer version's arrival rolls up as usual.
 type rollupCoalescer struct {
 	window, maxDelay time.Duration
 	mu               sync.Mutex
 	pending          map[string]pendingRollup
+	written          map[string]writtenRollup
+}
+
+// writtenRollup is the resourceVersion a goal's last status write produced and the time-driven check it asked
+// for (zero: none).
+type writtenRollup struct {
+	resourceVersion string
+	nextCheck       time.Time
+}
+
+// rollupDecision says what a goal's reconcile does: wait (requeue after wait), nothing but keep the
+// time-driven check (echo: the goal as this coalescer last wrote it, nothing pending), or roll up now.
+type rollupDecision struct {
+	wait      time.Duration
+	echo      bool
+	nextCheck time.Time
 }
 
 // pendingRollup is when a goal's not yet rolled up changes began and when the last one came.
 type pendingRollup struct{ first, last time.Time }
 
 func newRollupCoalescer(window, maxDelay time.Duration) *rollupCoalescer {
-	return &rollupCoalescer{window: window, maxDelay: max(maxDelay, window), pending: map[string]pendingRollup{}}
+	return &rollupCoalescer{window: window, maxDelay: max(maxDelay, window), pending: map[string]pendingRollup{},
+		written: map[string]writtenRollup{}}
 }
 
 // rollupWait is how long to wait, at now, before rolling up a goal with pending changes p: until they have been
@@ -47,32 +71,60 @@ func (c *rollupCoalescer) changed(goal string, now time.Time) {
 	p, ok := c.pending[goal]
 	if !ok {
 		p.first = now
+		goalRollupsPending.Inc()
 	}
 	p.last = now
 	c.pending[goal] = p
 }
 
-// take returns how long to wait before rolling goal up; when that is zero, it forgets the goal's pending
-// changes, which the rollup about to be computed from the cache includes.
-func (c *rollupCoalescer) take(goal string, now time.Time) time.Duration {
+// take decides, at now, what the reconcile of goal at resourceVersion does. When it rolls up, the goal's pending
+// changes are forgotten: the rollup about to be computed from the cache includes them.
+func (c *rollupCoalescer) take(goal, resourceVersion string, now time.Time) rollupDecision {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.pending[goal]
 	if !ok {
-		return 0
+		if w, ok := c.written[goal]; ok && w.resourceVersion == resourceVersion &&
+			(w.nextCheck.IsZero() || w.nextCheck.After(now)) {
+			return rollupDecision{echo: true, nextCheck: w.nextCheck}
+		}
+		return rollupDecision{}
 	}
 	if wait := rollupWait(p, now, c.window, c.maxDelay); wait > 0 {
-		return wait
+		return rollupDecision{wait: wait}
 	}
 	delete(c.pending, goal)
-	return 0
+	goalRollupsPending.Dec()
+	return rollupDecision{}
 }
 
-// forget drops a deleted goal's pending changes.
+// wrote records the resourceVersion of the goal's status write and the time-driven check it asked for.
+func (c *rollupCoalescer) wrote(goal, resourceVersion string, nextCheck time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.written[goal] = writtenRollup{resourceVersion: resourceVersion, nextCheck: nextCheck}
+}
+
+// forget drops what the coalescer knows of a goal: deleted, or rolled up at once for a change of its spec.
 func (c *rollupCoalescer) forget(goal string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.pending, goal)
+	if _, ok := c.pending[goal]; ok {
+		delete(c.pending, goal)
+		goalRollupsPending.Dec()
+	}
+	delete(c.written, goal)
+}
+
+// Start waits until the manager stops and then forgets everything: a stopped manager rolls nothing up, and its
+// pending rollups no longer count in roadmap_goal_rollups_pending (the next leader rolls every goal up anyway).
+func (c *rollupCoalescer) Start(ctx context.Context) error {
+	<-ctx.Done()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	goalRollupsPending.Sub(float64(len(c.pending)))
+	c.pending, c.written = map[string]pendingRollup{}, map[string]writtenRollup{}
+	return nil
 }
 
 // enqueueCoalesced is EnqueueRequestsFromMapFunc for goal rollups: it records the change for every goal mapFn

@@ -33,24 +33,49 @@ func TestRollupWait(t *testing.T) {
 func TestRollupCoalescer(t *testing.T) {
 	c := newRollupCoalescer(time.Second, 10*time.Second)
 	t0 := time.Now()
-	if wait := c.take("g", t0); wait != 0 {
-		t.Fatalf("a goal with no pending change waits %v, want 0", wait)
+	if d := c.take("g", "1", t0); d != (rollupDecision{}) {
+		t.Fatalf("a goal the coalescer knows nothing of rolls up at once, got %+v", d)
 	}
 	c.changed("g", t0)
 	c.changed("g", t0.Add(500*time.Millisecond))
-	if wait := c.take("g", t0.Add(time.Second)); wait != 500*time.Millisecond {
-		t.Fatalf("take during the burst = %v, want 500ms", wait)
+	if d := c.take("g", "1", t0.Add(time.Second)); d.wait != 500*time.Millisecond {
+		t.Fatalf("take during the burst = %+v, want a wait of 500ms", d)
 	}
-	if wait := c.take("g", t0.Add(1500*time.Millisecond)); wait != 0 {
-		t.Fatalf("take once quiet = %v, want 0", wait)
+	if d := c.take("g", "1", t0.Add(1500*time.Millisecond)); d != (rollupDecision{}) {
+		t.Fatalf("take once quiet = %+v, want a rollup now", d)
 	}
 	if _, ok := c.pending["g"]; ok {
 		t.Fatal("take that rolls up must forget the pending changes")
 	}
+
+	// The echo of the coalescer's own write, with nothing pending, keeps only the time-driven check.
+	check := t0.Add(time.Hour)
+	c.wrote("g", "2", check)
+	if d := c.take("g", "2", t0.Add(2*time.Second)); !d.echo || !d.nextCheck.Equal(check) {
+		t.Fatalf("take of the written version = %+v, want an echo keeping the check", d)
+	}
+	// The time-driven check, once due, rolls up.
+	if d := c.take("g", "2", check); d != (rollupDecision{}) {
+		t.Fatalf("take when the check is due = %+v, want a rollup now", d)
+	}
+	// Another version (someone else's write, or a write of ours refused as stale): roll up.
+	if d := c.take("g", "3", t0.Add(2*time.Second)); d != (rollupDecision{}) {
+		t.Fatalf("take of another version = %+v, want a rollup now", d)
+	}
+	// A change pending since the write: wait for it, echo or not.
+	c.changed("g", t0.Add(2*time.Second))
+	if d := c.take("g", "2", t0.Add(2*time.Second)); d.echo || d.wait != time.Second {
+		t.Fatalf("take with a pending change = %+v, want a wait of 1s", d)
+	}
+
 	c.changed("h", t0)
+	c.wrote("h", "1", time.Time{})
 	c.forget("h")
-	if len(c.pending) != 0 {
-		t.Fatalf("forget left %v", c.pending)
+	if _, ok := c.pending["h"]; ok {
+		t.Fatal("forget left the pending changes")
+	}
+	if _, ok := c.written["h"]; ok {
+		t.Fatal("forget left the written version")
 	}
 	if c := newRollupCoalescer(time.Minute, time.Second); c.maxDelay != time.Minute {
 		t.Fatalf("a max delay under the window is raised to it, got %v", c.maxDelay)

@@ -45,6 +45,12 @@ var (
 		Help: "Events told by the controllers and never written, by cause (queue_full, write_failed, shutdown).",
 	}, []string{"cause"})
 
+	// goalRollupsPending is the goals whose initiatives changed and whose rollup waits for them to be quiet.
+	goalRollupsPending = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "roadmap_goal_rollups_pending",
+		Help: "Goals whose rollup is waiting for a burst of initiative changes to end (--goal-rollup-window).",
+	})
+
 	eventsQueued = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "roadmap_events_queued",
 		Help: "Events waiting to be written: after a mass transition, events trail the status writes.",
@@ -68,7 +74,7 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(evidenceWatches, blockedSeconds, propagationSeconds, eventsDropped, eventsQueued, state)
+	ctrlmetrics.Registry.MustRegister(evidenceWatches, blockedSeconds, propagationSeconds, eventsDropped, eventsQueued, goalRollupsPending, state)
 }
 
 // stateCollector computes the state gauges from the informer cache at scrape time, as kube-state-metrics does:

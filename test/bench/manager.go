@@ -186,10 +186,16 @@ func (g gathered) reconcileErrors() int {
 	return n
 }
 
-// idle reports whether every controller's queue is empty and no worker is reconciling.
+// idle reports whether every controller's queue is empty, no worker is reconciling, and no goal rollup waits
+// for the end of a burst (those wait outside the queue's depth).
 func (g gathered) idle() bool {
 	for _, c := range controllerNames {
 		if g.sum("workqueue_depth", c) != 0 || g.sum("controller_runtime_active_workers", c) != 0 {
+			return false
+		}
+	}
+	for _, m := range g["roadmap_goal_rollups_pending"] {
+		if m.GetGauge().GetValue() != 0 {
 			return false
 		}
 	}
