@@ -12,6 +12,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/board"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 )
 
@@ -21,7 +22,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-	if err := plugin.NewCommand(plugin.NewOptions(streams)).ExecuteContext(ctx); err != nil {
+	opts := plugin.NewOptions(streams)
+	root := plugin.NewCommand(opts)
+	root.AddCommand(board.Commands(opts)...)
+	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		stop()
 		os.Exit(1)
