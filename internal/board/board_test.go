@@ -374,4 +374,3 @@ func TestExportSVG(t *testing.T) {
 		t.Errorf("want 5 bars (Cancelled included), got %d", strings.Count(svg, "<g>"))
 	}
 }
-
