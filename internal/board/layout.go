@@ -16,6 +16,8 @@ const (
 	TimelineRow       = 22.0
 	TimelineLaneHead  = 20.0
 	TimelineAxis      = 24.0
+	// TimelineLabelRoom is the room right of the plot for the labels of the bars that end last.
+	TimelineLabelRoom = 380.0
 )
 
 // Timeline is the plan laid out: one swimlane per owner, a row per initiative, bars from start to target.
@@ -91,7 +93,7 @@ func LayoutTimeline(p *plugin.PlanResult, cancelled []plugin.PlanTask, now time.
 	x := func(t time.Time) float64 { return TimelineGutter + t.Sub(first).Hours()/24*scale }
 
 	tl := Timeline{Start: first.Format(time.DateOnly), End: last.Format(time.DateOnly),
-		Width: TimelineGutter + TimelinePlotWidth, TodayX: x(day), Lanes: []Lane{}, Bars: []Bar{}, Ticks: []Tick{},
+		Width: TimelineGutter + TimelinePlotWidth + TimelineLabelRoom, TodayX: x(day), Lanes: []Lane{}, Bars: []Bar{}, Ticks: []Tick{},
 		Unscheduled: p.Unscheduled}
 	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0); m.Before(last); m = m.AddDate(0, 1, 0) {
 		tl.Ticks = append(tl.Ticks, Tick{X: x(m), Label: m.Format("2006-01")})
