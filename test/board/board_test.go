@@ -325,6 +325,27 @@ func TestBoard(t *testing.T) {
 	b.do(t, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(`body[data-connection="live"]`)))
 	b.noProblems(t, "ERR_CONNECTION_REFUSED (http://"+address+"/api/events")
 
+	t.Run("export", func(t *testing.T) {
+		// `kubectl roadmap export --format html`: one file, opened from disk, draws the same board with its own
+		// inlined script (allowed by its hash in the CSP) and nothing from the network.
+		g := NewWithT(t)
+		c, err := roadmapview.NewClient(env.Config)
+		g.Expect(err).NotTo(HaveOccurred())
+		snap, err := roadmapview.Load(ctx, c, roadmapview.Scope{})
+		g.Expect(err).NotTo(HaveOccurred())
+		file := filepath.Join(t.TempDir(), "roadmap.html")
+		f, err := os.Create(file)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(board.ExportHTML(f, board.Build(snap, time.Now()))).To(Succeed())
+		g.Expect(f.Close()).To(Succeed())
+		b.do(t, time.Minute, chromedp.Navigate("file://"+file), chromedp.WaitVisible(chromedp.CSS(`#initiatives tbody tr`)))
+		g.Expect(get(t, b, 10*time.Second, chromedp.TextContent(chromedp.ID("conn")))).To(Equal("snapshot"))
+		g.Expect(get(t, b, 10*time.Second, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll('#initiatives tbody tr')]
+			.map(tr => [tr.dataset.node.replace(/^initiative\//, ''), tr.dataset.phase]))`))).To(Equal(phases()))
+		g.Expect(get(t, b, 10*time.Second, chromedp.TextContent(chromedp.CSS(`tr[data-node="initiative/team-marketing/xss-probe"] th .title`)))).To(Equal(xssTitle))
+		b.noProblems(t)
+	})
+
 	t.Run("namespace-restricted user", func(t *testing.T) {
 		g := NewWithT(t)
 		cfg := restrictedUser(t, env, k, "team-checkout")

@@ -155,7 +155,7 @@
     clear(box);
     var tl = model.timeline;
     var bars = tl.bars.filter(function (b) { var n = byId[b.node]; return !n || visible(n); });
-    var s = svg('svg', { width: tl.width, height: tl.height, viewBox: '0 0 ' + tl.width + ' ' + tl.height, role: 'img', 'aria-label': 'Timeline from ' + tl.start + ' to ' + tl.end, class: 'timeline' });
+    var s = svg('svg', { width: tl.width, height: tl.height, viewBox: '0 0 ' + tl.width + ' ' + tl.height, role: 'group', 'aria-label': 'Timeline from ' + tl.start + ' to ' + tl.end, class: 'timeline' });
     tl.ticks.forEach(function (t) {
       s.appendChild(svg('line', { x1: t.x, x2: t.x, y1: 16, y2: tl.height, class: 'tick' }));
       s.appendChild(svg('text', { x: t.x + 3, y: 13, class: 'tick-label' }, t.label));
@@ -197,7 +197,7 @@
     clear(box);
     var gv = model.graph;
     var W = 200, H = 32;
-    var s = svg('svg', { width: gv.width, height: gv.height, viewBox: '0 0 ' + gv.width + ' ' + gv.height, role: 'img', 'aria-label': 'Dependency graph', class: 'graph' });
+    var s = svg('svg', { width: gv.width, height: gv.height, viewBox: '0 0 ' + gv.width + ' ' + gv.height, role: 'group', 'aria-label': 'Dependency graph', class: 'graph' });
     var defs = svg('defs');
     var marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
     marker.appendChild(svg('path', { d: 'M0 0L10 5L0 10z', class: 'arrow' }));
