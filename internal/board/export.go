@@ -105,7 +105,7 @@ func ExportSVG(w io.Writer, m *Model) error {
 			marks += "⚠ "
 		}
 		if bar.PastDue {
-			marks += "⏰ "
+			marks += "‼ "
 		}
 		deco := ""
 		if bar.Phase == "Cancelled" {

@@ -172,7 +172,7 @@
       if (b.critical) cls.push('critical');
       if (b.pastDue) cls.push('late');
       if (b.conflict) cls.push('conflict');
-      var marks = (b.critical ? '★ ' : '') + (b.conflict ? '⚠ ' : '') + (b.pastDue ? '⏰ ' : '');
+      var marks = (b.critical ? '★ ' : '') + (b.conflict ? '⚠ ' : '') + (b.pastDue ? '‼ ' : '');
       var g = activatable(svg('g', { class: cls.join(' ') }), b.node,
         'initiative ' + b.label + ': ' + b.phase + ', ' + b.start + ' to ' + b.end + (b.critical ? ', on the critical path' : '') +
         (b.conflict ? ', schedule conflict: ' + b.conflict : '') + (b.pastDue ? ', past its target date' : ''));
