@@ -83,7 +83,10 @@ func nodeOf(t *testing.T, m *Model, id string) Node {
 }
 
 func TestBuildModel(t *testing.T) {
-	m := Build(snapshot(), now)
+	if n := nodeOf(t, Build(snapshot(), now), "initiative/shop/recs"); !n.HasWhy || n.Why != nil {
+		t.Errorf("the live model marks what has a why chain and leaves the chain out: %+v", n)
+	}
+	m := BuildWithWhy(snapshot(), now)
 	if m.Today != "2027-01-15" {
 		t.Errorf("today = %s", m.Today)
 	}
@@ -304,6 +307,33 @@ func TestHandler(t *testing.T) {
 	}
 }
 
+func TestWhyEndpoint(t *testing.T) {
+	s := &Server{snap: snapshot(), model: []byte(`{}`), subs: map[chan []byte]struct{}{}}
+	h := s.Handler(context.Background(), false)
+	get := func(id string) map[string]any {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/why?id="+id, nil))
+		var out map[string]any
+		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+			t.Fatalf("%s: %v: %s", id, err, w.Body.String())
+		}
+		return out
+	}
+	res := get("initiative%2Fshop%2Frecs")
+	actions, _ := res["actions"].([]any)
+	if len(actions) != 2 || actions[0].(map[string]any)["owner"] != "team-data" {
+		t.Errorf("why of the blocked initiative = %v", res)
+	}
+	if res := get("capability%2Fevent-bus"); res["target"] == nil {
+		t.Errorf("why of the capability = %v", res)
+	}
+	for _, id := range []string{"goal%2Fgrowth", "initiative%2Fnope%2Fnope", "nonsense"} {
+		if res := get(id); res != nil {
+			t.Errorf("why of %s = %v, want null", id, res)
+		}
+	}
+}
+
 func TestEventsStreamChanges(t *testing.T) {
 	s := &Server{model: []byte(`{"v":1}`), subs: map[chan []byte]struct{}{}}
 	srv := httptest.NewServer(s.Handler(context.Background(), false))
@@ -340,7 +370,7 @@ func TestEventsStreamChanges(t *testing.T) {
 
 func TestExportHTMLIsSelfContained(t *testing.T) {
 	var out bytes.Buffer
-	if err := ExportHTML(&out, Build(snapshot(), now)); err != nil {
+	if err := ExportHTML(&out, BuildWithWhy(snapshot(), now)); err != nil {
 		t.Fatal(err)
 	}
 	page := out.String()

@@ -112,7 +112,7 @@ open it from a wiki or an email), --format svg the timeline alone.`,
 				o.AfterLoad(snap)
 				snap.Index()
 			}
-			m := Build(snap, o.Now())
+			m := BuildWithWhy(snap, o.Now())
 			if format == "svg" {
 				return ExportSVG(o.Streams.Out, m)
 			}

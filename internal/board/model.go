@@ -6,6 +6,7 @@ package board
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -63,8 +64,11 @@ type Node struct {
 	TargetDate string             `json:"targetDate,omitempty"`
 	Priority   string             `json:"priority,omitempty"`
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
-	// Why explains an initiative or capability that is not Ready, down to who must act.
-	Why *plugin.WhyResult `json:"why,omitempty"`
+	// HasWhy marks an initiative or capability that is not Ready: Why explains it, down to who must act. The
+	// live board leaves Why out of the model (at a thousand initiatives the chains would be most of it) and
+	// serves it when a node is selected (/api/why); an export carries every chain.
+	HasWhy bool              `json:"hasWhy,omitempty"`
+	Why    *plugin.WhyResult `json:"why,omitempty"`
 	// Goals only: the parent goal, progress in percent and the initiative counts.
 	Parent   string                      `json:"parent,omitempty"`
 	Progress *int32                      `json:"progress,omitempty"`
@@ -120,7 +124,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 			Status: phase, Health: h.Class(), Glyph: h.Glyph(), Message: c.Status.Summary,
 			Lifecycle: string(c.Spec.Lifecycle), TargetDate: string(c.Status.ETA), Conditions: c.Status.Conditions}
 		if !roadmapview.IsReady(c) {
-			n.Why = why(s, plugin.Ref{Kind: "Capability", Name: c.Name})
+			n.HasWhy = true
 		}
 		if c.Spec.Owner != "" {
 			owners[c.Spec.Owner] = true
@@ -140,7 +144,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 			Health: h.Class(), Glyph: h.Glyph(), Message: ini.Status.Summary, State: string(roadmapview.StateOf(ini)),
 			TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore, Conditions: ini.Status.Conditions}
 		if ini.Status.Phase == roadmapv1.PhaseBlocked {
-			n.Why = why(s, plugin.Ref{Kind: "Initiative", Namespace: ini.Namespace, Name: ini.Name})
+			n.HasWhy = true
 		}
 		m.Counts[phase]++
 		owners[ownerOrNone(ini.Spec.Owner)] = true
@@ -177,7 +181,32 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	return m
 }
 
-func why(s *roadmapview.Snapshot, ref plugin.Ref) *plugin.WhyResult {
+// BuildWithWhy is Build with the why chain of every node that is not Ready: for an export, which cannot ask.
+func BuildWithWhy(s *roadmapview.Snapshot, now time.Time) *Model {
+	m := Build(s, now)
+	for i := range m.Nodes {
+		if m.Nodes[i].HasWhy {
+			m.Nodes[i].Why = Why(s, m.Nodes[i].ID)
+		}
+	}
+	return m
+}
+
+// Why explains the node of an id (capability/NAME or initiative/NAMESPACE/NAME), or returns nil.
+func Why(s *roadmapview.Snapshot, id string) *plugin.WhyResult {
+	var ref plugin.Ref
+	switch kind, rest, _ := strings.Cut(id, "/"); kind {
+	case "capability":
+		ref = plugin.Ref{Kind: "Capability", Name: rest}
+	case "initiative":
+		ns, name, ok := strings.Cut(rest, "/")
+		if !ok {
+			return nil
+		}
+		ref = plugin.Ref{Kind: "Initiative", Namespace: ns, Name: name}
+	default:
+		return nil
+	}
 	res, err := plugin.Why(s, ref)
 	if err != nil {
 		return nil

@@ -40,6 +40,7 @@ type Server struct {
 	dirty chan struct{}
 
 	mu      sync.Mutex
+	snap    *roadmapview.Snapshot
 	model   []byte
 	version uint64
 	subs    map[chan []byte]struct{}
@@ -139,7 +140,7 @@ func (s *Server) rebuild(ctx context.Context) error {
 		return fmt.Errorf("encoding the model: %w", err)
 	}
 	s.mu.Lock()
-	s.model, s.err = data, nil
+	s.snap, s.model, s.err = snap, data, nil
 	s.version++
 	for ch := range s.subs {
 		select { // latest wins: a page that has not read the previous model gets this one instead
@@ -178,7 +179,8 @@ func (s *Server) unsubscribe(ch chan []byte) {
 	s.mu.Unlock()
 }
 
-// Handler serves the page, its assets, the model (/api/roadmap) and the event stream (/api/events). Every
+// Handler serves the page, its assets, the model (/api/roadmap), the why chain of a node (/api/why?id=ID) and
+// the event stream (/api/events). Every
 // endpoint is read-only: anything but GET and HEAD is refused. loopbackOnly refuses requests whose Host is not a
 // loopback name, so a web page elsewhere cannot read the board through DNS rebinding.
 func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
@@ -193,6 +195,18 @@ func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(s.Model())
+	})
+	mux.HandleFunc("/api/why", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		snap := s.snap
+		s.mu.Unlock()
+		var res any
+		if snap != nil {
+			res = Why(snap, r.URL.Query().Get("id"))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_ = json.NewEncoder(w).Encode(res)
 	})
 	mux.HandleFunc("/api/events", func(w http.ResponseWriter, r *http.Request) { s.events(ctx, w, r) })
 	return secure(mux, loopbackOnly)

@@ -273,7 +273,8 @@ func TestBoard(t *testing.T) {
 	b.do(t, 20*time.Second,
 		chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#initiatives [data-id="%s"]`, blocked))),
 		chromedp.KeyEvent("\r"),
-		chromedp.WaitVisible(chromedp.ID("detail")))
+		chromedp.WaitVisible(chromedp.ID("detail")),
+		chromedp.WaitVisible(chromedp.CSS(`#detail .actions`)))
 	detail := get(t, b, 10*time.Second, chromedp.TextContent(chromedp.ID("detail")))
 	g.Expect(detail).To(ContainSubstring("Why it is not ready"))
 	g.Expect(detail).To(ContainSubstring("Who must act"))
@@ -336,7 +337,7 @@ func TestBoard(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "roadmap.html")
 		f, err := os.Create(file)
 		g.Expect(err).NotTo(HaveOccurred())
-		g.Expect(board.ExportHTML(f, board.Build(snap, time.Now()))).To(Succeed())
+		g.Expect(board.ExportHTML(f, board.BuildWithWhy(snap, time.Now()))).To(Succeed())
 		g.Expect(f.Close()).To(Succeed())
 		b.do(t, time.Minute, chromedp.Navigate("file://"+file), chromedp.WaitVisible(chromedp.CSS(`#initiatives tbody tr`)))
 		g.Expect(get(t, b, 10*time.Second, chromedp.TextContent(chromedp.ID("conn")))).To(Equal("snapshot"))

@@ -323,16 +323,23 @@
     row('At risk', n.atRisk);
     row('Summary', n.message);
     d.appendChild(dl);
-    if (n.why) {
-      d.appendChild(el('h3', null, 'Why it is not ready'));
-      d.appendChild(whyTree(n.why.target));
-      if (n.why.actions && n.why.actions.length) {
-        d.appendChild(el('h3', null, 'Who must act'));
-        var ul = el('ul', { class: 'actions' });
-        n.why.actions.forEach(function (a) { ul.appendChild(el('li', null, a.owner + ': ' + a.subject + ' — ' + a.do)); });
-        d.appendChild(ul);
+    if (n.hasWhy) {
+      var box = el('div', { class: 'why-box' });
+      d.appendChild(box);
+      if (n.why) {
+        fillWhy(box, n.why);
+      } else {
+        // The live model leaves the chains out; ask for this one (on selection and on each change, never on a timer).
+        box.appendChild(el('p', { class: 'muted' }, 'Explaining…'));
+        var id = n.id;
+        fetch('api/why?id=' + encodeURIComponent(id)).then(function (r) { return r.json(); }).then(function (w) {
+          if (state.sel !== id || !box.isConnected) return;
+          clear(box);
+          if (w) fillWhy(box, w); else box.appendChild(el('p', { class: 'muted' }, 'No explanation available.'));
+        }).catch(function () {
+          if (box.isConnected) { clear(box); box.appendChild(el('p', { class: 'muted' }, 'Could not load the explanation.')); }
+        });
       }
-      if (n.why.note) d.appendChild(el('p', { class: 'limited' }, n.why.note));
     }
     if (n.conditions && n.conditions.length) {
       d.appendChild(el('h3', null, 'Conditions'));
@@ -364,6 +371,18 @@
       d.appendChild(ul2);
     }
     if (focus) d.focus();
+  }
+
+  function fillWhy(box, why) {
+    box.appendChild(el('h3', null, 'Why it is not ready'));
+    box.appendChild(whyTree(why.target));
+    if (why.actions && why.actions.length) {
+      box.appendChild(el('h3', null, 'Who must act'));
+      var ul = el('ul', { class: 'actions' });
+      why.actions.forEach(function (a) { ul.appendChild(el('li', null, a.owner + ': ' + a.subject + ' — ' + a.do)); });
+      box.appendChild(ul);
+    }
+    if (why.note) box.appendChild(el('p', { class: 'limited' }, why.note));
   }
 
   function whyTree(node) {
