@@ -3,6 +3,7 @@ package board
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -27,6 +28,8 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/board"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -121,6 +124,16 @@ func TestBoardScale(t *testing.T) {
 	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 	t.Logf("change to page: median %v, max %v over %d changes", latencies[len(latencies)/2].Round(time.Millisecond),
 		latencies[len(latencies)-1].Round(time.Millisecond), len(latencies))
+
+	// The server's share of a change: rebuilding and encoding the model from a snapshot.
+	c, err := roadmapview.NewClient(env.Config)
+	g.Expect(err).NotTo(HaveOccurred())
+	snap, err := roadmapview.Load(ctx, c, roadmapview.Scope{})
+	g.Expect(err).NotTo(HaveOccurred())
+	began = time.Now()
+	data, err := json.Marshal(board.Build(snap, time.Now()))
+	g.Expect(err).NotTo(HaveOccurred())
+	t.Logf("model rebuild and encoding: %v, %d KiB of JSON", time.Since(began).Round(time.Millisecond), len(data)>>10)
 
 	rss, hwm := memory(t, cmd.Process.Pid)
 	t.Logf("kubectl roadmap serve memory: resident %d MiB, peak resident %d MiB", rss>>20, hwm>>20)
