@@ -25,6 +25,9 @@ import (
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
+// syncTimeout bounds the first listing of the informers.
+const syncTimeout = 2 * time.Minute
+
 // keepAlive is how often an idle event stream carries a comment, so proxies and the browser keep it open.
 const keepAlive = 15 * time.Second
 
@@ -95,8 +98,12 @@ func (s *Server) Start(ctx context.Context) error {
 		}
 	}
 	go func() { _ = s.cache.Start(ctx) }()
-	if !s.cache.WaitForCacheSync(ctx) {
-		return fmt.Errorf("the informers did not sync: %w", context.Cause(ctx))
+	// A watch RBAC forbids retries forever rather than failing: bound the wait, and say what to check.
+	syncCtx, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
+	if !s.cache.WaitForCacheSync(syncCtx) {
+		return fmt.Errorf("could not list and watch capabilities, goals and initiatives within %v "+
+			"(check with: kubectl auth can-i watch initiatives.roadmap.dev): %w", syncTimeout, context.Cause(syncCtx))
 	}
 	if err := s.rebuild(ctx); err != nil {
 		return err
