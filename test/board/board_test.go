@@ -6,10 +6,12 @@
 package board
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -26,6 +28,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -34,6 +37,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
+	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
@@ -345,6 +349,38 @@ func TestBoard(t *testing.T) {
 			.map(tr => [tr.dataset.node.replace(/^initiative\//, ''), tr.dataset.phase]))`))).To(Equal(phases()))
 		g.Expect(get(t, b, 10*time.Second, chromedp.TextContent(chromedp.CSS(`tr[data-node="initiative/team-marketing/xss-probe"] th .title`)))).To(Equal(xssTitle))
 		b.noProblems(t)
+	})
+
+	t.Run("export command", func(t *testing.T) {
+		// kubectl roadmap export, as a user runs it: kubeconfig and flags.
+		g := NewWithT(t)
+		admin, err := env.AddUser(envtest.User{Name: "board-admin", Groups: []string{"system:masters"}}, nil)
+		g.Expect(err).NotTo(HaveOccurred())
+		data, err := admin.KubeConfig()
+		g.Expect(err).NotTo(HaveOccurred())
+		kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+		g.Expect(os.WriteFile(kubeconfig, data, 0o600)).To(Succeed())
+		export := func(args ...string) (string, error) {
+			var out bytes.Buffer
+			o := plugin.NewOptions(genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: io.Discard})
+			root := plugin.NewCommand(o)
+			root.AddCommand(board.Commands(o)...)
+			root.SetArgs(append([]string{"export", "--kubeconfig", kubeconfig}, args...))
+			err := root.ExecuteContext(ctx)
+			return out.String(), err
+		}
+		svg, err := export("--format", "svg")
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(svg).To(HavePrefix(`<svg xmlns="http://www.w3.org/2000/svg"`))
+		g.Expect(svg).To(ContainSubstring("Publish order events for fulfilment and personalisation"))
+		g.Expect(svg).To(ContainSubstring("&lt;img src=x onerror=alert(1)&gt;"))
+		html, err := export("-n", "team-checkout")
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(html).To(HavePrefix("<!doctype html>"))
+		g.Expect(html).To(ContainSubstring(`"initiative/team-checkout/order-events"`))
+		g.Expect(html).NotTo(ContainSubstring(`"initiative/team-sre/slo-alerting"`), "-n shows one namespace")
+		_, err = export("--format", "pdf")
+		g.Expect(err).To(MatchError(ContainSubstring(`unknown --format "pdf": use html or svg`)))
 	})
 
 	t.Run("namespace-restricted user", func(t *testing.T) {
