@@ -293,7 +293,10 @@ func TestBoard(t *testing.T) {
 	for _, d := range dependents {
 		g.Expect(phases()[d]).To(Equal("Blocked"), "%s waits for the event bus", d)
 	}
-	b.do(t, 10*time.Second, chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`))
+	// Someone is navigating with the keyboard while the change arrives: the focus stays where it was.
+	focused := "initiative/team-sre/slo-alerting"
+	b.do(t, 10*time.Second, chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`),
+		chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#initiatives [data-id="%s"]`, focused))))
 	capability := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "event-bus"}}
 	g.Expect(k.Patch(ctx, capability, client.RawPatch(types.MergePatchType,
 		[]byte(`{"spec":{"lifecycle":"Available"}}`)))).To(Succeed())
@@ -306,6 +309,8 @@ func TestBoard(t *testing.T) {
 	}
 	t.Logf("dependents Ready on the page %v after the patch (reported, not asserted)", time.Since(patched).Round(time.Millisecond))
 	g.Expect(get(t, b, 10*time.Second, chromedp.Evaluate[bool](`window.notReloaded === true`))).To(BeTrue(), "the page was not reloaded")
+	g.Expect(get(t, b, 10*time.Second, chromedp.Evaluate[string](`document.activeElement.closest('#initiatives') ? document.activeElement.dataset.id : 'focus lost: ' + document.activeElement.tagName`))).
+		To(Equal(focused), "the keyboard focus survived the redraw")
 
 	// The screenshot, with the live state.
 	png := get(t, b, 30*time.Second, chromedp.FullScreenshot(100) /* PNG */)

@@ -76,8 +76,23 @@
   }
 
   // --- rendering -----------------------------------------------------------------------------------------------
+  // render redraws everything from the model; the keyboard focus and the scroll positions survive it, so a
+  // change arriving while someone navigates does not throw them back to the top.
   function render() {
     if (!model) return;
+    var active = document.activeElement;
+    var focusId = active && active.getAttribute ? active.getAttribute('data-id') : null;
+    var focusIn = focusId && active.closest ? active.closest('section, aside') : null;
+    var scrolls = ['timeline', 'graph'].map(function (id) { var e = $(id); return [e, e.scrollTop, e.scrollLeft]; });
+    draw();
+    scrolls.forEach(function (s) { s[0].scrollTop = s[1]; s[0].scrollLeft = s[2]; });
+    if (focusId && !active.isConnected) {
+      var again = (focusIn && focusIn.isConnected ? focusIn : document).querySelector('[data-id="' + CSS.escape(focusId) + '"][role=button]');
+      if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  function draw() {
     byId = {};
     model.nodes.forEach(function (n) { byId[n.id] = n; });
     $('generated').textContent = 'as of ' + model.generated;
