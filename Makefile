@@ -83,11 +83,11 @@ fuzz: ## Run each fuzz target for FUZZTIME (their seed corpora also run in make 
 ##@ Demo
 
 .PHONY: demo
-demo: ## The product on a local control plane (etcd, kube-apiserver, the manager; no Docker): a sample roadmap unblocks.
+demo: ## The product on a local control plane (etcd, kube-apiserver, the manager; no Docker): a sample roadmap unblocks; then the board.
 	hack/demo.sh
 
 .PHONY: demo-down
-demo-down: ## Stop the processes `make demo` started (state stays in bin/demo; rm -rf bin/demo to start afresh).
+demo-down: ## Stop the processes `make demo` started, the board too (state stays in bin/demo; rm -rf bin/demo to start afresh).
 	hack/local-cluster.sh down
 
 BENCH_ARGS ?=

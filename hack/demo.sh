@@ -3,7 +3,8 @@
 #
 # Starts etcd, kube-apiserver and the manager (hack/local-cluster.sh up), applies the sample roadmap in
 # config/samples, shows the standup view, declares the event bus Available the way a platform team would, waits
-# for the watches to unblock the innovation work that needed it, and shows what changed. Safe to re-run: the
+# for the watches to unblock the innovation work that needed it, and shows what changed; the roadmap board
+# (kubectl roadmap serve) follows it live, and its URL is printed at the end. Safe to re-run: the
 # sample objects are deleted and applied again, which puts the event bus back to Planned.
 #
 # DEMO_DIR (default bin/demo) holds the control plane's state; DEMO_TIMEOUT (default 120s) bounds each wait.
@@ -33,6 +34,8 @@ now_ms() {
 step "Starting a local control plane: etcd, kube-apiserver and the roadmap-operator manager (DEMO_DIR=${DEMO_DIR#"${root}"/})"
 hack/local-cluster.sh up
 eval "$(hack/local-cluster.sh env)" # KUBECONFIG, and the project's kubectl first on PATH
+# The roadmap board (kubectl roadmap serve), live while the story happens.
+board_url="$(hack/local-cluster.sh board)"
 
 step "Applying the sample roadmap: company goals, platform capabilities, operations and innovation initiatives"
 # On a re-run, start the story from the beginning: delete the sample roadmap objects (not the namespaces: no
@@ -138,5 +141,6 @@ cat <<EOF
   kubectl patch capability feature-flags --type merge -p '{"spec":{"lifecycle":"Available"}}'
   kubectl get roadmap -A
 
-  The operator's log is ${DEMO_DIR}/manager.log. Stop everything with: make demo-down
+  Roadmap board: ${board_url} (kubectl roadmap serve: the story above, live in a browser)
+  The operator's log is ${DEMO_DIR}/manager.log. Stop everything (the board too) with: make demo-down
 EOF

@@ -3,7 +3,8 @@
 # kube-apiserver (built by hack/envtest-assets.sh), the project's CRDs, and the manager, all on 127.0.0.1.
 #
 #   hack/local-cluster.sh up       start what is not running yet (safe to re-run), then print how to use it
-#   hack/local-cluster.sh down     stop exactly the processes `up` started (by the pids it recorded)
+#   hack/local-cluster.sh board    start the roadmap board (kubectl roadmap serve) on it, print its URL
+#   hack/local-cluster.sh down     stop exactly the processes `up` and `board` started (by the pids recorded)
 #   hack/local-cluster.sh env      print `export KUBECONFIG=...` and the PATH of the project's kubectl:
 #                                  eval "$(hack/local-cluster.sh env)"
 #   hack/local-cluster.sh status   say what is running
@@ -19,6 +20,7 @@ mkdir -p "${dir}"
 dir="$(cd "${dir}" && pwd)"
 state="${dir}/state.env"
 manager_bin="${root}/bin/manager"
+board_bin="${root}/bin/kubectl-roadmap"
 
 log() { echo "local-cluster: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -138,13 +140,13 @@ http_ok() {
 
 # --- state -----------------------------------------------------------------------------------------------------
 
-ASSETS="" ETCD_PORT="" ETCD_PEER_PORT="" APISERVER_PORT="" PROBE_PORT=""
+ASSETS="" ETCD_PORT="" ETCD_PEER_PORT="" APISERVER_PORT="" PROBE_PORT="" BOARD_PORT=""
 # shellcheck source=/dev/null
 [[ -f "${state}" ]] && source "${state}"
 
 save_state() {
 	local var
-	for var in ASSETS ETCD_PORT ETCD_PEER_PORT APISERVER_PORT PROBE_PORT; do
+	for var in ASSETS ETCD_PORT ETCD_PEER_PORT APISERVER_PORT PROBE_PORT BOARD_PORT; do
 		printf '%s=%q\n' "${var}" "${!var}"
 	done >"${state}"
 }
@@ -283,6 +285,7 @@ up() {
 	start_etcd
 	if ! running kube-apiserver "${ASSETS}/kube-apiserver"; then
 		stop manager "${manager_bin}" # it talks to the apiserver's old port
+		stop board "${board_bin}"
 	fi
 	start_apiserver
 	install_crds
@@ -291,7 +294,25 @@ up() {
 	log "  use it with: eval \"\$(hack/local-cluster.sh env)\"; stop it with: hack/local-cluster.sh down"
 }
 
+# board: start `kubectl roadmap serve` against the local cluster (once), and print its URL.
+board() {
+	[[ -f "${dir}/kubeconfig" ]] || die "not set up yet: run hack/local-cluster.sh up"
+	if running board "${board_bin}"; then
+		log "board: already running (pid $(<"${dir}/board.pid"), http://127.0.0.1:${BOARD_PORT}/)"
+	else
+		log "board: building bin/kubectl-roadmap"
+		(cd "${root}" && go build -o "${board_bin}" ./cmd/kubectl-roadmap)
+		pick_port BOARD_PORT
+		log "board: starting kubectl roadmap serve, logs in ${dir}/board.log"
+		start board "${board_bin}" serve --kubeconfig "${dir}/kubeconfig" --address "127.0.0.1:${BOARD_PORT}"
+		save_state
+		wait_for board "${board_bin}" 60 http_ok "${BOARD_PORT}" /
+	fi
+	echo "http://127.0.0.1:${BOARD_PORT}/"
+}
+
 down() {
+	stop board "${board_bin}"
 	# The manager first (it talks to the apiserver), then the apiserver (it shuts down cleanly only while
 	# etcd is there), then etcd. Binaries are those recorded by `up`, so a rebuilt bin/k8s does not matter.
 	stop manager "${manager_bin}"
@@ -311,9 +332,10 @@ env_() {
 
 status() {
 	local name bin
-	for name in etcd kube-apiserver manager; do
+	for name in etcd kube-apiserver manager board; do
 		bin="${ASSETS}/${name}"
 		[[ "${name}" == manager ]] && bin="${manager_bin}"
+		[[ "${name}" == board ]] && bin="${board_bin}"
 		if [[ -n "${ASSETS}" ]] && running "${name}" "${bin}"; then
 			echo "${name}: running, pid $(<"${dir}/${name}.pid"), log ${dir}/${name}.log"
 		else
@@ -324,11 +346,12 @@ status() {
 
 case "${1:-}" in
 up) up ;;
+board) board ;;
 down) down ;;
 env) env_ ;;
 status) status ;;
 *)
-	echo "usage: $0 up|down|env|status" >&2
+	echo "usage: $0 up|board|down|env|status" >&2
 	exit 2
 	;;
 esac

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,7 +35,7 @@ var phasesAfter = map[string]string{
 	"team-sre/slo-alerting":                         "Ready",
 }
 
-var processes = []string{"etcd", "kube-apiserver", "manager"}
+var processes = []string{"etcd", "kube-apiserver", "manager", "board"}
 
 func TestDemo(t *testing.T) {
 	if testing.Short() {
@@ -83,6 +85,7 @@ func TestDemo(t *testing.T) {
 	t.Logf("hack/demo.sh output:\n%s", out)
 	assertStory(t, out)
 	assertCluster(t, kubectl)
+	assertBoard(t, out)
 	pids := readPids(t, dir)
 
 	// Re-running is safe: `up` keeps the running processes, and the demo resets the story and tells it again.
@@ -215,10 +218,28 @@ func assertRow(t *testing.T, where, text, row string) {
 	}
 }
 
-// readPids returns the pids of etcd, kube-apiserver and the manager, and checks they are running.
-func readPids(t *testing.T, dir string) [3]int {
+// assertBoard checks the demo printed the board's URL and the board answers there.
+func assertBoard(t *testing.T, out string) {
 	t.Helper()
-	var pids [3]int
+	m := regexp.MustCompile(`Roadmap board: (http://127\.0\.0\.1:[0-9]+/)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the demo printed no board URL:\n%s", out)
+	}
+	resp, err := http.Get(m[1] + "api/roadmap")
+	if err != nil {
+		t.Fatalf("the board at %s: %v", m[1], err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"initiative/team-checkout/order-events"`) {
+		t.Errorf("the board at %s answered %d: %.200s", m[1], resp.StatusCode, body)
+	}
+}
+
+// readPids returns the pids of etcd, kube-apiserver, the manager and the board, and checks they are running.
+func readPids(t *testing.T, dir string) [4]int {
+	t.Helper()
+	var pids [4]int
 	for i, name := range processes {
 		data, err := os.ReadFile(filepath.Join(dir, name+".pid"))
 		if err != nil {

@@ -1,8 +1,8 @@
-// Package plugin implements `kubectl roadmap`: it explains the status the operator computed (why an initiative
-// is blocked and who must act, trees, standups, graphs and plans). It never recomputes readiness: every verdict
-// comes from the status of the objects, read once into a Snapshot; the renderers are pure functions of a
-// snapshot and a clock, so they are tested without a cluster.
-package plugin
+// Package roadmapview is the read model of the roadmap shared by its front ends (the terminal commands of
+// `kubectl roadmap` and the web board): the three kinds read into a Snapshot and indexed, and small pure helpers
+// over the status the operator computed. It never recomputes readiness: every verdict comes from the status of
+// the objects; everything here is a pure function of a snapshot and a clock, so it is tested without a cluster.
+package roadmapview
 
 import (
 	"sort"
@@ -50,7 +50,7 @@ func (s *Snapshot) Index() *Snapshot {
 	sort.Slice(s.Capabilities, func(i, j int) bool { return s.Capabilities[i].Name < s.Capabilities[j].Name })
 	sort.Slice(s.Goals, func(i, j int) bool { return s.Goals[i].Name < s.Goals[j].Name })
 	sort.Slice(s.Initiatives, func(i, j int) bool {
-		return keyOf(&s.Initiatives[i]).String() < keyOf(&s.Initiatives[j]).String()
+		return KeyOf(&s.Initiatives[i]).String() < KeyOf(&s.Initiatives[j]).String()
 	})
 	s.capabilities = map[string]*roadmapv1.Capability{}
 	for i := range s.Capabilities {
@@ -58,7 +58,7 @@ func (s *Snapshot) Index() *Snapshot {
 	}
 	s.initiatives = map[readiness.InitiativeKey]*roadmapv1.Initiative{}
 	for i := range s.Initiatives {
-		s.initiatives[keyOf(&s.Initiatives[i])] = &s.Initiatives[i]
+		s.initiatives[KeyOf(&s.Initiatives[i])] = &s.Initiatives[i]
 	}
 	s.goals = map[string]*roadmapv1.Goal{}
 	for i := range s.Goals {
@@ -113,7 +113,7 @@ func (s *Snapshot) InitiativesServing(goal string) []*roadmapv1.Initiative {
 // and the providers of the capabilities it requires and of the capabilities those require in turn (a capability
 // is Ready only when its prerequisites are), other than itself, each once, in spec order.
 func (s *Snapshot) Prerequisites(ini *roadmapv1.Initiative) []readiness.InitiativeKey {
-	self := keyOf(ini)
+	self := KeyOf(ini)
 	seen := map[readiness.InitiativeKey]bool{self: true}
 	var out []readiness.InitiativeKey
 	add := func(k readiness.InitiativeKey) {
@@ -150,70 +150,71 @@ func (s *Snapshot) Prerequisites(ini *roadmapv1.Initiative) []readiness.Initiati
 	return out
 }
 
-func keyOf(ini *roadmapv1.Initiative) readiness.InitiativeKey {
+// KeyOf is the namespace/name key of an initiative.
+func KeyOf(ini *roadmapv1.Initiative) readiness.InitiativeKey {
 	return readiness.InitiativeKey{Namespace: ini.Namespace, Name: ini.Name}
 }
 
-// readyCondition returns the Ready condition, or nil before the operator has written one.
-func readyCondition(conds []metav1.Condition) *metav1.Condition {
+// ReadyCondition returns the Ready condition, or nil before the operator has written one.
+func ReadyCondition(conds []metav1.Condition) *metav1.Condition {
 	return apimeta.FindStatusCondition(conds, roadmapv1.ConditionReady)
 }
 
-// isReady reports whether a capability's Ready condition is True.
-func isReady(c *roadmapv1.Capability) bool {
-	cond := readyCondition(c.Status.Conditions)
+// IsReady reports whether a capability's Ready condition is True.
+func IsReady(c *roadmapv1.Capability) bool {
+	cond := ReadyCondition(c.Status.Conditions)
 	return cond != nil && cond.Status == metav1.ConditionTrue
 }
 
-// capabilityReason is the reason of a capability's Ready condition, "" before the operator has evaluated it.
-func capabilityReason(c *roadmapv1.Capability) string {
-	if cond := readyCondition(c.Status.Conditions); cond != nil {
+// CapabilityReason is the reason of a capability's Ready condition, "" before the operator has evaluated it.
+func CapabilityReason(c *roadmapv1.Capability) string {
+	if cond := ReadyCondition(c.Status.Conditions); cond != nil {
 		return cond.Reason
 	}
 	return ""
 }
 
-// capabilityPhase is the phase, or "Unknown" before the operator has evaluated the capability.
-func capabilityPhase(c *roadmapv1.Capability) string {
+// CapabilityPhase is the phase, or "Unknown" before the operator has evaluated the capability.
+func CapabilityPhase(c *roadmapv1.Capability) string {
 	if c.Status.Phase == "" {
 		return "Unknown"
 	}
 	return string(c.Status.Phase)
 }
 
-// initiativePhase is the phase, or "Unknown" before the operator has evaluated the initiative.
-func initiativePhase(ini *roadmapv1.Initiative) string {
+// InitiativePhase is the phase, or "Unknown" before the operator has evaluated the initiative.
+func InitiativePhase(ini *roadmapv1.Initiative) string {
 	if ini.Status.Phase == "" {
 		return "Unknown"
 	}
 	return string(ini.Status.Phase)
 }
 
-// stateOf is the declared state of an initiative, Proposed when unset.
-func stateOf(ini *roadmapv1.Initiative) roadmapv1.InitiativeState {
+// StateOf is the declared state of an initiative, Proposed when unset.
+func StateOf(ini *roadmapv1.Initiative) roadmapv1.InitiativeState {
 	if ini.Spec.State == "" {
 		return roadmapv1.StateProposed
 	}
 	return ini.Spec.State
 }
 
-// open reports whether the initiative is neither Done nor Cancelled.
-func open(ini *roadmapv1.Initiative) bool {
+// Open reports whether the initiative is neither Done nor Cancelled.
+func Open(ini *roadmapv1.Initiative) bool {
 	return ini.Status.Phase != roadmapv1.PhaseDone && ini.Status.Phase != roadmapv1.PhaseCancelled &&
 		ini.Spec.State != roadmapv1.StateDone && ini.Spec.State != roadmapv1.StateCancelled
 }
 
-// today is the calendar date of now in UTC, the zone target dates are compared in by the operator.
-func today(now time.Time) time.Time {
+// Today is the calendar date of now in UTC, the zone target dates are compared in by the operator.
+func Today(now time.Time) time.Time {
 	y, m, d := now.UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// daysPast returns how many whole days the date lies before today, and false when it is not a valid date.
-func daysPast(date roadmapv1.Date, now time.Time) (int, bool) {
+// DaysPast returns how many whole days the date lies before today, and false when it is not a valid date.
+func DaysPast(date roadmapv1.Date, now time.Time) (int, bool) {
 	t, ok := roadmap.ParseDate(date)
 	if !ok {
 		return 0, false
 	}
-	return int(today(now).Sub(t).Hours() / 24), true
+	return int(Today(now).Sub(t).Hours() / 24), true
 }

@@ -1,0 +1,124 @@
+package board
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+)
+
+// Commands returns `kubectl roadmap serve` and `kubectl roadmap export`, configured by the plugin's options
+// (kubeconfig flags, --namespace, -A, the clock).
+func Commands(o *plugin.Options) []*cobra.Command {
+	return []*cobra.Command{serveCommand(o), exportCommand(o)}
+}
+
+// scope is every namespace (falling back to the kubeconfig's namespace when that is forbidden), or the
+// namespace given with --namespace when -A is not.
+func scope(o *plugin.Options, cmd *cobra.Command) (roadmapview.Scope, error) {
+	ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return roadmapview.Scope{}, fmt.Errorf("reading the namespace from the kubeconfig: %w", err)
+	}
+	all, _ := cmd.Flags().GetBool("all-namespaces")
+	if cmd.Flags().Changed("namespace") && !all {
+		return roadmapview.Scope{Namespace: ns}, nil
+	}
+	return roadmapview.Scope{Fallback: ns}, nil
+}
+
+func serveCommand(o *plugin.Options) *cobra.Command {
+	var address string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the roadmap board: a live web view of goals, the timeline and dependencies",
+		Long: `Serve a read-only web page of the roadmap, live from the cluster: goals with their progress, a timeline
+of initiatives by team with the critical path, the dependency graph coloured by status, what changed, and for
+anything you select why it is not ready and who must act. Changes reach the page as they happen.
+
+It runs on your machine with your kubeconfig and your RBAC: nothing is installed in the cluster. It listens on
+localhost unless --address says otherwise. Initiatives of all namespaces (or of the kubeconfig's namespace when
+you may not list all of them; the page says so), or of --namespace.`,
+		Example: `  kubectl roadmap serve
+  kubectl roadmap serve -n team-personalisation --address 127.0.0.1:9090`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sc, err := scope(o, cmd)
+			if err != nil {
+				return err
+			}
+			cfg, err := o.ConfigFlags.ToRESTConfig()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			s, err := New(ctx, cfg, sc, o.Now)
+			if err != nil {
+				return err
+			}
+			if err := s.Start(ctx); err != nil {
+				return err
+			}
+			l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", address)
+			if err != nil {
+				return fmt.Errorf("listening on %s: %w", address, err)
+			}
+			fmt.Fprintf(o.Streams.Out, "Roadmap board: http://%s/ (Ctrl-C to stop)\n", l.Addr())
+			return s.Serve(ctx, l)
+		},
+	}
+	cmd.Flags().StringVar(&address, "address", "127.0.0.1:8080", "Address to listen on (host:port; port 0 picks a free one).")
+	return cmd
+}
+
+func exportCommand(o *plugin.Options) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write the roadmap board as one self-contained HTML file, or its timeline as SVG",
+		Long: `Write the board as it is now: --format html is the page with everything inlined (no network access;
+open it from a wiki or an email), --format svg the timeline alone.`,
+		Example: `  kubectl roadmap export --format html > roadmap.html
+  kubectl roadmap export --format svg > timeline.svg`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "html" && format != "svg" {
+				return fmt.Errorf("unknown --format %q: use html or svg", format)
+			}
+			sc, err := scope(o, cmd)
+			if err != nil {
+				return err
+			}
+			cfg, err := o.ConfigFlags.ToRESTConfig()
+			if err != nil {
+				return err
+			}
+			c, err := roadmapview.NewClient(cfg)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
+			defer cancel()
+			snap, err := roadmapview.Load(ctx, c, sc)
+			if err != nil {
+				return err
+			}
+			if o.AfterLoad != nil {
+				o.AfterLoad(snap)
+				snap.Index()
+			}
+			m := BuildWithWhy(snap, o.Now())
+			if format == "svg" {
+				return ExportSVG(o.Streams.Out, m)
+			}
+			return ExportHTML(o.Streams.Out, m)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "html", "Export format: html (the whole board) or svg (the timeline).")
+	return cmd
+}

@@ -1,0 +1,283 @@
+// Package board is the roadmap board: `kubectl roadmap serve`, a read-only web view of goals, the timeline and
+// the dependency graph, live from the cluster, and `kubectl roadmap export`, the same view as one file. It
+// renders the read model of internal/roadmapview with the verdicts of the plugin (why, plan, standup, goal
+// status), so the terminal and the board never disagree.
+package board
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+)
+
+// ChangesWindow is how far back the model carries what changed; the page narrows it to the window chosen.
+const ChangesWindow = 30 * 24 * time.Hour
+
+// Model is everything the page shows, computed on the server from one snapshot: the page only draws it.
+type Model struct {
+	// Generated is when the model was computed, Today the date the timeline's "today" line marks.
+	Generated metav1.Time `json:"generated"`
+	Today     string      `json:"today"`
+	// Namespace is the only namespace initiatives are shown from; empty for all.
+	Namespace string `json:"namespace,omitempty"`
+	// Limited says what the user cannot see (RBAC), or is empty.
+	Limited    string     `json:"limited,omitempty"`
+	Nodes      []Node     `json:"nodes"`
+	Edges      []Edge     `json:"edges"`
+	Graph      GraphView  `json:"graph"`
+	Timeline   Timeline   `json:"timeline"`
+	Changes    []Change   `json:"changes"`
+	Namespaces []string   `json:"namespaces"`
+	Owners     []string   `json:"owners"`
+	Critical   []string   `json:"criticalPath,omitempty"`
+	Counts     PhaseCount `json:"counts"`
+}
+
+// PhaseCount counts initiatives by phase, for the page's header.
+type PhaseCount map[string]int
+
+// Node is a goal, capability or initiative with its status and, when it is not ready, its why chain.
+type Node struct {
+	// ID is goal/NAME, capability/NAME or initiative/NAMESPACE/NAME.
+	ID        string `json:"id"`
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
+	Title     string `json:"title,omitempty"`
+	Owner     string `json:"owner,omitempty"`
+	// Track is Innovation or Operations, for initiatives.
+	Track string `json:"track,omitempty"`
+	// Status is the phase (initiatives, capabilities) or the goal status (OnTrack, AtRisk, ...).
+	Status string `json:"status"`
+	// Health is ok, waiting, blocked, broken, inactive or unknown; Glyph its mark, never colour alone.
+	Health     string             `json:"health"`
+	Glyph      string             `json:"glyph"`
+	Message    string             `json:"message,omitempty"`
+	State      string             `json:"state,omitempty"`
+	Lifecycle  string             `json:"lifecycle,omitempty"`
+	TargetDate string             `json:"targetDate,omitempty"`
+	Priority   string             `json:"priority,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// HasWhy marks an initiative or capability that is not Ready: Why explains it, down to who must act. The
+	// live board leaves Why out of the model (at a thousand initiatives the chains would be most of it) and
+	// serves it when a node is selected (/api/why); an export carries every chain.
+	HasWhy bool              `json:"hasWhy,omitempty"`
+	Why    *plugin.WhyResult `json:"why,omitempty"`
+	// Goals only: the parent goal, progress in percent and the initiative counts.
+	Parent   string                      `json:"parent,omitempty"`
+	Progress *int32                      `json:"progress,omitempty"`
+	Counts   *roadmapv1.InitiativeCounts `json:"counts,omitempty"`
+	AtRisk   string                      `json:"atRisk,omitempty"`
+}
+
+// Edge is a relation between two nodes: requires, depends on, provides, serves or part of.
+type Edge struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Label string `json:"label"`
+}
+
+// Change is an item of the standup: a Ready condition that flipped, or open work past its target date.
+type Change struct {
+	Node string `json:"node"`
+	// What is "became Ready", "became Blocked" or "past target date".
+	What     string       `json:"what"`
+	Owner    string       `json:"owner"`
+	Changed  *metav1.Time `json:"changed,omitempty"`
+	DaysLate int          `json:"daysLate,omitempty"`
+	Message  string       `json:"message,omitempty"`
+}
+
+// Build computes the model of a snapshot at a time.
+func Build(s *roadmapview.Snapshot, now time.Time) *Model {
+	m := &Model{Generated: metav1.NewTime(now.UTC().Truncate(time.Second)), Namespace: s.Namespace, Limited: s.Limited,
+		Nodes: []Node{}, Edges: []Edge{}, Changes: []Change{}, Namespaces: []string{}, Owners: []string{},
+		Counts: PhaseCount{}}
+	m.Today = roadmapview.Today(now).Format(time.DateOnly)
+	owners := map[string]bool{}
+	namespaces := map[string]bool{}
+
+	for i := range s.Goals {
+		g := &s.Goals[i]
+		status, h, msg := plugin.GoalStatus(g)
+		n := Node{ID: "goal/" + g.Name, Kind: "Goal", Name: g.Name, Title: g.Spec.Title, Owner: g.Spec.Owner,
+			Status: status, Health: h.Class(), Glyph: h.Glyph(), Message: msg, TargetDate: string(g.Spec.TargetDate),
+			Conditions: g.Status.Conditions, Parent: string(g.Spec.Parent)}
+		progress, counts := g.Status.Progress, g.Status.Initiatives
+		n.Progress, n.Counts = &progress, &counts
+		if c := findCondition(g.Status.Conditions, roadmapv1.ConditionAtRisk); c != nil && c.Status == metav1.ConditionTrue {
+			n.AtRisk = c.Message
+		}
+		m.Nodes = append(m.Nodes, n)
+	}
+	for i := range s.Capabilities {
+		c := &s.Capabilities[i]
+		phase, reason := roadmapview.CapabilityPhase(c), roadmapview.CapabilityReason(c)
+		h := plugin.HealthOfCapability(phase, reason)
+		n := Node{ID: "capability/" + c.Name, Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Owner: c.Spec.Owner,
+			Status: phase, Health: h.Class(), Glyph: h.Glyph(), Message: c.Status.Summary,
+			Lifecycle: string(c.Spec.Lifecycle), TargetDate: string(c.Status.ETA), Conditions: c.Status.Conditions}
+		if !roadmapview.IsReady(c) {
+			n.HasWhy = true
+		}
+		if c.Spec.Owner != "" {
+			owners[c.Spec.Owner] = true
+		}
+		m.Nodes = append(m.Nodes, n)
+	}
+	for i := range s.Initiatives {
+		ini := &s.Initiatives[i]
+		phase := roadmapview.InitiativePhase(ini)
+		reason := ""
+		if c := roadmapview.ReadyCondition(ini.Status.Conditions); c != nil {
+			reason = c.Reason
+		}
+		h := plugin.HealthOfInitiative(phase, reason)
+		n := Node{ID: initiativeID(ini.Namespace, ini.Name), Kind: "Initiative", Namespace: ini.Namespace,
+			Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner, Track: string(ini.Spec.Track), Status: phase,
+			Health: h.Class(), Glyph: h.Glyph(), Message: ini.Status.Summary, State: string(roadmapview.StateOf(ini)),
+			TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore, Conditions: ini.Status.Conditions}
+		if ini.Status.Phase == roadmapv1.PhaseBlocked {
+			n.HasWhy = true
+		}
+		m.Counts[phase]++
+		owners[ownerOrNone(ini.Spec.Owner)] = true
+		namespaces[ini.Namespace] = true
+		m.Nodes = append(m.Nodes, n)
+	}
+	m.Nodes = append(m.Nodes, missingCapabilities(s)...)
+	m.Edges = edges(s)
+	m.Graph = LayoutGraph(m.Nodes, m.Edges)
+
+	plan := plugin.Plan(s, plugin.Focus(s, ""), "", now)
+	m.Critical = plan.CriticalPath
+	m.Timeline = LayoutTimeline(plan, cancelled(s), now)
+	m.Timeline.setTracks(m.Nodes)
+
+	standup := plugin.Standup(s, now, ChangesWindow)
+	for _, t := range standup.Teams {
+		add := func(what string, items []plugin.StandupItem) {
+			for _, it := range items {
+				id := "capability/" + it.Name
+				if it.Kind == "Initiative" {
+					id = initiativeID(it.Namespace, it.Name)
+				}
+				m.Changes = append(m.Changes, Change{Node: id, What: what, Owner: t.Owner, Changed: it.Changed,
+					DaysLate: it.DaysLate, Message: it.Message})
+			}
+		}
+		add("became Ready", t.BecameReady)
+		add("became Blocked", t.BecameBlocked)
+		add("past target date", t.PastTargetDate)
+	}
+	m.Namespaces = sortedKeys(namespaces)
+	m.Owners = sortedKeys(owners)
+	return m
+}
+
+// BuildWithWhy is Build with the why chain of every node that is not Ready: for an export, which cannot ask.
+func BuildWithWhy(s *roadmapview.Snapshot, now time.Time) *Model {
+	m := Build(s, now)
+	for i := range m.Nodes {
+		if m.Nodes[i].HasWhy {
+			m.Nodes[i].Why = Why(s, m.Nodes[i].ID)
+		}
+	}
+	return m
+}
+
+// Why explains the node of an id (capability/NAME or initiative/NAMESPACE/NAME), or returns nil.
+func Why(s *roadmapview.Snapshot, id string) *plugin.WhyResult {
+	var ref plugin.Ref
+	switch kind, rest, _ := strings.Cut(id, "/"); kind {
+	case "capability":
+		ref = plugin.Ref{Kind: "Capability", Name: rest}
+	case "initiative":
+		ns, name, ok := strings.Cut(rest, "/")
+		if !ok {
+			return nil
+		}
+		ref = plugin.Ref{Kind: "Initiative", Namespace: ns, Name: name}
+	default:
+		return nil
+	}
+	res, err := plugin.Why(s, ref)
+	if err != nil {
+		return nil
+	}
+	return res
+}
+
+// cancelled lists the Cancelled initiatives with a target date: the plan leaves them out, the timeline shows
+// them, struck through, where they would have ended.
+func cancelled(s *roadmapview.Snapshot) []plugin.PlanTask {
+	var out []plugin.PlanTask
+	for i := range s.Initiatives {
+		ini := &s.Initiatives[i]
+		if ini.Spec.TargetDate == "" ||
+			(ini.Status.Phase != roadmapv1.PhaseCancelled && ini.Spec.State != roadmapv1.StateCancelled) {
+			continue
+		}
+		out = append(out, plugin.PlanTask{Namespace: ini.Namespace, Name: ini.Name, Title: ini.Spec.Title,
+			Owner: ini.Spec.Owner, Phase: string(roadmapv1.PhaseCancelled), State: string(roadmapv1.StateCancelled),
+			Start: string(ini.Spec.TargetDate), TargetDate: string(ini.Spec.TargetDate)})
+	}
+	return out
+}
+
+// edges are the relations of the graph the plugin draws (requires, depends on, provides, serves, part of),
+// between nodes of the snapshot.
+func edges(s *roadmapview.Snapshot) []Edge {
+	es, _ := plugin.GraphEdges(plugin.Focus(s, ""))
+	out := []Edge{}
+	for _, e := range es {
+		out = append(out, Edge{From: e.From, To: e.To, Label: e.Label})
+	}
+	return out
+}
+
+// missingCapabilities are the nodes of capabilities that are required but do not exist: shown broken, so the
+// dangling reference is visible.
+func missingCapabilities(s *roadmapview.Snapshot) []Node {
+	_, missing := plugin.GraphEdges(plugin.Focus(s, ""))
+	var out []Node
+	h := plugin.HealthOfWhyNode(plugin.WhyNode{Status: plugin.StatusNotFound})
+	for _, name := range missing {
+		out = append(out, Node{ID: "capability/" + name, Kind: "Capability", Name: name, Status: plugin.StatusNotFound,
+			Health: h.Class(), Glyph: h.Glyph(), Message: "no capability of this name exists, but it is required"})
+	}
+	return out
+}
+
+func initiativeID(namespace, name string) string { return "initiative/" + namespace + "/" + name }
+
+func ownerOrNone(owner string) string {
+	if owner == "" {
+		return "(no owner)"
+	}
+	return owner
+}
+
+func findCondition(conds []metav1.Condition, t string) *metav1.Condition {
+	for i := range conds {
+		if conds[i].Type == t {
+			return &conds[i]
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
