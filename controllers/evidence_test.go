@@ -152,12 +152,24 @@ func TestEvidenceKindInstalledLater(t *testing.T) {
 	expectCapability(g, "ev-widgets", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
 }
 
+// watchedKinds lists the kinds of which the evidence watcher watches at least one object in the local cluster.
 func watchedKinds(g Gomega) []string {
 	var kinds []string
 	for _, m := range metricFamily(g, "roadmap_evidence_watches") {
-		if m.GetGauge().GetValue() == 1 {
+		if m.GetGauge().GetValue() > 0 && label(m, "cluster") == "local" {
 			kinds = append(kinds, strings.TrimSpace(label(m, "kind")))
 		}
 	}
 	return kinds
+}
+
+// evidenceWatches is the number of objects watched in a cluster ("local", or a kubeconfig Secret's name).
+func evidenceWatches(g Gomega, cluster string) float64 {
+	sum := 0.0
+	for _, m := range metricFamily(g, "roadmap_evidence_watches") {
+		if label(m, "cluster") == cluster {
+			sum += m.GetGauge().GetValue()
+		}
+	}
+	return sum
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/dynamic"
@@ -25,11 +27,31 @@ type Options struct {
 	// KubeAPIQPS and KubeAPIBurst bound the client's request rate to the apiserver.
 	KubeAPIQPS   float64
 	KubeAPIBurst int
+
+	// ClusterSecretsNamespace is the namespace of the kubeconfig Secrets that register the clusters evidence
+	// checks may look in. It is the only namespace the operator reads Secrets in.
+	ClusterSecretsNamespace string
+	// ClusterUnreachableGrace is how long the last known results of checks on a cluster that stopped answering
+	// stand before they fail with ClusterUnreachable.
+	ClusterUnreachableGrace time.Duration
+	// ClusterProbeInterval is how often a remote cluster that checks name is asked whether it answers.
+	ClusterProbeInterval time.Duration
+	// RemoteTimeout bounds every call to a remote cluster that a reconcile waits for.
+	RemoteTimeout time.Duration
 }
+
+// defaultClusterSecretsNamespace is the namespace config/default deploys the manager to.
+const defaultClusterSecretsNamespace = "roadmap-operator-system"
 
 // DefaultOptions are the defaults of the manager's flags.
 func DefaultOptions() Options {
-	return Options{MaxConcurrentReconciles: 4, KubeAPIQPS: 50, KubeAPIBurst: 100}
+	o := Options{MaxConcurrentReconciles: 4, KubeAPIQPS: 50, KubeAPIBurst: 100}
+	o.ClusterSecretsNamespace = os.Getenv("POD_NAMESPACE") // the downward API in config/manager
+	if o.ClusterSecretsNamespace == "" {
+		o.ClusterSecretsNamespace = defaultClusterSecretsNamespace
+	}
+	o.ClusterUnreachableGrace, o.ClusterProbeInterval, o.RemoteTimeout = 2*time.Minute, 10*time.Second, 10*time.Second
+	return o
 }
 
 // BindFlags registers the options as flags, with DefaultOptions as defaults.
@@ -39,6 +61,15 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 		"Number of concurrent reconciles per controller.")
 	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", d.KubeAPIQPS, "Queries per second the client may send to the apiserver.")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", d.KubeAPIBurst, "Burst of queries the client may send to the apiserver.")
+	fs.StringVar(&o.ClusterSecretsNamespace, "cluster-secrets-namespace", d.ClusterSecretsNamespace,
+		"Namespace of the kubeconfig Secrets that register clusters for evidence checks (default: the namespace "+
+			"the manager runs in, from POD_NAMESPACE, else "+defaultClusterSecretsNamespace+").")
+	fs.DurationVar(&o.ClusterUnreachableGrace, "cluster-unreachable-grace", d.ClusterUnreachableGrace,
+		"How long the last known results of checks on an unreachable cluster stand before they fail with ClusterUnreachable.")
+	fs.DurationVar(&o.ClusterProbeInterval, "cluster-probe-interval", d.ClusterProbeInterval,
+		"How often a cluster that evidence checks name is asked whether it answers.")
+	fs.DurationVar(&o.RemoteTimeout, "cluster-request-timeout", d.RemoteTimeout,
+		"Timeout of the calls to a cluster that evidence checks name (discovery, probes, first list).")
 }
 
 // ApplyToRESTConfig sets the client rate limits on a REST config.
@@ -63,13 +94,19 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("creating the dynamic client for evidence checks: %w", err)
 	}
-	evidenceWatcher := NewEvidenceWatcher(mgr.GetRESTMapper(), dyn, mgr.GetCache(), mgr.GetLogger().WithName("evidence"))
+	secrets, err := newClusterSecretsCache(mgr, opts.ClusterSecretsNamespace)
+	if err != nil {
+		return err
+	}
+	evidenceWatcher := NewEvidenceWatcher(mgr.GetRESTMapper(), dyn, mgr.GetCache(), secrets, opts,
+		mgr.GetLogger().WithName("evidence"))
 	if err := mgr.Add(evidenceWatcher); err != nil {
 		return fmt.Errorf("adding the evidence watcher: %w", err)
 	}
 	if err := (&CapabilityReconciler{
 		Client:                  mgr.GetClient(),
 		Evidence:                evidenceWatcher,
+		ClusterSecrets:          secrets,
 		Recorder:                mgr.GetEventRecorder("capability-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 	}).SetupWithManager(mgr); err != nil {
