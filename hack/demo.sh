@@ -139,4 +139,7 @@ cat <<EOF
   kubectl get roadmap -A
 
   The operator's log is ${DEMO_DIR}/manager.log. Stop everything with: make demo-down
+
+  Evidence from other clusters: the manager runs outside a cluster here, so it reads cluster kubeconfig
+  Secrets from namespace roadmap-operator-system (--cluster-secrets-namespace); see docs/platform-teams.md.
 EOF
