@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
@@ -230,7 +231,7 @@ func (w *EvidenceWatcher) targets(ctx context.Context, ref roadmapv1.CheckRefere
 		}
 		var targets []target
 		for i := range list.Items {
-			if selector.Matches(labelSet(list.Items[i].Labels)) {
+			if selector.Matches(labels.Set(list.Items[i].Labels)) {
 				targets = append(targets, target{secret: list.Items[i].Name, name: clusterName(&list.Items[i])})
 			}
 		}
@@ -253,15 +254,6 @@ func (w *EvidenceWatcher) targets(ctx context.Context, ref roadmapv1.CheckRefere
 		return targets, "", nil
 	}
 	return []target{{}}, "", nil
-}
-
-type labelSet map[string]string
-
-func (l labelSet) Has(key string) bool   { _, ok := l[key]; return ok }
-func (l labelSet) Get(key string) string { return l[key] }
-func (l labelSet) Lookup(key string) (string, bool) {
-	v, ok := l[key]
-	return v, ok
 }
 
 // clusterName is the name a cluster is shown under: its Secret's roadmap.dev/cluster-name annotation, else the
