@@ -386,9 +386,10 @@ func nodeHealth(n WhyNode) Health {
 		switch n.Status {
 		case "Current":
 			return HealthOK
-		case "InProgress", "Unknown":
+		case "InProgress", "Unknown", roadmapv1.CheckReasonClusterUnreachable:
 			return HealthWaiting
-		case "NotFound", "KindNotFound", "AccessDenied":
+		case "NotFound", "KindNotFound", "AccessDenied", roadmapv1.CheckReasonKubeconfigInvalid,
+			roadmapv1.CheckReasonNoClusterSelected:
 			return HealthBroken
 		}
 		return HealthBlocked
