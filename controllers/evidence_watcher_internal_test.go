@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"go.uber.org/goleak"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 )
 
 // TestEvidenceSendStopsWithTheManager: an informer handler that sends to a controller that stopped consuming
 // returns when the manager's context ends, instead of blocking its informer (and the manager's shutdown) forever.
+// (TestMain checks with goleak that no goroutine outlives the managers.)
 func TestEvidenceSendStopsWithTheManager(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	w := NewEvidenceWatcher(nil, nil, nil, nil, DefaultOptions(), logr.Discard())
 	w.Events = make(chan event.GenericEvent, 1) // nobody consumes it
 	ctx, cancel := context.WithCancel(context.Background())

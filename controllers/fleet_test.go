@@ -141,7 +141,7 @@ func TestFleetEvidence(t *testing.T) {
 	g.Expect(readyCondition(c.Status.Conditions).Message).To(Equal(
 		"check Deployment monitoring/prometheus not Current in 1 of 2 clusters: prod-us (InProgress)"))
 	g.Expect(c.Status.ChecksPassing).To(Equal("1/2"))
-	ini := expectInitiative(g, shop, "dashboards", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady)
+	ini := expectInitiative(g, shop, "dashboards", roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider)
 	g.Expect(ini.Status.Summary).To(ContainSubstring("fleet-observability"))
 	us.setAvailable(g, 2)
 	expectCapability(g, "fleet-observability", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
@@ -169,7 +169,7 @@ func TestFleetEvidence(t *testing.T) {
 	c = expectCapability(g, "fleet-observability", metav1.ConditionFalse, roadmapv1.CapabilityReasonChecksFailing)
 	g.Expect(c.Status.Checks[0].Reason).To(Equal(roadmapv1.CheckReasonClusterUnreachable))
 	g.Expect(readyCondition(c.Status.Conditions).Message).To(ContainSubstring("prod-eu (ClusterUnreachable)"))
-	expectInitiative(g, shop, "dashboards", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady)
+	expectInitiative(g, shop, "dashboards", roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider)
 
 	g.Expect(eu.env.StartAPIServer()).To(Succeed())
 	restarted = true

@@ -54,7 +54,7 @@ func TestMain(m *testing.M) {
 	}
 	// Every manager has stopped: none of its goroutines (informers, evidence watches and probes, blocked
 	// event sends) may outlive it.
-	if err := goleak.Find(append(testenv.LeakOptions(), before)...); err != nil && code == 0 {
+	if err := testenv.FindLeaks(before); err != nil && code == 0 {
 		fmt.Fprintln(os.Stderr, "goroutines left after the managers stopped:", err)
 		code = 1
 	}

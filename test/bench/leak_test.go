@@ -15,7 +15,7 @@ import (
 func TestMain(m *testing.M) {
 	before := goleak.IgnoreCurrent()
 	code := m.Run()
-	if err := goleak.Find(append(testenv.LeakOptions(), before)...); err != nil && code == 0 {
+	if err := testenv.FindLeaks(before); err != nil && code == 0 {
 		fmt.Fprintln(os.Stderr, "goroutines left after the managers stopped:", err)
 		code = 1
 	}

@@ -56,7 +56,7 @@ func TestMain(m *testing.M) {
 	code := run(m)
 	// Every manager and control plane has stopped: none of the managers' goroutines (informers, evidence
 	// watches and probes, blocked event sends) may outlive them.
-	if err := goleak.Find(append(testenv.LeakOptions(), before)...); err != nil && code == 0 {
+	if err := testenv.FindLeaks(before); err != nil && code == 0 {
 		fmt.Fprintln(os.Stderr, "goroutines left after the managers stopped:", err)
 		code = 1
 	}
