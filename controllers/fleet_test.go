@@ -135,6 +135,16 @@ func TestFleetEvidence(t *testing.T) {
 	g.Expect(evidenceWatches(g, "prod-eu")).To(BeEquivalentTo(1))
 	g.Expect(evidenceWatches(g, "prod-us")).To(BeEquivalentTo(1))
 
+	// A remote change kstatus does not see (a label) writes nothing.
+	g.Eventually(func(g Gomega) int32 { return getCapability(g, "fleet-observability").Status.Dependents }).Should(BeEquivalentTo(1))
+	settled := getCapability(g, "fleet-observability").ResourceVersion
+	remote := &appsv1.Deployment{}
+	g.Expect(us.env.Client.Get(ctx(), client.ObjectKey{Namespace: "monitoring", Name: "prometheus"}, remote)).To(Succeed())
+	remote.Labels = map[string]string{"touched": "yes"}
+	g.Expect(us.env.Client.Update(ctx(), remote)).To(Succeed())
+	g.Consistently(func(g Gomega) string { return getCapability(g, "fleet-observability").ResourceVersion }).
+		Should(Equal(settled))
+
 	// One cluster degrades: not Ready, and the messages name it.
 	us.setAvailable(g, 1)
 	c = expectCapability(g, "fleet-observability", metav1.ConditionFalse, roadmapv1.CapabilityReasonChecksFailing)
