@@ -17,10 +17,11 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/dynamic/dynamicinformer"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -447,11 +448,15 @@ func (w *EvidenceWatcher) ensure(conn *clusterConn, key watchKey) (*objectWatch,
 	if mapping.Scope.Name() != meta.RESTScopeNameNamespace {
 		namespace = metav1.NamespaceAll
 	}
-	selector := fields.OneTermEqualSelector("metadata.name", key.name).String()
-	informer := dynamicinformer.NewFilteredDynamicInformer(conn.dynamic, mapping.Resource, namespace, 0,
-		toolscache.Indexers{}, func(o *metav1.ListOptions) { o.FieldSelector = selector }).Informer()
-	ow := &objectWatch{resource: mapping.Resource.GroupResource().String(), informer: informer}
+	ow := &objectWatch{resource: mapping.Resource.GroupResource().String()}
+	ctx, cancel := context.WithCancel(conn.context(w.ctx))
+	informer := toolscache.NewSharedIndexInformerWithOptions(
+		toolscache.ToListWatcherWithWatchListSemantics(w.objectListWatch(ctx, conn, mapping.Resource, namespace, key, ow), conn.dynamic),
+		&unstructured.Unstructured{},
+		toolscache.SharedIndexInformerOptions{ObjectDescription: mapping.Resource.String()})
+	ow.informer = informer
 	if err := informer.SetTransform(stripManagedFields); err != nil {
+		cancel()
 		return nil, fmt.Errorf("configuring the watch on %s: %w", key.gvk, err)
 	}
 	clusterLabel := metricClusterName(key.cluster)
@@ -466,9 +471,9 @@ func (w *EvidenceWatcher) ensure(conn *clusterConn, key watchKey) (*objectWatch,
 		}
 		toolscache.DefaultWatchErrorHandler(ctx, r, err)
 	}); err != nil {
+		cancel()
 		return nil, fmt.Errorf("configuring the watch on %s: %w", key.gvk, err)
 	}
-	ctx, cancel := context.WithCancel(conn.context(w.ctx))
 	if _, err := informer.AddEventHandler(w.handler(ctx, key, ow)); err != nil {
 		cancel()
 		return nil, fmt.Errorf("configuring the watch on %s: %w", key.gvk, err)
@@ -488,6 +493,42 @@ func (w *EvidenceWatcher) ensure(conn *clusterConn, key watchKey) (*objectWatch,
 	w.log.V(1).Info("watching evidence object", "cluster", clusterLabel, "kind", key.gvk.String(),
 		"namespace", key.namespace, "name", key.name)
 	return ow, nil
+}
+
+// objectListWatch lists and watches one object (a metadata.name field selector). A list or watch that
+// succeeds after access was denied clears the denial and re-evaluates the object's checks: a relist after a
+// transient 403 (an apiserver whose RBAC caches are not warm yet after a restart, a role granted later) brings
+// no event of its own when the object did not change.
+func (w *EvidenceWatcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr schema.GroupVersionResource,
+	namespace string, key watchKey, ow *objectWatch) *toolscache.ListWatch {
+	var resource dynamic.ResourceInterface = conn.dynamic.Resource(gvr)
+	if namespace != "" {
+		resource = conn.dynamic.Resource(gvr).Namespace(namespace)
+	}
+	selector := fields.OneTermEqualSelector("metadata.name", key.name).String()
+	allowed := func() {
+		if ow.denied.Swap(false) {
+			go w.enqueueHolders(ctx, key)
+		}
+	}
+	return &toolscache.ListWatch{
+		ListWithContextFunc: func(listCtx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = selector
+			list, err := resource.List(listCtx, o)
+			if err == nil {
+				allowed()
+			}
+			return list, err
+		},
+		WatchFuncWithContext: func(watchCtx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = selector
+			wi, err := resource.Watch(watchCtx, o)
+			if err == nil {
+				allowed()
+			}
+			return wi, err
+		},
+	}
 }
 
 func (w *EvidenceWatcher) stopWatchLocked(key watchKey) {
