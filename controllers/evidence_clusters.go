@@ -165,18 +165,39 @@ func (w *EvidenceWatcher) connect(ctx context.Context, secretName, name string) 
 // kubeconfig that runs a command (exec, auth-provider) or reads a file would run or read it in the operator's
 // pod, with the operator's rights, for whoever may write Secrets in its namespace.
 func restConfigFromKubeconfig(data []byte, where string) (*rest.Config, string) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(data)
+	raw, err := clientcmd.Load(data)
 	if err != nil {
 		// The parser's error may quote the kubeconfig; say only that it failed.
 		return nil, fmt.Sprintf("the kubeconfig in Secret %s cannot be parsed", where)
 	}
-	switch {
+	plugin := fmt.Sprintf("the kubeconfig in Secret %s uses a credential plugin (exec or auth-provider), which the "+
+		"operator does not run: embed a token or a client certificate", where)
+	files := fmt.Sprintf("the kubeconfig in Secret %s refers to files, which the operator does not read: embed the "+
+		"credentials and the CA (token, client-certificate-data, certificate-authority-data)", where)
+	// Looked at before the kubeconfig is validated, since validating it reads the files it names.
+	for _, user := range raw.AuthInfos {
+		switch {
+		case user.Exec != nil || user.AuthProvider != nil:
+			return nil, plugin
+		case user.TokenFile != "" || user.ClientCertificate != "" || user.ClientKey != "":
+			return nil, files
+		}
+	}
+	for _, cluster := range raw.Clusters {
+		if cluster.CertificateAuthority != "" {
+			return nil, files
+		}
+	}
+	cfg, err := clientcmd.NewDefaultClientConfig(*raw, &clientcmd.ConfigOverrides{}).ClientConfig()
+	if err != nil {
+		return nil, fmt.Sprintf("the kubeconfig in Secret %s is incomplete: it needs a current context with a "+
+			"cluster (server) and a user", where)
+	}
+	switch { // what the checks above cover, checked again on the result
 	case cfg.ExecProvider != nil || cfg.AuthProvider != nil:
-		return nil, fmt.Sprintf("the kubeconfig in Secret %s uses a credential plugin (exec or auth-provider), "+
-			"which the operator does not run: embed a token or a client certificate", where)
+		return nil, plugin
 	case cfg.BearerTokenFile != "" || cfg.CertFile != "" || cfg.KeyFile != "" || cfg.CAFile != "":
-		return nil, fmt.Sprintf("the kubeconfig in Secret %s refers to files, which the operator does not read: "+
-			"embed the credentials and the CA (token, client-certificate-data, certificate-authority-data)", where)
+		return nil, files
 	}
 	return cfg, ""
 }
