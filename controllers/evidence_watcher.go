@@ -387,30 +387,6 @@ func (w *EvidenceWatcher) Track(capability string, keys []watchKey) {
 // Forget drops the references of a deleted capability.
 func (w *EvidenceWatcher) Forget(capability string) { w.Track(capability, nil) }
 
-// Watching counts the objects watched in a cluster (its Secret's name, empty for the local cluster).
-func (w *EvidenceWatcher) Watching(cluster string) int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n := 0
-	for key := range w.watches {
-		if key.cluster == cluster {
-			n++
-		}
-	}
-	return n
-}
-
-// CachedObjects counts the objects the evidence watches hold in memory, across clusters.
-func (w *EvidenceWatcher) CachedObjects() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n := 0
-	for _, ow := range w.watches {
-		n += len(ow.informer.GetStore().ListKeys())
-	}
-	return n
-}
-
 func (w *EvidenceWatcher) stopUnusedClustersLocked() {
 	for secret, conn := range w.remotes {
 		if !w.clusterReferencedLocked(secret) {
