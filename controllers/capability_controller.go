@@ -3,8 +3,11 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -12,6 +15,7 @@ import (
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -21,7 +25,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
@@ -33,6 +36,9 @@ type CapabilityReconciler struct {
 	Recorder events.EventRecorder
 	// Evidence observes the objects named in spec.checks.
 	Evidence *EvidenceWatcher
+	// ClusterSecrets is the cache of the kubeconfig Secrets that register clusters: their changes re-evaluate
+	// the checks that name them.
+	ClusterSecrets cache.Cache
 	// MaxConcurrentReconciles is the number of workers; 0 means controller-runtime's default of 1.
 	MaxConcurrentReconciles int
 }
@@ -48,15 +54,22 @@ type CapabilityReconciler struct {
 // +kubebuilder:rbac:groups=argoproj.io,resources=applications,verbs=get;list;watch
 // +kubebuilder:rbac:groups=kustomize.toolkit.fluxcd.io,resources=kustomizations,verbs=get;list;watch
 // +kubebuilder:rbac:groups=helm.toolkit.fluxcd.io,resources=helmreleases,verbs=get;list;watch
+// Kubeconfig Secrets of remote clusters: in the operator's own namespace only (a Role; config/default sets it).
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch,namespace=system
 
 // Reconcile fetches the capability, evaluates it from the cache, and writes its status once, only if it changed.
 func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, reterr error) {
 	capability := &roadmapv1.Capability{}
 	if err := r.Get(ctx, req.NamespacedName, capability); err != nil {
-		// Deleted: dependents are re-evaluated through their own watches.
+		if apierrors.IsNotFound(err) {
+			// Deleted: its evidence watches stop unless another capability checks the same objects. Dependents
+			// are re-evaluated through their own watches.
+			r.Evidence.Forget(req.Name)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !capability.DeletionTimestamp.IsZero() {
+		r.Evidence.Forget(req.Name)
 		return ctrl.Result{}, nil
 	}
 
@@ -69,7 +82,7 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		}
 	}()
 
-	facts, err := r.facts(ctx, capability)
+	facts, requeueAfter, err := r.facts(ctx, capability)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -90,8 +103,23 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	setCapabilityStatus(capability, phase, res, dependents, providers)
 	readiness.SetFlag(&capability.Status.Conditions, roadmapv1.ConditionInUse, capability.Generation, inUse)
 	capability.Status.Checks = facts.Checks
-	// Stop watching kinds that this capability (or any other) no longer checks.
-	return ctrl.Result{}, r.Evidence.Prune(ctx)
+	capability.Status.ChecksPassing = checksPassing(facts.Checks)
+	// A result that stands only for an unreachable cluster's grace period is re-evaluated when the grace ends.
+	return ctrl.Result{RequeueAfter: requeueAfter}, nil
+}
+
+// checksPassing renders passing/total of the (check, cluster) results, empty when there are none.
+func checksPassing(checks []roadmapv1.CheckStatus) string {
+	if len(checks) == 0 {
+		return ""
+	}
+	passing := 0
+	for _, c := range checks {
+		if c.Passing {
+			passing++
+		}
+	}
+	return fmt.Sprintf("%d/%d", passing, len(checks))
 }
 
 // setCapabilityStatus writes an evaluation into the capability's status.
@@ -111,19 +139,17 @@ func setCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhas
 }
 
 // facts gathers, from the cache, what the capability's readiness depends on.
-func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capability) (readiness.CapabilityFacts, error) {
+func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capability) (readiness.CapabilityFacts, time.Duration, error) {
 	facts := readiness.CapabilityFacts{
 		Lifecycle:     c.Spec.Lifecycle,
 		Requires:      names(c.Spec.Requires),
 		Prerequisites: map[string]readiness.CapabilityView{},
 	}
-	for _, ref := range c.Spec.Checks {
-		obs, err := r.Evidence.Observe(ctx, ref)
-		if err != nil {
-			return facts, fmt.Errorf("observing check %s %s/%s: %w", ref.Kind, ref.Namespace, ref.Name, err)
-		}
-		facts.Checks = append(facts.Checks, evidence.Evaluate(ref, obs))
+	checks, requeueAfter, err := r.Evidence.Evaluate(ctx, c)
+	if err != nil {
+		return facts, 0, err
 	}
+	facts.Checks = checks
 	for _, name := range facts.Requires {
 		prereq := &roadmapv1.Capability{}
 		err := r.Get(ctx, client.ObjectKey{Name: name}, prereq)
@@ -131,7 +157,7 @@ func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capabilit
 		case apierrors.IsNotFound(err):
 			continue
 		case err != nil:
-			return facts, fmt.Errorf("reading prerequisite capability %q: %w", name, err)
+			return facts, 0, fmt.Errorf("reading prerequisite capability %q: %w", name, err)
 		}
 		facts.Prerequisites[name] = readiness.ViewOfCapability(prereq)
 	}
@@ -150,9 +176,9 @@ func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capabilit
 		return names(other.Spec.Requires)
 	})
 	if readErr != nil {
-		return facts, fmt.Errorf("walking the requires graph of capability %q: %w", c.Name, readErr)
+		return facts, 0, fmt.Errorf("walking the requires graph of capability %q: %w", c.Name, readErr)
 	}
-	return facts, nil
+	return facts, requeueAfter, nil
 }
 
 // countDependents counts the initiatives and capabilities that require the named capability, from the indexes,
@@ -211,6 +237,9 @@ func (r *CapabilityReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			builder.WithPredicates(providerViewChanged)).
 		// Evidence: health changes of checked objects, and the end of a watch's first list.
 		WatchesRawSource(source.Channel(r.Evidence.Events, &handler.EnqueueRequestForObject{})).
+		// A kubeconfig Secret created, rotated or deleted: the checks that name its cluster re-evaluate.
+		WatchesRawSource(source.Kind(r.ClusterSecrets, &corev1.Secret{},
+			handler.TypedEnqueueRequestsFromMapFunc(r.capabilitiesCheckingCluster), clusterSecretChanged)).
 		// A CRD that appears (or changes) may serve a kind a check names: KindNotFound resolves without restart.
 		Watches(&apiextensionsv1.CustomResourceDefinition{},
 			handler.EnqueueRequestsFromMapFunc(r.capabilitiesCheckingCRD)).
@@ -225,6 +254,24 @@ func (r *CapabilityReconciler) capabilitiesCheckingCRD(ctx context.Context, o cl
 	}
 	groupKind := crd.Spec.Names.Kind + "." + crd.Spec.Group
 	return requestsFor(ctx, r.Client, &roadmapv1.CapabilityList{}, IndexCapabilityCheckGroupKind, groupKind)
+}
+
+// capabilitiesCheckingCluster maps a kubeconfig Secret to the capabilities whose checks name it, or select
+// clusters by label (the Secret may enter or leave their selection).
+func (r *CapabilityReconciler) capabilitiesCheckingCluster(ctx context.Context, s *corev1.Secret) []reconcile.Request {
+	reqs := requestsFor(ctx, r.Client, &roadmapv1.CapabilityList{}, IndexCapabilityCheckCluster, s.Name)
+	return append(reqs, requestsFor(ctx, r.Client, &roadmapv1.CapabilityList{}, IndexCapabilityCheckCluster,
+		ClusterSelectorIndexValue)...)
+}
+
+// clusterSecretChanged passes creations, deletions, and updates of a Secret's data, labels or annotations (what
+// makes a cluster, its name and its selection): not the resourceVersion-only updates.
+var clusterSecretChanged = predicate.TypedFuncs[*corev1.Secret]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*corev1.Secret]) bool {
+		o, n := e.ObjectOld, e.ObjectNew
+		return !equality.Semantic.DeepEqual(o.Data, n.Data) || !maps.Equal(o.Labels, n.Labels) ||
+			!maps.Equal(o.Annotations, n.Annotations)
+	},
 }
 
 func (r *CapabilityReconciler) capabilitiesRequiring(ctx context.Context, o client.Object) []reconcile.Request {

@@ -34,6 +34,11 @@ func deployment(ns, name string, replicas int32) *appsv1.Deployment {
 // setDeploymentStatus writes the status a deployment controller would (envtest runs none): available of
 // replicas ready and available.
 func setDeploymentStatus(g *WithT, d *appsv1.Deployment, available int32) {
+	setDeploymentStatusWith(g, k, d, available)
+}
+
+// setDeploymentStatusWith is setDeploymentStatus in the cluster c talks to.
+func setDeploymentStatusWith(g *WithT, c client.Client, d *appsv1.Deployment, available int32) {
 	update := func(d *appsv1.Deployment) {
 		replicas := *d.Spec.Replicas
 		availableStatus := corev1.ConditionFalse
@@ -50,11 +55,11 @@ func setDeploymentStatus(g *WithT, d *appsv1.Deployment, available int32) {
 		}
 	}
 	g.Eventually(func() error {
-		if err := k.Get(ctx(), client.ObjectKeyFromObject(d), d); err != nil {
+		if err := c.Get(ctx(), client.ObjectKeyFromObject(d), d); err != nil {
 			return err
 		}
 		update(d)
-		return k.Status().Update(ctx(), d)
+		return c.Status().Update(ctx(), d)
 	}).Should(Succeed())
 }
 
@@ -152,12 +157,55 @@ func TestEvidenceKindInstalledLater(t *testing.T) {
 	expectCapability(g, "ev-widgets", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
 }
 
+// watchedKinds lists the kinds of which the evidence watcher watches at least one object in the local cluster.
 func watchedKinds(g Gomega) []string {
 	var kinds []string
 	for _, m := range metricFamily(g, "roadmap_evidence_watches") {
-		if m.GetGauge().GetValue() == 1 {
+		if m.GetGauge().GetValue() > 0 && label(m, "cluster") == "local" {
 			kinds = append(kinds, strings.TrimSpace(label(m, "kind")))
 		}
 	}
 	return kinds
+}
+
+// evidenceWatches is the number of objects watched in a cluster ("local", or a kubeconfig Secret's name).
+func evidenceWatches(g Gomega, cluster string) float64 {
+	sum := 0.0
+	for _, m := range metricFamily(g, "roadmap_evidence_watches") {
+		if label(m, "cluster") == cluster {
+			sum += m.GetGauge().GetValue()
+		}
+	}
+	return sum
+}
+
+// TestEvidenceWatchStopsWhenCapabilityDeleted: deleting the last capability that checks an object stops the
+// watch on it at once, without waiting for some other capability to reconcile; a watch another capability
+// still needs stays.
+func TestEvidenceWatchStopsWhenCapabilityDeleted(t *testing.T) {
+	g := newG(t)
+	ns := namespace(t, "ev-delete")
+	create(t, g, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "settings"}})
+	configMapChecks := func(g Gomega) float64 {
+		sum := 0.0
+		for _, m := range metricFamily(g, "roadmap_evidence_watches") {
+			if label(m, "cluster") == "local" && label(m, "kind") == "/v1, Kind=ConfigMap" {
+				sum += m.GetGauge().GetValue()
+			}
+		}
+		return sum
+	}
+	before := configMapChecks(g)
+	first, second := capability("ev-delete-a", roadmapv1.LifecycleAvailable), capability("ev-delete-b", roadmapv1.LifecycleAvailable)
+	first.Spec.Checks = []roadmapv1.CheckReference{checkOf("v1", "ConfigMap", ns, "settings")}
+	second.Spec.Checks = first.Spec.Checks
+	create(t, g, first, second)
+	expectCapability(g, "ev-delete-a", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
+	expectCapability(g, "ev-delete-b", metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
+	g.Expect(configMapChecks(g)).To(Equal(before+1), "one watch for the object, however many capabilities check it")
+
+	g.Expect(k.Delete(ctx(), first)).To(Succeed())
+	g.Consistently(configMapChecks).Should(Equal(before+1), "ev-delete-b still checks it")
+	g.Expect(k.Delete(ctx(), second)).To(Succeed())
+	g.Eventually(configMapChecks).Should(Equal(before), "nobody checks it any more")
 }

@@ -3,20 +3,25 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/dynamic/dynamicinformer"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -26,47 +31,89 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
 )
 
-// EvidenceWatcher watches the kinds that capabilities name in spec.checks. It starts a dynamic informer for a
-// kind the first time a capability references it, stops it when no capability references it any more, and turns
-// every health change of a referenced object into an event for exactly the capabilities that name it. There is
-// no polling: a capability learns that its Deployment became available from the Deployment's own watch event.
+// EvidenceWatcher watches exactly the objects that capabilities name in spec.checks, in the operator's own
+// cluster and in the clusters registered by kubeconfig Secrets, and turns every health change of one of them into
+// an event for exactly the capabilities that name it. There is no polling of objects: a capability learns that
+// its Deployment became available from the Deployment's own watch event.
 //
-// It is a manager Runnable: informers live as long as the manager, not as long as one reconcile.
+// Each named object gets its own informer, a list and watch restricted by a metadata.name field selector: the
+// cost is one small object per check, whatever else the cluster holds (20,000 ConfigMaps next to the one checked
+// cost nothing). Watches are reference counted by capability: Track records what a capability's checks name,
+// starts the watches it is the first to name and stops those nobody names any more; Forget, called when a
+// capability is deleted, drops its references. Neither lists anything, so no reconcile waits on another.
+//
+// Remote clusters are probed (GET /version) every probe interval while a check names them: a cluster that stops
+// answering keeps its last known results for the grace period, then its checks fail with ClusterUnreachable; a
+// probe that answers again re-evaluates them. Every remote call a reconcile makes has a timeout, so a dead
+// cluster delays only the capabilities that check it, and only by that timeout, once.
+//
+// It is a manager Runnable: informers live as long as the manager (or until nobody names their object), not as
+// long as one reconcile; every event send gives up when the manager stops.
 type EvidenceWatcher struct {
-	mapper  meta.RESTMapper
-	dynamic dynamic.Interface
-	// capabilities reads capabilities through the manager's cache indexes.
+	local *clusterConn
+	// capabilities reads CRDs (and capabilities) through the manager's cache.
 	capabilities client.Reader
+	// secrets reads the kubeconfig Secrets of the cluster secrets namespace (and nothing else).
+	secrets client.Reader
+	opts    Options
 	// Events carries the capabilities to reconcile; the capability controller consumes it as a channel source.
 	Events chan event.GenericEvent
 	log    logr.Logger
+	now    func() time.Time
 
 	started chan struct{}
 	ctx     context.Context
 
-	mu    sync.Mutex
-	kinds map[schema.GroupVersionKind]*kindWatch
+	mu sync.Mutex
+	// remotes are the connections to the clusters checks name, by Secret name.
+	remotes map[string]*clusterConn
+	watches map[watchKey]*objectWatch
+	// refs are the watch keys each capability's checks name; holders the reverse.
+	refs    map[string][]watchKey
+	holders map[watchKey]map[string]struct{}
 }
 
-// syncTimeout bounds how long a reconcile waits for a new watch's first list; a slower list is reported as
+// watchKey identifies one watched object: a cluster (its Secret's name, empty for the local cluster), a kind,
+// and the object's namespace and name.
+type watchKey struct {
+	cluster   string
+	gvk       schema.GroupVersionKind
+	namespace string
+	name      string
+}
+
+func (k watchKey) storeKey() string {
+	if k.namespace == "" {
+		return k.name
+	}
+	return k.namespace + "/" + k.name
+}
+
+// syncTimeout bounds how long a reconcile waits for a new local watch's first list; a slower list is reported as
 // Unknown and re-evaluated when it completes.
 const syncTimeout = 10 * time.Second
 
-type kindWatch struct {
+type objectWatch struct {
 	resource string // e.g. deployments.apps, for messages
 	informer toolscache.SharedIndexInformer
 	cancel   context.CancelFunc
-	// denied is set when listing or watching the kind was forbidden, and cleared when it lists again.
+	// denied is set when listing or watching the object was forbidden, and cleared when it lists again.
 	denied atomic.Bool
 }
 
-// NewEvidenceWatcher creates a watcher; add it to the manager with mgr.Add.
-func NewEvidenceWatcher(mapper meta.RESTMapper, dyn dynamic.Interface, capabilities client.Reader, log logr.Logger) *EvidenceWatcher {
+// NewEvidenceWatcher creates a watcher; add it to the manager with mgr.Add. local is the manager's own cluster;
+// secrets reads Secrets in opts.ClusterSecretsNamespace.
+func NewEvidenceWatcher(mapper meta.RESTMapper, dyn dynamic.Interface, capabilities, secrets client.Reader,
+	opts Options, log logr.Logger) *EvidenceWatcher {
 	return &EvidenceWatcher{
-		mapper: mapper, dynamic: dyn, capabilities: capabilities, log: log,
+		local:        &clusterConn{dynamic: dyn, mapper: mapper},
+		capabilities: capabilities, secrets: secrets, opts: opts, log: log, now: time.Now,
 		Events:  make(chan event.GenericEvent, 1024),
 		started: make(chan struct{}),
-		kinds:   map[schema.GroupVersionKind]*kindWatch{},
+		remotes: map[string]*clusterConn{},
+		watches: map[watchKey]*objectWatch{},
+		refs:    map[string][]watchKey{},
+		holders: map[watchKey]map[string]struct{}{},
 	}
 }
 
@@ -77,55 +124,215 @@ func (w *EvidenceWatcher) Start(ctx context.Context) error {
 	<-ctx.Done()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for gvk := range w.kinds {
-		evidenceWatches.DeleteLabelValues(gvk.String())
+	for key := range w.watches {
+		w.stopWatchLocked(key)
+	}
+	for name, conn := range w.remotes {
+		conn.stop()
+		delete(w.remotes, name)
 	}
 	return nil
 }
 
-// Observe returns what is known about a check's object, starting the watch on its kind if needed.
-func (w *EvidenceWatcher) Observe(ctx context.Context, ref roadmapv1.CheckReference) (evidence.Observation, error) {
+// target is one cluster a check looks in: the Secret that registers it ("" for the local cluster) and its name.
+type target struct{ secret, name string }
+
+// Evaluate computes the result of every (check, cluster) pair of a capability, in spec order and then by cluster
+// name, and records what the checks name. requeueAfter is non-zero when a result stands only for a grace period.
+func (w *EvidenceWatcher) Evaluate(ctx context.Context, c *roadmapv1.Capability) (_ []roadmapv1.CheckStatus,
+	requeueAfter time.Duration, _ error) {
 	select {
 	case <-w.started:
 	case <-ctx.Done():
-		return evidence.Observation{}, ctx.Err()
+		return nil, 0, ctx.Err()
 	}
-	gvk := schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind)
-	kw, err := w.ensure(gvk)
+	type pair struct {
+		ref    roadmapv1.CheckReference
+		target target
+		// result is set when the check fails before any cluster is looked at.
+		result *roadmapv1.CheckStatus
+	}
+	var pairs []pair
+	var keys []watchKey
+	for _, ref := range c.Spec.Checks {
+		targets, problem, err := w.targets(ctx, ref)
+		if err != nil {
+			return nil, 0, err
+		}
+		if problem != "" {
+			pairs = append(pairs, pair{ref: ref, result: &roadmapv1.CheckStatus{APIVersion: ref.APIVersion,
+				Kind: ref.Kind, Namespace: ref.Namespace, Name: string(ref.Name),
+				Reason: roadmapv1.CheckReasonNoClusterSelected, Message: problem}})
+			continue
+		}
+		for _, t := range targets {
+			pairs = append(pairs, pair{ref: ref, target: t})
+			keys = append(keys, watchKey{cluster: t.secret, gvk: checkGVK(ref), namespace: ref.Namespace, name: string(ref.Name)})
+		}
+	}
+	w.Track(c.Name, keys)
+
+	last := map[string]*roadmapv1.CheckStatus{}
+	for i := range c.Status.Checks {
+		st := &c.Status.Checks[i]
+		last[resultKey(st.Cluster, st.APIVersion, st.Kind, st.Namespace, st.Name)] = st
+	}
+	results := make([]roadmapv1.CheckStatus, 0, len(pairs))
+	for _, p := range pairs {
+		if p.result != nil {
+			results = append(results, *p.result)
+			continue
+		}
+		obs, err := w.observe(ctx, p.ref, p.target)
+		if err != nil {
+			return nil, 0, fmt.Errorf("observing check %s %s/%s in cluster %q: %w", p.ref.Kind, p.ref.Namespace,
+				p.ref.Name, p.target.name, err)
+		}
+		if obs.Unreachable != nil {
+			obs.Unreachable.Last = last[resultKey(p.target.name, p.ref.APIVersion, p.ref.Kind, p.ref.Namespace, string(p.ref.Name))]
+		}
+		st := evidence.Evaluate(p.ref, obs)
+		if until, ok := evidence.StaleUntil(obs, st); ok {
+			if d := until.Sub(w.now()) + time.Second; requeueAfter == 0 || d < requeueAfter {
+				requeueAfter = d
+			}
+		}
+		results = append(results, st)
+	}
+	return results, requeueAfter, nil
+}
+
+func resultKey(cluster, apiVersion, kind, namespace, name string) string {
+	return cluster + "\x00" + apiVersion + "\x00" + kind + "\x00" + namespace + "\x00" + name
+}
+
+// targets lists the clusters a check looks in. problem explains a check that selects no cluster.
+func (w *EvidenceWatcher) targets(ctx context.Context, ref roadmapv1.CheckReference) (_ []target, problem string, _ error) {
+	switch {
+	case ref.Cluster != nil:
+		name := string(ref.Cluster.SecretRef.Name)
+		secret := &corev1.Secret{}
+		err := w.secrets.Get(ctx, client.ObjectKey{Namespace: w.opts.ClusterSecretsNamespace, Name: name}, secret)
+		switch {
+		case apierrors.IsNotFound(err):
+			return []target{{secret: name, name: name}}, "", nil
+		case err != nil:
+			return nil, "", fmt.Errorf("reading cluster Secret %s/%s: %w", w.opts.ClusterSecretsNamespace, name, err)
+		}
+		return []target{{secret: name, name: clusterName(secret)}}, "", nil
+	case ref.Clusters != nil:
+		selector, err := metav1.LabelSelectorAsSelector(ref.Clusters)
+		if err != nil {
+			return nil, "invalid clusters selector: " + err.Error(), nil
+		}
+		list := &corev1.SecretList{}
+		if err := w.secrets.List(ctx, list, client.InNamespace(w.opts.ClusterSecretsNamespace),
+			client.MatchingLabels{roadmapv1.ClusterLabel: "true"}); err != nil {
+			return nil, "", fmt.Errorf("listing cluster Secrets in %s: %w", w.opts.ClusterSecretsNamespace, err)
+		}
+		var targets []target
+		for i := range list.Items {
+			if selector.Matches(labels.Set(list.Items[i].Labels)) {
+				targets = append(targets, target{secret: list.Items[i].Name, name: clusterName(&list.Items[i])})
+			}
+		}
+		if len(targets) == 0 {
+			return nil, fmt.Sprintf("no cluster Secret in namespace %s carries the label %s=true and matches the "+
+				"clusters selector %s", w.opts.ClusterSecretsNamespace, roadmapv1.ClusterLabel, selector), nil
+		}
+		slices.SortFunc(targets, func(a, b target) int {
+			if a.name != b.name {
+				if a.name < b.name {
+					return -1
+				}
+				return 1
+			}
+			if a.secret < b.secret {
+				return -1
+			}
+			return 1
+		})
+		return targets, "", nil
+	}
+	return []target{{}}, "", nil
+}
+
+// clusterName is the name a cluster is shown under: its Secret's roadmap.dev/cluster-name annotation, else the
+// Secret's name.
+func clusterName(s *corev1.Secret) string {
+	if n := s.Annotations[roadmapv1.ClusterNameAnnotation]; n != "" {
+		return n
+	}
+	return s.Name
+}
+
+// observe returns what is known about a check's object in one cluster, starting the watch on it if needed.
+func (w *EvidenceWatcher) observe(ctx context.Context, ref roadmapv1.CheckReference, t target) (evidence.Observation, error) {
+	obs := evidence.Observation{Cluster: t.name}
+	conn := w.local
+	wait := syncTimeout
+	if t.secret != "" {
+		var invalid string
+		conn, invalid = w.connect(ctx, t.secret, t.name)
+		if invalid != "" {
+			obs.KubeconfigInvalid = invalid
+			return obs, nil
+		}
+		h := conn.health()
+		switch {
+		case h.rejected != "":
+			obs.KubeconfigInvalid = h.rejected
+			return obs, nil
+		case !h.unreachableSince.IsZero():
+			obs.Unreachable = &evidence.Unreachable{Since: h.unreachableSince, Error: h.err, Now: w.now(),
+				Grace: w.opts.ClusterUnreachableGrace}
+			return obs, nil
+		}
+		wait = w.opts.RemoteTimeout
+	}
+	gvk := checkGVK(ref)
+	key := watchKey{cluster: t.secret, gvk: gvk, namespace: ref.Namespace, name: string(ref.Name)}
+	ow, err := w.ensure(conn, key)
 	switch {
 	case meta.IsNoMatchError(err):
-		// Discovery lags a CRD's Established condition a little: if a CRD serving the kind is already there, this
-		// is not KindNotFound but a moment to wait, so fail the reconcile and let it retry.
-		if crd, ok, crdErr := w.establishedCRD(ctx, gvk); crdErr != nil {
-			return evidence.Observation{}, crdErr
-		} else if ok {
-			return evidence.Observation{}, fmt.Errorf("CRD %s serves %s but discovery does not list it yet", crd, gvk)
+		if t.secret == "" {
+			// Discovery lags a CRD's Established condition a little: if a CRD serving the kind is already there,
+			// this is not KindNotFound but a moment to wait, so fail the reconcile and let it retry.
+			if crd, ok, crdErr := w.establishedCRD(ctx, gvk); crdErr != nil {
+				return obs, crdErr
+			} else if ok {
+				return obs, fmt.Errorf("CRD %s serves %s but discovery does not list it yet", crd, gvk)
+			}
 		}
-		return evidence.Observation{KindMissing: true}, nil
+		obs.KindMissing = true
+		return obs, nil
 	case err != nil:
-		return evidence.Observation{}, err
+		return obs, err
+	case ow == nil:
+		// Nobody references the object any more (a concurrent change of the capability): nothing to report.
+		return obs, nil
 	}
-	// A new watch lists its kind first. Waiting (briefly) for that list makes the first evaluation the right one,
-	// so a restarted manager writes no transient "waiting" status over a settled cluster.
-	_ = wait.PollUntilContextTimeout(ctx, 20*time.Millisecond, syncTimeout, true, func(context.Context) (bool, error) {
-		return kw.informer.HasSynced() || kw.denied.Load(), nil
-	})
-	obs := evidence.Observation{Resource: kw.resource, AccessDenied: kw.denied.Load(), Synced: kw.informer.HasSynced()}
+	// A new watch lists its object first. Waiting (briefly) for that list makes the first evaluation the right
+	// one, so a restarted manager writes no transient "waiting" status over a settled cluster.
+	_ = waitPoll(ctx, wait, func() bool { return ow.informer.HasSynced() || ow.denied.Load() })
+	obs.Resource, obs.AccessDenied, obs.Synced = ow.resource, ow.denied.Load(), ow.informer.HasSynced()
 	if !obs.Synced || obs.AccessDenied {
 		return obs, nil
 	}
-	key := string(ref.Name)
-	if ref.Namespace != "" {
-		key = ref.Namespace + "/" + key
-	}
-	item, exists, err := kw.informer.GetIndexer().GetByKey(key)
+	item, exists, err := ow.informer.GetIndexer().GetByKey(key.storeKey())
 	if err != nil {
-		return obs, fmt.Errorf("reading %s %s from the watch: %w", ref.Kind, key, err)
+		return obs, fmt.Errorf("reading %s %s from the watch: %w", ref.Kind, key.storeKey(), err)
 	}
 	if exists {
 		obs.Object = item.(*unstructured.Unstructured)
 	}
 	return obs, nil
+}
+
+func waitPoll(ctx context.Context, timeout time.Duration, done func() bool) error {
+	return wait.PollUntilContextTimeout(ctx, 20*time.Millisecond, timeout, true, func(context.Context) (bool, error) {
+		return done(), nil
+	})
 }
 
 // establishedCRD finds an Established CRD that serves a kind, from the manager's cache.
@@ -147,107 +354,198 @@ func (w *EvidenceWatcher) establishedCRD(ctx context.Context, gvk schema.GroupVe
 	return "", false, nil
 }
 
-// ensure returns the watch on a kind, starting it if this is the first reference.
-func (w *EvidenceWatcher) ensure(gvk schema.GroupVersionKind) (*kindWatch, error) {
+// Track records the objects a capability's checks name now: watches it is the first to name start on first
+// observation, and watches (and remote clusters) that nobody names any more stop at once.
+func (w *EvidenceWatcher) Track(capability string, keys []watchKey) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if kw, ok := w.kinds[gvk]; ok {
-		return kw, nil
+	keys = slices.Clone(keys)
+	for _, key := range keys {
+		if w.holders[key] == nil {
+			w.holders[key] = map[string]struct{}{}
+		}
+		w.holders[key][capability] = struct{}{}
 	}
-	mapping, err := w.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	for _, old := range w.refs[capability] {
+		if slices.Contains(keys, old) {
+			continue
+		}
+		delete(w.holders[old], capability)
+		if len(w.holders[old]) == 0 {
+			delete(w.holders, old)
+			w.stopWatchLocked(old)
+		}
+	}
+	if len(keys) == 0 {
+		delete(w.refs, capability)
+	} else {
+		w.refs[capability] = keys
+	}
+	w.stopUnusedClustersLocked()
+}
+
+// Forget drops the references of a deleted capability.
+func (w *EvidenceWatcher) Forget(capability string) { w.Track(capability, nil) }
+
+func (w *EvidenceWatcher) stopUnusedClustersLocked() {
+	for secret, conn := range w.remotes {
+		if !w.clusterReferencedLocked(secret) {
+			conn.stop()
+			delete(w.remotes, secret)
+			w.log.V(1).Info("disconnected from cluster: no check names it", "cluster", conn.name)
+		}
+	}
+}
+
+func (w *EvidenceWatcher) clusterReferencedLocked(secret string) bool {
+	for key := range w.holders {
+		if key.cluster == secret {
+			return true
+		}
+	}
+	return false
+}
+
+// ensure returns the watch on an object, starting it if it is not running; nil when nobody references it.
+func (w *EvidenceWatcher) ensure(conn *clusterConn, key watchKey) (*objectWatch, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if ow, ok := w.watches[key]; ok {
+		return ow, nil
+	}
+	if _, ok := w.holders[key]; !ok {
+		return nil, nil
+	}
+	mapping, err := conn.mapper.RESTMapping(key.gvk.GroupKind(), key.gvk.Version)
 	if err != nil {
 		return nil, err
 	}
-	informer := dynamicinformer.NewFilteredDynamicInformer(w.dynamic, mapping.Resource, metav1.NamespaceAll, 0,
-		toolscache.Indexers{}, nil).Informer()
-	kw := &kindWatch{resource: mapping.Resource.GroupResource().String(), informer: informer}
-	if err := informer.SetTransform(stripManagedFields); err != nil {
-		return nil, fmt.Errorf("configuring the watch on %s: %w", gvk, err)
+	namespace := key.namespace
+	if mapping.Scope.Name() != meta.RESTScopeNameNamespace {
+		namespace = metav1.NamespaceAll
 	}
+	ow := &objectWatch{resource: mapping.Resource.GroupResource().String()}
+	ctx, cancel := context.WithCancel(conn.context(w.ctx))
+	informer := toolscache.NewSharedIndexInformerWithOptions(
+		toolscache.ToListWatcherWithWatchListSemantics(w.objectListWatch(ctx, conn, mapping.Resource, namespace, key, ow), conn.dynamic),
+		&unstructured.Unstructured{},
+		toolscache.SharedIndexInformerOptions{ObjectDescription: mapping.Resource.String()})
+	ow.informer = informer
+	if err := informer.SetTransform(stripManagedFields); err != nil {
+		cancel()
+		return nil, fmt.Errorf("configuring the watch on %s: %w", key.gvk, err)
+	}
+	clusterLabel := metricClusterName(key.cluster)
 	if err := informer.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *toolscache.Reflector, err error) {
 		if apierrors.IsForbidden(err) {
-			if !kw.denied.Swap(true) {
-				w.log.Info("access to an evidence kind is denied", "kind", gvk.String(), "error", err.Error())
-				w.enqueueKind(gvk)
+			if !ow.denied.Swap(true) {
+				w.log.Info("access to an evidence object is denied", "cluster", clusterLabel, "kind", key.gvk.String(),
+					"namespace", key.namespace, "name", key.name, "error", err.Error())
+				w.enqueueHolders(ctx, key)
 			}
 			return
 		}
 		toolscache.DefaultWatchErrorHandler(ctx, r, err)
 	}); err != nil {
-		return nil, fmt.Errorf("configuring the watch on %s: %w", gvk, err)
+		cancel()
+		return nil, fmt.Errorf("configuring the watch on %s: %w", key.gvk, err)
 	}
-	if _, err := informer.AddEventHandler(w.handler(gvk, kw)); err != nil {
-		return nil, fmt.Errorf("configuring the watch on %s: %w", gvk, err)
+	if _, err := informer.AddEventHandler(w.handler(ctx, key, ow)); err != nil {
+		cancel()
+		return nil, fmt.Errorf("configuring the watch on %s: %w", key.gvk, err)
 	}
-	ctx, cancel := context.WithCancel(w.ctx)
-	kw.cancel = cancel
+	ow.cancel = cancel
 	go informer.RunWithContext(ctx)
 	// Capabilities evaluated before the first list saw "waiting to sync"; tell them when it is done, including
 	// those whose object does not exist and so gets no event of its own.
 	go func() {
 		if toolscache.WaitForCacheSync(ctx.Done(), informer.HasSynced) {
-			kw.denied.Store(false)
-			w.enqueueKind(gvk)
+			ow.denied.Store(false)
+			w.enqueueHolders(ctx, key)
 		}
 	}()
-	w.kinds[gvk] = kw
-	evidenceWatches.WithLabelValues(gvk.String()).Set(1)
-	w.log.V(1).Info("watching evidence kind", "kind", gvk.String())
-	return kw, nil
+	w.watches[key] = ow
+	evidenceWatches.WithLabelValues(clusterLabel, key.gvk.String()).Inc()
+	w.log.V(1).Info("watching evidence object", "cluster", clusterLabel, "kind", key.gvk.String(),
+		"namespace", key.namespace, "name", key.name)
+	return ow, nil
 }
 
-// Prune stops the watches on kinds no capability references any more.
-func (w *EvidenceWatcher) Prune(ctx context.Context) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for gvk, kw := range w.kinds {
-		list := &roadmapv1.CapabilityList{}
-		if err := w.capabilities.List(ctx, list, client.MatchingFields{IndexCapabilityCheckKind: gvk.String()}); err != nil {
-			return fmt.Errorf("listing capabilities that check %s: %w", gvk, err)
-		}
-		if len(list.Items) == 0 {
-			kw.cancel()
-			delete(w.kinds, gvk)
-			evidenceWatches.DeleteLabelValues(gvk.String())
-			w.log.V(1).Info("stopped watching evidence kind", "kind", gvk.String())
+// objectListWatch lists and watches one object (a metadata.name field selector). A list or watch that
+// succeeds after access was denied clears the denial and re-evaluates the object's checks: a relist after a
+// transient 403 (an apiserver whose RBAC caches are not warm yet after a restart, a role granted later) brings
+// no event of its own when the object did not change.
+func (w *EvidenceWatcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr schema.GroupVersionResource,
+	namespace string, key watchKey, ow *objectWatch) *toolscache.ListWatch {
+	var resource dynamic.ResourceInterface = conn.dynamic.Resource(gvr)
+	if namespace != "" {
+		resource = conn.dynamic.Resource(gvr).Namespace(namespace)
+	}
+	selector := fields.OneTermEqualSelector("metadata.name", key.name).String()
+	allowed := func() {
+		if ow.denied.Swap(false) {
+			go w.enqueueHolders(ctx, key)
 		}
 	}
-	return nil
+	return &toolscache.ListWatch{
+		ListWithContextFunc: func(listCtx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = selector
+			list, err := resource.List(listCtx, o)
+			if err == nil {
+				allowed()
+			}
+			return list, err
+		},
+		WatchFuncWithContext: func(watchCtx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = selector
+			wi, err := resource.Watch(watchCtx, o)
+			if err == nil {
+				allowed()
+			}
+			return wi, err
+		},
+	}
 }
 
-// Watching reports whether the watcher runs an informer for a kind (for tests and metrics).
-func (w *EvidenceWatcher) Watching(gvk schema.GroupVersionKind) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	_, ok := w.kinds[gvk]
-	return ok
+func (w *EvidenceWatcher) stopWatchLocked(key watchKey) {
+	ow, ok := w.watches[key]
+	if !ok {
+		return
+	}
+	ow.cancel()
+	delete(w.watches, key)
+	gauge := evidenceWatches.WithLabelValues(metricClusterName(key.cluster), key.gvk.String())
+	gauge.Dec()
+	w.log.V(1).Info("stopped watching evidence object", "cluster", metricClusterName(key.cluster),
+		"kind", key.gvk.String(), "namespace", key.namespace, "name", key.name)
 }
 
-// handler maps events on objects of a kind to the capabilities that check them. Updates count only when the
-// object's kstatus result changes: a Deployment's status heartbeat does not wake anybody.
-func (w *EvidenceWatcher) handler(gvk schema.GroupVersionKind, kw *kindWatch) toolscache.ResourceEventHandler {
-	enqueue := func(obj interface{}) {
-		if tombstone, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
-			obj = tombstone.Obj
-		}
-		u, ok := obj.(*unstructured.Unstructured)
-		if !ok {
-			return
-		}
-		kw.denied.Store(false)
-		w.enqueue(IndexCapabilityCheck, CheckKey(gvk, u.GetNamespace(), u.GetName()))
+// metricClusterName is the cluster label of the metrics: the Secret's name, or "local".
+func metricClusterName(secret string) string {
+	if secret == "" {
+		return "local"
+	}
+	return secret
+}
+
+// handler maps events on a watched object to the capabilities that check it. Updates count only when the
+// object's kstatus result changes: a Deployment's status heartbeat, or a change of labels, wakes nobody.
+func (w *EvidenceWatcher) handler(ctx context.Context, key watchKey, ow *objectWatch) toolscache.ResourceEventHandler {
+	enqueue := func() {
+		ow.denied.Store(false)
+		w.enqueueHolders(ctx, key)
 	}
 	return toolscache.ResourceEventHandlerFuncs{
-		AddFunc: enqueue,
+		AddFunc: func(interface{}) { enqueue() },
 		UpdateFunc: func(oldObj, newObj interface{}) {
 			o, okOld := oldObj.(*unstructured.Unstructured)
 			n, okNew := newObj.(*unstructured.Unstructured)
 			if okOld && okNew && sameHealth(o, n) {
 				return
 			}
-			enqueue(newObj)
+			enqueue()
 		},
-		DeleteFunc: enqueue,
+		DeleteFunc: func(interface{}) { enqueue() },
 	}
 }
 
@@ -257,24 +555,47 @@ func sameHealth(a, b *unstructured.Unstructured) bool {
 	return errA == nil && errB == nil && ra.Status == rb.Status && ra.Message == rb.Message
 }
 
-func (w *EvidenceWatcher) enqueueKind(gvk schema.GroupVersionKind) {
-	w.enqueue(IndexCapabilityCheckKind, gvk.String())
+// enqueueHolders sends an event for each capability that names the object.
+func (w *EvidenceWatcher) enqueueHolders(ctx context.Context, key watchKey) {
+	w.mu.Lock()
+	names := make([]string, 0, len(w.holders[key]))
+	for name := range w.holders[key] {
+		names = append(names, name)
+	}
+	w.mu.Unlock()
+	w.send(ctx, names)
 }
 
-func (w *EvidenceWatcher) enqueue(index, value string) {
-	list := &roadmapv1.CapabilityList{}
-	if err := w.capabilities.List(context.Background(), list, client.MatchingFields{index: value}); err != nil {
-		w.log.Error(err, "listing capabilities for an evidence event", "index", index, "value", value)
-		return
+// enqueueCluster sends an event for each capability that names an object in a cluster.
+func (w *EvidenceWatcher) enqueueCluster(ctx context.Context, secret string) {
+	w.mu.Lock()
+	seen := map[string]struct{}{}
+	for key, holders := range w.holders {
+		if key.cluster != secret {
+			continue
+		}
+		for name := range holders {
+			seen[name] = struct{}{}
+		}
 	}
-	for i := range list.Items {
-		w.Events <- event.GenericEvent{Object: &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: list.Items[i].Name}}}
+	w.mu.Unlock()
+	names := make([]string, 0, len(seen))
+	for name := range seen {
+		names = append(names, name)
 	}
+	w.send(ctx, names)
 }
 
-// CheckKey identifies a check's object across kinds: group/version/kind/namespace/name.
-func CheckKey(gvk schema.GroupVersionKind, namespace, name string) string {
-	return gvk.String() + "/" + namespace + "/" + name
+// send enqueues capabilities, and gives up when ctx (the manager's, or the watch's) ends: informer handlers and
+// probes never outlive the manager waiting on a controller that stopped consuming.
+func (w *EvidenceWatcher) send(ctx context.Context, capabilities []string) {
+	for _, name := range capabilities {
+		select {
+		case w.Events <- event.GenericEvent{Object: &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: name}}}:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // checkGVK is the kind a check names.

@@ -33,13 +33,16 @@ const (
 	IndexInitiativeGoals = "spec.goals"
 	// IndexGoalParent indexes goals by spec.parent.
 	IndexGoalParent = "spec.parent"
-	// IndexCapabilityCheck indexes capabilities by the CheckKey of each object in spec.checks.
-	IndexCapabilityCheck = "spec.checks"
-	// IndexCapabilityCheckKind indexes capabilities by the group/version/kind of each object in spec.checks.
-	IndexCapabilityCheckKind = "spec.checks.kind"
+	// IndexCapabilityCheckCluster indexes capabilities by the kubeconfig Secret each check names, and by
+	// ClusterSelectorIndexValue when a check selects clusters by label.
+	IndexCapabilityCheckCluster = "spec.checks.cluster"
 	// IndexCapabilityCheckGroupKind indexes capabilities by Kind.group of each check, the way a CRD names it.
 	IndexCapabilityCheckGroupKind = "spec.checks.groupKind"
 )
+
+// ClusterSelectorIndexValue is the IndexCapabilityCheckCluster value of a check that selects clusters by label
+// (not a valid Secret name, so it never collides with one).
+const ClusterSelectorIndexValue = "*selector"
 
 // SetupIndexes registers the field indexes the reconcilers rely on. It must run before the manager starts.
 func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
@@ -60,13 +63,17 @@ func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
 		{&roadmapv1.Initiative{}, IndexInitiativeGoals, func(o client.Object) []string {
 			return names(o.(*roadmapv1.Initiative).Spec.Goals)
 		}},
-		{&roadmapv1.Capability{}, IndexCapabilityCheck, func(o client.Object) []string {
-			return checkKeys(o.(*roadmapv1.Capability), func(ref roadmapv1.CheckReference) string {
-				return CheckKey(checkGVK(ref), ref.Namespace, string(ref.Name))
+		{&roadmapv1.Capability{}, IndexCapabilityCheckCluster, func(o client.Object) []string {
+			keys := checkKeys(o.(*roadmapv1.Capability), func(ref roadmapv1.CheckReference) string {
+				switch {
+				case ref.Cluster != nil:
+					return string(ref.Cluster.SecretRef.Name)
+				case ref.Clusters != nil:
+					return ClusterSelectorIndexValue
+				}
+				return ""
 			})
-		}},
-		{&roadmapv1.Capability{}, IndexCapabilityCheckKind, func(o client.Object) []string {
-			return checkKeys(o.(*roadmapv1.Capability), func(ref roadmapv1.CheckReference) string { return checkGVK(ref).String() })
+			return slices.DeleteFunc(keys, func(k string) bool { return k == "" })
 		}},
 		{&roadmapv1.Capability{}, IndexCapabilityCheckGroupKind, func(o client.Object) []string {
 			return checkKeys(o.(*roadmapv1.Capability), func(ref roadmapv1.CheckReference) string {

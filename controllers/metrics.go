@@ -16,12 +16,14 @@ import (
 // Metrics beyond controller-runtime's, all prefixed roadmap_ and served on the manager's metrics endpoint.
 // config/prometheus (alerts, dashboard) and its test depend on these names.
 var (
-	// evidenceWatches is 1 for each kind the evidence watcher runs an informer for: it shows that watches follow
-	// the checks capabilities declare, and are dropped when no capability checks a kind any more.
+	// evidenceWatches counts the objects the evidence watcher watches (one watch each), by cluster and kind: it
+	// shows that watches follow the checks capabilities declare, in every cluster, and stop when no capability
+	// checks an object any more.
 	evidenceWatches = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "roadmap_evidence_watches",
-		Help: "Kinds watched for capability evidence checks (1 per watched group/version/kind).",
-	}, []string{"kind"})
+		Help: "Objects watched for capability evidence checks, by cluster (kubeconfig Secret name, or local) and " +
+			"group/version/kind.",
+	}, []string{"cluster", "kind"})
 
 	blockedSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "roadmap_initiative_blocked_seconds",

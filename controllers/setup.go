@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -41,11 +42,26 @@ type Options struct {
 	// of initiative changes costs each goal one write rather than one per initiative. 0 rolls up at once.
 	GoalRollupWindow   time.Duration
 	GoalRollupMaxDelay time.Duration
+
+	// ClusterSecretsNamespace is the namespace of the kubeconfig Secrets that register the clusters evidence
+	// checks may look in. It is the only namespace the operator reads Secrets in.
+	ClusterSecretsNamespace string
+	// ClusterUnreachableGrace is how long the last known results of checks on a cluster that stopped answering
+	// stand before they fail with ClusterUnreachable.
+	ClusterUnreachableGrace time.Duration
+	// ClusterProbeInterval is how often a remote cluster that checks name is asked whether it answers.
+	ClusterProbeInterval time.Duration
+	// RemoteTimeout bounds every call to a remote cluster that a reconcile waits for.
+	RemoteTimeout time.Duration
 }
 
-// DefaultOptions are the defaults of the manager's flags: see docs/performance.md for how they were chosen.
+// defaultClusterSecretsNamespace is the namespace config/default deploys the manager to.
+const defaultClusterSecretsNamespace = "roadmap-operator-system"
+
+// DefaultOptions are the defaults of the manager's flags: see docs/performance.md for how the first ones were
+// chosen.
 func DefaultOptions() Options {
-	return Options{
+	o := Options{
 		MaxConcurrentReconciles: 16,
 		KubeAPIQPS:              -1,
 		KubeAPIBurst:            0,
@@ -55,6 +71,12 @@ func DefaultOptions() Options {
 		GoalRollupWindow:        time.Second,
 		GoalRollupMaxDelay:      30 * time.Second,
 	}
+	o.ClusterSecretsNamespace = os.Getenv("POD_NAMESPACE") // the downward API in config/manager
+	if o.ClusterSecretsNamespace == "" {
+		o.ClusterSecretsNamespace = defaultClusterSecretsNamespace
+	}
+	o.ClusterUnreachableGrace, o.ClusterProbeInterval, o.RemoteTimeout = 2*time.Minute, 10*time.Second, 10*time.Second
+	return o
 }
 
 // BindFlags registers the options as flags, with DefaultOptions as defaults.
@@ -75,6 +97,15 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 		"Roll a goal up once its initiatives have been quiet this long (0: at every change).")
 	fs.DurationVar(&o.GoalRollupMaxDelay, "goal-rollup-max-delay", d.GoalRollupMaxDelay,
 		"Roll a goal up at the latest this long after the first change it has not rolled up yet.")
+	fs.StringVar(&o.ClusterSecretsNamespace, "cluster-secrets-namespace", d.ClusterSecretsNamespace,
+		"Namespace of the kubeconfig Secrets that register clusters for evidence checks (default: the namespace "+
+			"the manager runs in, from POD_NAMESPACE, else "+defaultClusterSecretsNamespace+").")
+	fs.DurationVar(&o.ClusterUnreachableGrace, "cluster-unreachable-grace", d.ClusterUnreachableGrace,
+		"How long the last known results of checks on an unreachable cluster stand before they fail with ClusterUnreachable.")
+	fs.DurationVar(&o.ClusterProbeInterval, "cluster-probe-interval", d.ClusterProbeInterval,
+		"How often a cluster that evidence checks name is asked whether it answers.")
+	fs.DurationVar(&o.RemoteTimeout, "cluster-request-timeout", d.RemoteTimeout,
+		"Timeout of the calls to a cluster that evidence checks name (discovery, probes, first list).")
 }
 
 // ApplyToRESTConfig sets the client rate limits on a REST config: none unless KubeAPIQPS is positive.
@@ -111,13 +142,19 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := mgr.Add(eventSender); err != nil {
 		return fmt.Errorf("adding the event sender: %w", err)
 	}
-	evidenceWatcher := NewEvidenceWatcher(mgr.GetRESTMapper(), dyn, mgr.GetCache(), mgr.GetLogger().WithName("evidence"))
+	secrets, err := newClusterSecretsCache(mgr, opts.ClusterSecretsNamespace)
+	if err != nil {
+		return err
+	}
+	evidenceWatcher := NewEvidenceWatcher(mgr.GetRESTMapper(), dyn, mgr.GetCache(), secrets, opts,
+		mgr.GetLogger().WithName("evidence"))
 	if err := mgr.Add(evidenceWatcher); err != nil {
 		return fmt.Errorf("adding the evidence watcher: %w", err)
 	}
 	if err := (&CapabilityReconciler{
 		Client:                  mgr.GetClient(),
 		Evidence:                evidenceWatcher,
+		ClusterSecrets:          secrets,
 		Recorder:                eventSender.Recorder("capability-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 	}).SetupWithManager(mgr); err != nil {

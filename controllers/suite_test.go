@@ -8,6 +8,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"go.uber.org/goleak"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -29,6 +30,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	before := goleak.IgnoreCurrent()
 	if os.Getenv("TEST_LOGS") != "" { // manager logs, for debugging a failing test
 		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
 	}
@@ -38,7 +40,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	k = env.Client
-	if mgr, err = env.StartManager(controllers.DefaultOptions()); err != nil {
+	if mgr, err = env.StartManager(managerOptions()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		_ = env.Stop()
 		os.Exit(1)
@@ -50,7 +52,21 @@ func TestMain(m *testing.M) {
 	if err := env.Stop(); err != nil {
 		fmt.Fprintln(os.Stderr, "stopping envtest:", err)
 	}
+	// Every manager has stopped: none of its goroutines (informers, evidence watches and probes, blocked
+	// event sends) may outlive it.
+	if err := testenv.FindLeaks(before); err != nil && code == 0 {
+		fmt.Fprintln(os.Stderr, "goroutines left after the managers stopped:", err)
+		code = 1
+	}
 	os.Exit(code)
+}
+
+// managerOptions are the defaults, with the fleet timings short enough for tests: a remote cluster is probed
+// every half second, and its last results stand for 8 seconds once it stops answering.
+func managerOptions() controllers.Options {
+	opts := controllers.DefaultOptions()
+	opts.ClusterProbeInterval, opts.ClusterUnreachableGrace, opts.RemoteTimeout = 500*time.Millisecond, 8*time.Second, 5*time.Second
+	return opts
 }
 
 // newG returns a Gomega whose Eventually waits long enough for a loaded 2-core machine.

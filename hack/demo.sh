@@ -143,4 +143,7 @@ cat <<EOF
 
   Roadmap board: ${board_url} (kubectl roadmap serve: the story above, live in a browser)
   The operator's log is ${DEMO_DIR}/manager.log. Stop everything (the board too) with: make demo-down
+
+  Evidence from other clusters: the manager runs outside a cluster here, so it reads cluster kubeconfig
+  Secrets from namespace roadmap-operator-system (--cluster-secrets-namespace); see docs/platform-teams.md.
 EOF

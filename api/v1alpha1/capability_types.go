@@ -63,10 +63,42 @@ const (
 	CheckReasonKindNotFound = "KindNotFound"
 	// CheckReasonAccessDenied: the operator is not allowed to read the check's kind.
 	CheckReasonAccessDenied = "AccessDenied"
+	// CheckReasonClusterUnreachable: the check's cluster has not answered for longer than the grace period.
+	CheckReasonClusterUnreachable = "ClusterUnreachable"
+	// CheckReasonKubeconfigInvalid: the cluster's kubeconfig Secret is missing, has no kubeconfig under the key
+	// value or value.yaml, cannot be parsed, or its credentials are rejected.
+	CheckReasonKubeconfigInvalid = "KubeconfigInvalid"
+	// CheckReasonNoClusterSelected: no cluster Secret matches the check's clusters selector.
+	CheckReasonNoClusterSelected = "NoClusterSelected"
 )
 
+// Labels and annotations on the kubeconfig Secrets that register clusters.
+const (
+	// ClusterLabel marks a kubeconfig Secret as a cluster that clusters selectors may select ("true").
+	ClusterLabel = "roadmap.dev/cluster"
+	// ClusterNameAnnotation overrides the cluster's name (by default the Secret's name) wherever it is shown.
+	ClusterNameAnnotation = "roadmap.dev/cluster-name"
+)
+
+// SecretReference names a Secret in the operator's namespace.
+type SecretReference struct {
+	// Name of the Secret.
+	// +required
+	Name ResourceName `json:"name"`
+}
+
+// ClusterReference names one cluster by its kubeconfig Secret.
+type ClusterReference struct {
+	// SecretRef names the Secret, in the operator's namespace, whose key value (or value.yaml) holds a kubeconfig
+	// for the cluster, as Flux and Cluster API store them: a Cluster API <cluster>-kubeconfig Secret works as it is.
+	// +required
+	SecretRef SecretReference `json:"secretRef"`
+}
+
 // CheckReference names a Kubernetes object whose health is evidence that a capability works, for example the
-// Deployment of an event broker or the Argo CD Application that installs it.
+// Deployment of an event broker or the Argo CD Application that installs it. The object lives in the operator's
+// own cluster, unless cluster or clusters says where else to look.
+// +kubebuilder:validation:XValidation:rule="!(has(self.cluster) && has(self.clusters))",message="cluster and clusters are mutually exclusive: name one cluster, or select several"
 type CheckReference struct {
 	// APIVersion of the object, e.g. apps/v1 or argoproj.io/v1alpha1.
 	// +required
@@ -88,6 +120,16 @@ type CheckReference struct {
 	// Name of the object.
 	// +required
 	Name ResourceName `json:"name"`
+
+	// Cluster is the one cluster the object lives in, reached with the kubeconfig in a Secret.
+	// +optional
+	Cluster *ClusterReference `json:"cluster,omitempty"`
+
+	// Clusters selects, by label, the kubeconfig Secrets in the operator's namespace that carry the label
+	// roadmap.dev/cluster: "true": the check passes only when the object is healthy in every selected cluster,
+	// and fails with NoClusterSelected when none is selected. An empty selector selects every registered cluster.
+	// +optional
+	Clusters *metav1.LabelSelector `json:"clusters,omitempty"`
 }
 
 // CapabilitySpec declares an infrastructure capability that initiatives can build on.
@@ -131,8 +173,12 @@ type CapabilitySpec struct {
 	Description string `json:"description,omitempty"`
 }
 
-// CheckStatus is the result of one evidence check.
+// CheckStatus is the result of one evidence check in one cluster.
 type CheckStatus struct {
+	// Cluster is the name of the cluster the result is from (its kubeconfig Secret's name, or the Secret's
+	// roadmap.dev/cluster-name annotation); empty for the operator's own cluster.
+	// +optional
+	Cluster    string `json:"cluster,omitempty"`
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
 	// +optional
@@ -141,7 +187,8 @@ type CheckStatus struct {
 	// Passing is true when the object's kstatus is Current.
 	Passing bool `json:"passing"`
 	// Reason is the object's kstatus status (Current, InProgress, Failed, Terminating, NotFound, Unknown), or
-	// KindNotFound or AccessDenied when the object cannot be looked at.
+	// KindNotFound, AccessDenied, ClusterUnreachable, KubeconfigInvalid or NoClusterSelected when the object
+	// cannot be looked at.
 	Reason string `json:"reason"`
 	// Message is kstatus's message, or says what to do.
 	// +optional
@@ -181,10 +228,15 @@ type CapabilityStatus struct {
 	// +listType=atomic
 	Providers []ProviderStatus `json:"providers,omitempty"`
 
-	// Checks reports the result of every entry of spec.checks, in spec order.
+	// Checks reports the result of every entry of spec.checks in every cluster it names, in spec order, then
+	// by cluster name.
 	// +optional
 	// +listType=atomic
 	Checks []CheckStatus `json:"checks,omitempty"`
+
+	// ChecksPassing counts the entries of checks that pass, as passing/total (e.g. 4/5), for kubectl get.
+	// +optional
+	ChecksPassing string `json:"checksPassing,omitempty"`
 
 	// ETA is the latest target date among providers that are neither Done nor Cancelled: when the plan says
 	// the capability will be there.
@@ -207,6 +259,7 @@ type CapabilityStatus struct {
 // +kubebuilder:printcolumn:name="Lifecycle",type=string,JSONPath=`.spec.lifecycle`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Checks",type=string,JSONPath=`.status.checksPassing`
 // +kubebuilder:printcolumn:name="Dependents",type=integer,JSONPath=`.status.dependents`
 // +kubebuilder:printcolumn:name="Owner",type=string,JSONPath=`.spec.owner`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

@@ -5,6 +5,8 @@ package evidence
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
@@ -23,12 +25,49 @@ type Observation struct {
 	Synced bool
 	// Object is the object, nil when it does not exist.
 	Object *unstructured.Unstructured
+
+	// Cluster is the name of the cluster the object was looked for in; empty for the operator's own cluster.
+	Cluster string
+	// KubeconfigInvalid says why the cluster's kubeconfig cannot be used (never its contents); empty when it can.
+	KubeconfigInvalid string
+	// Unreachable is set while the cluster does not answer.
+	Unreachable *Unreachable
 }
+
+// Unreachable describes a cluster that does not answer, and what to do about the results known from before.
+type Unreachable struct {
+	// Since is when the cluster stopped answering; Error is the last error (no credentials in it).
+	Since time.Time
+	Error string
+	// Now and Grace decide whether Last still stands: it does until Since+Grace.
+	Now   time.Time
+	Grace time.Duration
+	// Last is the result reported before the cluster stopped answering, nil when none is known.
+	Last *roadmapv1.CheckStatus
+}
+
+// staleMarker starts the note added to a result that stands while its cluster is unreachable.
+const staleMarker = " (stale since "
 
 // Evaluate computes the result of one check.
 func Evaluate(ref roadmapv1.CheckReference, obs Observation) roadmapv1.CheckStatus {
-	st := roadmapv1.CheckStatus{APIVersion: ref.APIVersion, Kind: ref.Kind, Namespace: ref.Namespace, Name: string(ref.Name)}
+	st := roadmapv1.CheckStatus{Cluster: obs.Cluster, APIVersion: ref.APIVersion, Kind: ref.Kind,
+		Namespace: ref.Namespace, Name: string(ref.Name)}
 	switch {
+	case obs.KubeconfigInvalid != "":
+		st.Reason, st.Message = roadmapv1.CheckReasonKubeconfigInvalid, obs.KubeconfigInvalid
+	case obs.Unreachable != nil:
+		u := obs.Unreachable
+		since := u.Since.UTC().Format(time.RFC3339)
+		if u.Last != nil && u.Last.Reason != roadmapv1.CheckReasonClusterUnreachable && u.Now.Before(u.Since.Add(u.Grace)) {
+			// A blip does not flip dependents: the last known result stands for the grace period, marked stale.
+			message, _, _ := strings.Cut(u.Last.Message, staleMarker)
+			st.Passing, st.Reason = u.Last.Passing, u.Last.Reason
+			st.Message = strings.TrimSpace(message + staleMarker + since + ": cluster " + obs.Cluster + " unreachable)")
+			break
+		}
+		st.Reason = roadmapv1.CheckReasonClusterUnreachable
+		st.Message = fmt.Sprintf("cluster %s unreachable since %s: %s", obs.Cluster, since, u.Error)
 	case obs.KindMissing:
 		st.Reason = roadmapv1.CheckReasonKindNotFound
 		st.Message = fmt.Sprintf("the cluster does not serve %s %s; install its CRD (the check is re-evaluated when it appears)",
@@ -55,24 +94,64 @@ func Evaluate(ref roadmapv1.CheckReference, obs Observation) roadmapv1.CheckStat
 	return st
 }
 
-// Describe renders a check result in one line, e.g. "check Deployment kafka/broker: InProgress: Available: 1/3".
-func Describe(c roadmapv1.CheckStatus) string {
-	name := c.Name
-	if c.Namespace != "" {
-		name = c.Namespace + "/" + c.Name
+// StaleUntil returns when a result that stands while its cluster is unreachable stops standing, and false when
+// the result is not such a one.
+func StaleUntil(obs Observation, st roadmapv1.CheckStatus) (time.Time, bool) {
+	if obs.Unreachable == nil || st.Reason == roadmapv1.CheckReasonClusterUnreachable || obs.KubeconfigInvalid != "" {
+		return time.Time{}, false
 	}
-	s := fmt.Sprintf("check %s %s: %s", c.Kind, name, c.Reason)
+	return obs.Unreachable.Since.Add(obs.Unreachable.Grace), true
+}
+
+// Describe renders a check result in one line, e.g. "check Deployment kafka/broker: InProgress: Available: 1/3",
+// or "check Deployment monitoring/prometheus in cluster prod-eu: InProgress: ..." for another cluster.
+func Describe(c roadmapv1.CheckStatus) string {
+	s := fmt.Sprintf("check %s %s", c.Kind, ObjectName(c))
+	if c.Cluster != "" {
+		s += " in cluster " + c.Cluster
+	}
+	s += ": " + c.Reason
 	if c.Message != "" {
 		s += ": " + c.Message
 	}
 	return s
 }
 
+// ObjectName is namespace/name, or name for a cluster-scoped object.
+func ObjectName(c roadmapv1.CheckStatus) string {
+	if c.Namespace != "" {
+		return c.Namespace + "/" + c.Name
+	}
+	return c.Name
+}
+
+// DescribeFleet renders the failing results of one fleet check (one check, several clusters) in one line, e.g.
+// "check Deployment monitoring/prometheus not Current in 2 of 5 clusters: prod-us (InProgress), prod-ap
+// (ClusterUnreachable)". results are the check's results in every selected cluster, failing or not.
+func DescribeFleet(results []roadmapv1.CheckStatus) string {
+	if len(results) == 0 {
+		return ""
+	}
+	var failing []string
+	for _, r := range results {
+		if !r.Passing {
+			failing = append(failing, fmt.Sprintf("%s (%s)", r.Cluster, r.Reason))
+		}
+	}
+	cluster := "clusters"
+	if len(results) == 1 {
+		cluster = "cluster"
+	}
+	return fmt.Sprintf("check %s %s not Current in %d of %d %s: %s", results[0].Kind, ObjectName(results[0]),
+		len(failing), len(results), cluster, strings.Join(failing, ", "))
+}
+
 // Broken reports whether a failing check needs a person to fix configuration or the object itself, rather than
 // time: the kind is not served, access is denied, or kstatus says the object Failed.
 func Broken(c roadmapv1.CheckStatus) bool {
 	switch c.Reason {
-	case roadmapv1.CheckReasonKindNotFound, roadmapv1.CheckReasonAccessDenied, string(status.FailedStatus):
+	case roadmapv1.CheckReasonKindNotFound, roadmapv1.CheckReasonAccessDenied, string(status.FailedStatus),
+		roadmapv1.CheckReasonKubeconfigInvalid, roadmapv1.CheckReasonNoClusterSelected:
 		return true
 	}
 	return false

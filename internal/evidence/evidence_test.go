@@ -3,6 +3,7 @@ package evidence
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -92,5 +93,50 @@ func TestBroken(t *testing.T) {
 		if got := Broken(roadmapv1.CheckStatus{Reason: reason}); got != want {
 			t.Errorf("Broken(%s) = %v, want %v", reason, got, want)
 		}
+	}
+}
+
+// TestEvaluateRemote: what a cluster that cannot be looked at gives, and the grace period of an unreachable one.
+func TestEvaluateRemote(t *testing.T) {
+	ref := roadmapv1.CheckReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus"}
+	since := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	grace := 2 * time.Minute
+	current := &roadmapv1.CheckStatus{Cluster: "prod-eu", Passing: true, Reason: "Current", Message: "Deployment is available. Replicas: 3"}
+	cases := []struct {
+		name        string
+		obs         Observation
+		wantReason  string
+		wantPassing bool
+		wantMessage string
+		wantStale   bool
+	}{
+		{"bad kubeconfig", Observation{Cluster: "prod-eu", KubeconfigInvalid: "the kubeconfig in Secret ns/prod-eu cannot be parsed"},
+			"KubeconfigInvalid", false, "the kubeconfig in Secret ns/prod-eu cannot be parsed", false},
+		{"unreachable within the grace period: the last result stands, stale", Observation{Cluster: "prod-eu",
+			Unreachable: &Unreachable{Since: since, Error: "connection refused", Now: since.Add(time.Minute), Grace: grace, Last: current}},
+			"Current", true, "Deployment is available. Replicas: 3 (stale since 2026-03-01T10:00:00Z: cluster prod-eu unreachable)", true},
+		{"still stale: the note is not repeated", Observation{Cluster: "prod-eu",
+			Unreachable: &Unreachable{Since: since, Error: "connection refused", Now: since.Add(time.Minute), Grace: grace,
+				Last: &roadmapv1.CheckStatus{Passing: true, Reason: "Current",
+					Message: "Deployment is available. Replicas: 3 (stale since 2026-03-01T10:00:00Z: cluster prod-eu unreachable)"}}},
+			"Current", true, "Deployment is available. Replicas: 3 (stale since 2026-03-01T10:00:00Z: cluster prod-eu unreachable)", true},
+		{"unreachable past the grace period", Observation{Cluster: "prod-eu",
+			Unreachable: &Unreachable{Since: since, Error: "connection refused", Now: since.Add(grace), Grace: grace, Last: current}},
+			"ClusterUnreachable", false, "cluster prod-eu unreachable since 2026-03-01T10:00:00Z: connection refused", false},
+		{"unreachable with nothing known", Observation{Cluster: "prod-eu",
+			Unreachable: &Unreachable{Since: since, Error: "connection refused", Now: since, Grace: grace}},
+			"ClusterUnreachable", false, "cluster prod-eu unreachable since 2026-03-01T10:00:00Z: connection refused", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Evaluate(ref, tc.obs)
+			if got.Reason != tc.wantReason || got.Passing != tc.wantPassing || got.Message != tc.wantMessage || got.Cluster != "prod-eu" {
+				t.Errorf("Evaluate = %+v, want reason %s passing %v message %q", got, tc.wantReason, tc.wantPassing, tc.wantMessage)
+			}
+			until, stale := StaleUntil(tc.obs, got)
+			if stale != tc.wantStale || (stale && !until.Equal(since.Add(grace))) {
+				t.Errorf("StaleUntil = %v, %v; want stale %v until %v", until, stale, tc.wantStale, since.Add(grace))
+			}
+		})
 	}
 }

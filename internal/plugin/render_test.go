@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
@@ -386,5 +389,39 @@ digraph roadmap {
 	if d := cmp.Diff(map[string]string{"a-b": "a_b", "a.b": "a_b_2", "ns/x": "ns__x"},
 		mermaidIDs([]string{"a-b", "a.b", "ns/x"})); d != "" {
 		t.Errorf("mermaid ids (-want +got):\n%s", d)
+	}
+}
+
+// TestFleetChecksNameTheirCluster: a check whose object lives in other clusters shows one line per cluster, in
+// why and in tree, naming the cluster.
+func TestFleetChecksNameTheirCluster(t *testing.T) {
+	obs := fixtureCapability("observability", "team-sre", roadmapv1.LifecycleAvailable, roadmapv1.CapabilityPhaseBlocked,
+		metav1.ConditionFalse, "ChecksFailing", "check Deployment monitoring/prometheus not Current in 1 of 2 clusters: prod-us (ClusterUnreachable)")
+	s := &Snapshot{Capabilities: []roadmapv1.Capability{obs}, Checks: map[string][]CheckResult{"observability": {
+		{Cluster: "prod-eu", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus",
+			Passing: true, Reason: "Current"},
+		{Cluster: "prod-us", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus",
+			Reason: "ClusterUnreachable", Message: "cluster prod-us unreachable since 2035-01-01T10:00:00Z"},
+	}}}
+	s = s.Index()
+	res, err := Why(s, Ref{Kind: "Capability", Name: "observability"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	why := render(t, func(b *bytes.Buffer) error { return RenderWhy(b, res, Style{}) })
+	if !strings.Contains(why, "check Deployment monitoring/prometheus in cluster prod-us: ClusterUnreachable") ||
+		strings.Contains(why, "in cluster prod-eu") {
+		t.Errorf("why should name the failing cluster only:\n%s", why)
+	}
+	root, err := Tree(s, Ref{Kind: "Capability", Name: "observability"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := render(t, func(b *bytes.Buffer) error { return RenderTree(b, root, Style{}) })
+	for _, want := range []string{"check Deployment/monitoring/prometheus in cluster prod-eu",
+		"check Deployment/monitoring/prometheus in cluster prod-us"} {
+		if !strings.Contains(tree, want) {
+			t.Errorf("tree lacks %q:\n%s", want, tree)
+		}
 	}
 }

@@ -164,7 +164,7 @@ func (b *treeBuilder) capability(c *roadmapv1.Capability, relation string) *Tree
 		if check.Namespace != "" {
 			ref = check.Namespace + "/" + check.Name
 		}
-		child := &TreeNode{Label: "check " + check.Kind + "/" + ref, Status: check.Reason, Message: check.Message}
+		child := &TreeNode{Label: "check " + check.Kind + "/" + ref + check.InCluster(), Status: check.Reason, Message: check.Message}
 		child.Health = nodeHealth(WhyNode{Kind: KindCheck, Status: check.Reason})
 		if check.Passing {
 			child.Health = HealthOK

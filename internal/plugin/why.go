@@ -58,9 +58,11 @@ type WhyNode struct {
 	Reason  string `json:"reason,omitempty"`
 	Message string `json:"message,omitempty"`
 	// Lifecycle of a capability; State of an initiative; CheckKind (apiVersion Kind) of a check.
-	Lifecycle  string `json:"lifecycle,omitempty"`
-	State      string `json:"state,omitempty"`
-	CheckKind  string `json:"checkKind,omitempty"`
+	Lifecycle string `json:"lifecycle,omitempty"`
+	State     string `json:"state,omitempty"`
+	CheckKind string `json:"checkKind,omitempty"`
+	// Cluster of a check whose object lives in another cluster.
+	Cluster    string `json:"cluster,omitempty"`
 	TargetDate string `json:"targetDate,omitempty"`
 	ETA        string `json:"eta,omitempty"`
 	Priority   string `json:"priority,omitempty"`
@@ -330,9 +332,9 @@ func (b *whyBuilder) capability(c *roadmapv1.Capability, relation, requirerOwner
 			ref = check.Namespace + "/" + check.Name
 		}
 		n.BlockedBy = append(n.BlockedBy, WhyNode{Relation: RelationCheck, Kind: KindCheck, Namespace: check.Namespace,
-			Name: check.Name, CheckKind: strings.TrimSpace(check.APIVersion + " " + check.Kind), Status: check.Reason,
-			Reason: check.Reason, Message: check.Message,
-			Action: &Action{Owner: owner, Subject: "check " + check.Kind + " " + ref, Do: "make it healthy"}})
+			Name: check.Name, CheckKind: strings.TrimSpace(check.APIVersion + " " + check.Kind), Cluster: check.Cluster,
+			Status: check.Reason, Reason: check.Reason, Message: check.Message,
+			Action: &Action{Owner: owner, Subject: "check " + check.Kind + " " + ref + check.InCluster(), Do: "make it healthy"}})
 	}
 
 	switch {
@@ -406,9 +408,10 @@ func nodeHealth(n WhyNode) Health {
 		switch n.Status {
 		case "Current":
 			return HealthOK
-		case "InProgress", "Unknown":
+		case "InProgress", "Unknown", roadmapv1.CheckReasonClusterUnreachable:
 			return HealthWaiting
-		case "NotFound", "KindNotFound", "AccessDenied":
+		case "NotFound", "KindNotFound", "AccessDenied", roadmapv1.CheckReasonKubeconfigInvalid,
+			roadmapv1.CheckReasonNoClusterSelected:
 			return HealthBroken
 		}
 		return HealthBlocked
@@ -441,6 +444,9 @@ func describe(n WhyNode, st Style) string {
 			kind = kind[i+1:]
 		}
 		head = "check " + kind + " " + ref
+		if n.Cluster != "" {
+			head += " in cluster " + n.Cluster
+		}
 	default:
 		head = strings.ToLower(n.Kind) + " " + ref
 	}

@@ -125,11 +125,23 @@ func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
 	}
 	prerequisitesUnmet := len(unmet)
 	broken := hasReason(unmet, roadmapv1.ReasonCapabilityNotFound)
-	for _, c := range f.Checks {
-		if !c.Passing {
+	for _, group := range groupChecks(f.Checks) {
+		var failing []roadmapv1.CheckStatus
+		for _, c := range group {
+			if !c.Passing {
+				failing = append(failing, c)
+				broken = broken || evidence.Broken(c)
+			}
+		}
+		switch {
+		case len(failing) == 0:
+		case len(group) == 1:
+			c := group[0]
 			unmet = append(unmet, Unmet{Kind: "Check", Namespace: c.Namespace, Name: c.Name, Reason: c.Reason,
 				Message: evidence.Describe(c)})
-			broken = broken || evidence.Broken(c)
+		default:
+			unmet = append(unmet, Unmet{Kind: "Check", Namespace: failing[0].Namespace, Name: failing[0].Name,
+				Reason: failing[0].Reason, Message: evidence.DescribeFleet(group)})
 		}
 	}
 	if len(unmet) == 0 {
@@ -200,4 +212,22 @@ func hasReason(unmet []Unmet, reasons ...string) bool {
 		}
 	}
 	return false
+}
+
+// groupChecks groups the results of a check in several clusters (consecutive results on the same object, from
+// other clusters), so that a fleet check is one unmet prerequisite naming its failing clusters.
+func groupChecks(checks []roadmapv1.CheckStatus) [][]roadmapv1.CheckStatus {
+	var groups [][]roadmapv1.CheckStatus
+	for i, c := range checks {
+		if i > 0 && c.Cluster != "" && checks[i-1].Cluster != "" && sameObject(c, checks[i-1]) {
+			groups[len(groups)-1] = append(groups[len(groups)-1], c)
+			continue
+		}
+		groups = append(groups, []roadmapv1.CheckStatus{c})
+	}
+	return groups
+}
+
+func sameObject(a, b roadmapv1.CheckStatus) bool {
+	return a.APIVersion == b.APIVersion && a.Kind == b.Kind && a.Namespace == b.Namespace && a.Name == b.Name
 }

@@ -19,6 +19,8 @@ import (
 // CheckResult is the result of one evidence check of a capability (status.checks), read generically so that the
 // plugin works with operators that do not report checks yet.
 type CheckResult struct {
+	// Cluster is the cluster the result is from; empty for the operator's own cluster.
+	Cluster    string `json:"cluster,omitempty"`
 	APIVersion string `json:"apiVersion,omitempty"`
 	Kind       string `json:"kind"`
 	Namespace  string `json:"namespace,omitempty"`
@@ -217,4 +219,12 @@ func DaysPast(date roadmapv1.Date, now time.Time) (int, bool) {
 		return 0, false
 	}
 	return int(Today(now).Sub(t).Hours() / 24), true
+}
+
+// InCluster is " in cluster <name>" for a result from another cluster, empty for the operator's own.
+func (c CheckResult) InCluster() string {
+	if c.Cluster == "" {
+		return ""
+	}
+	return " in cluster " + c.Cluster
 }

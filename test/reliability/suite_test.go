@@ -15,6 +15,7 @@ import (
 	"github.com/go-logr/logr"
 	. "github.com/onsi/gomega"
 	dto "github.com/prometheus/client_model/go"
+	"go.uber.org/goleak"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
@@ -51,7 +52,15 @@ func TestMain(m *testing.M) {
 	} else {
 		ctrl.SetLogger(logr.Discard())
 	}
-	os.Exit(run(m))
+	before := goleak.IgnoreCurrent()
+	code := run(m)
+	// Every manager and control plane has stopped: none of the managers' goroutines (informers, evidence
+	// watches and probes, blocked event sends) may outlive them.
+	if err := testenv.FindLeaks(before); err != nil && code == 0 {
+		fmt.Fprintln(os.Stderr, "goroutines left after the managers stopped:", err)
+		code = 1
+	}
+	os.Exit(code)
 }
 
 func run(m *testing.M) int {

@@ -84,6 +84,15 @@ kind: Capability
 metadata: {name: event-bus}
 spec: {title: Event bus, lifecycle: Planned, requires: [kubernetes-platform, event-bus]}`,
 			[]string{"a capability cannot require itself"}},
+		{"check names one cluster and selects others", `
+kind: Capability
+metadata: {name: observability}
+spec:
+  title: Observability
+  checks:
+  - {apiVersion: apps/v1, kind: Deployment, namespace: monitoring, name: prometheus,
+     cluster: {secretRef: {name: prod-eu}}, clusters: {matchLabels: {env: prod}}}`,
+			[]string{"cluster and clusters are mutually exclusive"}},
 		{"capability requires a name twice", `
 kind: Capability
 metadata: {name: event-bus}
@@ -229,6 +238,13 @@ func TestAcceptsGoodManifests(t *testing.T) {
 kind: Capability
 metadata: {name: accepted-capability}
 spec: {title: Observability, requires: [` + strings.TrimSuffix(strings.TrimPrefix(manyNames(64), "["), "]") + `]}`, `
+kind: Capability
+metadata: {name: accepted-fleet-capability}
+spec:
+  title: Observability
+  checks:
+  - {apiVersion: apps/v1, kind: Deployment, namespace: monitoring, name: prometheus, clusters: {matchLabels: {env: prod}}}
+  - {apiVersion: apps/v1, kind: Deployment, namespace: monitoring, name: grafana, cluster: {secretRef: {name: ops-eu}}}`, `
 kind: Initiative
 metadata: {name: accepted-initiative}
 spec: {title: Checkout, track: Operations, value: 1, urgency: 10, riskReduction: 1, effort: 10,
@@ -314,7 +330,7 @@ func TestKubectlColumns(t *testing.T) {
 
 	out, err = env.Kubectl("get", "cap", "columns-capability")
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(headerFields(out)).To(Equal([]string{"NAME", "LIFECYCLE", "READY", "REASON", "DEPENDENTS", "OWNER", "AGE"}))
+	g.Expect(headerFields(out)).To(Equal([]string{"NAME", "LIFECYCLE", "READY", "REASON", "CHECKS", "DEPENDENTS", "OWNER", "AGE"}))
 	g.Expect(out).To(MatchRegexp(`columns-capability\s+Planned\s+.*team-platform`))
 
 	out, err = env.Kubectl("get", "goals", "columns-goal")

@@ -1,0 +1,36 @@
+package testenv
+
+import (
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// LeakOptions are the goleak options of the packages that start and stop managers: after every manager and
+// control plane has stopped, no goroutine of ours (informers, evidence watches, probes, event sends) may be left.
+// What is ignored belongs to libraries that keep process-wide goroutines by design.
+func LeakOptions() []goleak.Option {
+	return []goleak.Option{
+		// klog's flush daemon lives as long as the process.
+		goleak.IgnoreTopFunction("k8s.io/klog/v2.(*flushDaemon).run.func1"),
+		// client-go's shared HTTP transports keep idle connections until their idle timeout; they hold nothing
+		// of ours.
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
+	}
+}
+
+// FindLeaks reports the goroutines left (see LeakOptions), waiting up to 40 seconds for them to end: a reflector
+// that was backing off from an apiserver that went away sleeps out its backoff (up to 30s) without looking at
+// its context, so it ends late, but it ends. before is goleak.IgnoreCurrent() taken before anything started.
+func FindLeaks(before goleak.Option) error {
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		err := goleak.Find(append(LeakOptions(), before)...)
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(time.Second)
+	}
+}
