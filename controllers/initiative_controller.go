@@ -112,6 +112,11 @@ func (r *InitiativeReconciler) plan(ctx context.Context, ini *roadmapv1.Initiati
 // setInitiativeStatus writes an evaluation into the initiative's status.
 func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res readiness.Result, p planning) {
 	ini.Status.ObservedGeneration = ini.Generation
+	var readySince *metav1.Time
+	if ready := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionReady); ready != nil {
+		readySince = &ready.LastTransitionTime
+	}
+	ini.Status.CompletedAt = readiness.CompletedAt(ini.Status.Phase, phase, ini.Status.CompletedAt, readySince, time.Now())
 	ini.Status.Phase = phase
 	ini.Status.Summary = res.Summary
 	ini.Status.BlockedBy = nil
