@@ -164,11 +164,12 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		err := r.Get(ctx, client.ObjectKey{Name: name}, c)
 		switch {
 		case apierrors.IsNotFound(err):
-			continue
+			// Still count its providers: a capability an initiative provides is expected, not a broken reference.
 		case err != nil:
 			return facts, nil, fmt.Errorf("reading required capability %q: %w", name, err)
+		default:
+			facts.Capabilities[name] = readiness.ViewOfCapability(c)
 		}
-		facts.Capabilities[name] = readiness.ViewOfCapability(c)
 		if providers[name], err = providersOf(ctx, r.Client, name); err != nil {
 			return facts, nil, err
 		}

@@ -37,7 +37,8 @@ type InitiativeFacts struct {
 	// Capabilities holds the required capabilities that exist.
 	Capabilities map[string]CapabilityView
 	// Providers counts, per required capability, the initiatives that provide it and are not Cancelled.
-	// A capability that is not Ready and has none is reported as NoProvider: nobody plans to build it.
+	// A capability that is not Ready and has none is reported as NoProvider: nobody plans to build it. A
+	// capability that does not exist yet but has one is expected: CapabilityNotFound, waiting rather than broken.
 	Providers map[string]int
 	DependsOn []InitiativeKey
 	// Initiatives holds the states of the dependsOn initiatives that exist.
@@ -58,10 +59,15 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 	}
 
 	var unmet []Unmet
+	danglingCapability := false
 	for _, name := range f.Requires {
 		c, ok := f.Capabilities[name]
 		switch {
+		case !ok && f.Providers[name] > 0:
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name, Reason: roadmapv1.ReasonCapabilityNotFound,
+				Message: "capability " + name + ": not declared yet (an initiative provides it)"})
 		case !ok:
+			danglingCapability = true
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
 				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + name + ": not found"})
 		case !c.Ready && f.Providers[name] == 0:
@@ -101,10 +107,13 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 		}
 	}
 	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet), Reason: worstReason(unmet)}
-	switch res.Reason {
-	case roadmapv1.ReasonDependencyCycle, roadmapv1.ReasonCapabilityNotFound, roadmapv1.ReasonInitiativeNotFound:
+	// Broken (Stalled) only when a person must fix the spec: a cycle, an initiative that does not exist, or a
+	// capability that does not exist and that no initiative provides. A capability some initiative provides is
+	// planned, only not declared yet: waiting on it must not fail a team's GitOps sync.
+	if danglingCapability || hasReason(unmet, roadmapv1.ReasonDependencyCycle) ||
+		hasReason(unmet, roadmapv1.ReasonInitiativeNotFound) {
 		res.Broken = true
-	default:
+	} else {
 		res.Waiting = true
 	}
 	return roadmapv1.PhaseBlocked, res
