@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -60,11 +61,15 @@ func objects(t *testing.T, res resmap.ResMap) []*unstructured.Unstructured {
 	t.Helper()
 	var out []*unstructured.Unstructured
 	for _, r := range res.Resources() {
-		m, err := r.Map()
+		data, err := r.MarshalJSON()
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, &unstructured.Unstructured{Object: m})
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(data); err != nil { // JSON numbers, so DeepCopy works
+			t.Fatal(err)
+		}
+		out = append(out, u)
 	}
 	return out
 }
@@ -143,6 +148,10 @@ func TestUninstallKeepsRoadmap(t *testing.T) {
 	k := env.Client
 
 	install := func() {
+		// Namespaces first, then what lives in them.
+		sort.SliceStable(operator, func(i, j int) bool {
+			return operator[i].GetKind() == "Namespace" && operator[j].GetKind() != "Namespace"
+		})
 		for _, o := range operator {
 			err := k.Create(ctx, o.DeepCopy())
 			if !apierrors.IsAlreadyExists(err) {
