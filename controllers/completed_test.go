@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
@@ -41,4 +42,20 @@ func TestCompletedAt(t *testing.T) {
 	update(g, ini, func(i *roadmapv1.Initiative) { i.Spec.State = roadmapv1.StateCancelled })
 	ini = expectInitiative(g, ns, "finish-me", roadmapv1.PhaseCancelled, roadmapv1.InitiativeReasonCancelled)
 	g.Expect(ini.Status.CompletedAt).NotTo(BeNil())
+}
+
+// TestCapabilityNotFoundGrace: with the default grace period, an initiative applied before the capability it
+// requires exists (and that no initiative provides) waits (Reconciling, not Stalled) rather than reading broken,
+// and becomes Ready when the capability is declared.
+func TestCapabilityNotFoundGrace(t *testing.T) {
+	g := newG(t)
+	ns := namespace(t, "grace")
+	create(t, g, initiative(ns, "early", "grace-late-capability"))
+	ini := expectInitiative(g, ns, "early", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
+	g.Expect(conditionStatus(ini.Status.Conditions, roadmapv1.ConditionReconciling)).To(Equal(metav1.ConditionTrue))
+	g.Expect(conditionStatus(ini.Status.Conditions, roadmapv1.ConditionStalled)).To(BeEmpty())
+	g.Expect(ini.Status.Summary).To(Equal("capability grace-late-capability: not found"))
+
+	create(t, g, capability("grace-late-capability", roadmapv1.LifecycleAvailable))
+	expectInitiative(g, ns, "early", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)
 }

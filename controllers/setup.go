@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/dynamic"
@@ -25,11 +26,15 @@ type Options struct {
 	// KubeAPIQPS and KubeAPIBurst bound the client's request rate to the apiserver.
 	KubeAPIQPS   float64
 	KubeAPIBurst int
+	// CapabilityNotFoundGrace is how long an initiative requiring a capability that does not exist, and that no
+	// initiative provides, waits (Reconciling) before it is called broken (Stalled; Argo CD Degraded): the time
+	// a platform team's capability may take to follow a product team's initiative through GitOps.
+	CapabilityNotFoundGrace time.Duration
 }
 
 // DefaultOptions are the defaults of the manager's flags.
 func DefaultOptions() Options {
-	return Options{MaxConcurrentReconciles: 4, KubeAPIQPS: 50, KubeAPIBurst: 100}
+	return Options{MaxConcurrentReconciles: 4, KubeAPIQPS: 50, KubeAPIBurst: 100, CapabilityNotFoundGrace: 10 * time.Minute}
 }
 
 // BindFlags registers the options as flags, with DefaultOptions as defaults.
@@ -39,6 +44,9 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 		"Number of concurrent reconciles per controller.")
 	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", d.KubeAPIQPS, "Queries per second the client may send to the apiserver.")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", d.KubeAPIBurst, "Burst of queries the client may send to the apiserver.")
+	fs.DurationVar(&o.CapabilityNotFoundGrace, "capability-not-found-grace", d.CapabilityNotFoundGrace,
+		"How long an initiative requiring a capability that does not exist and that no initiative provides waits "+
+			"before it is reported broken (Stalled).")
 }
 
 // ApplyToRESTConfig sets the client rate limits on a REST config.
@@ -79,6 +87,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Client:                  mgr.GetClient(),
 		Recorder:                mgr.GetEventRecorder("initiative-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+		CapabilityNotFoundGrace: opts.CapabilityNotFoundGrace,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the initiative controller: %w", err)
 	}

@@ -45,6 +45,10 @@ type InitiativeFacts struct {
 	Initiatives map[InitiativeKey]roadmapv1.InitiativeState
 	// Cycle is the dependsOn cycle through this initiative as namespace/name keys, [self, ..., self], or nil.
 	Cycle []string
+	// InNotFoundGrace is true while a required capability that does not exist, and that no initiative
+	// provides, may still be on its way (the grace period after the initiative was created or stopped being
+	// Ready): it is reported as waiting (Reconciling) rather than broken (Stalled) until the grace is over.
+	InNotFoundGrace bool
 }
 
 // EvaluateInitiative computes an initiative's phase and Ready condition. Done and Cancelled are the team's word
@@ -108,9 +112,10 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 	}
 	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet), Reason: worstReason(unmet)}
 	// Broken (Stalled) only when a person must fix the spec: a cycle, an initiative that does not exist, or a
-	// capability that does not exist and that no initiative provides. A capability some initiative provides is
-	// planned, only not declared yet: waiting on it must not fail a team's GitOps sync.
-	if danglingCapability || hasReason(unmet, roadmapv1.ReasonDependencyCycle) ||
+	// capability that does not exist, that no initiative provides, once the grace period is over. A capability
+	// some initiative provides is planned, only not declared yet: waiting on it must not fail a team's GitOps
+	// sync, and neither must applying a team's initiatives a few minutes before the platform team's capability.
+	if danglingCapability && !f.InNotFoundGrace || hasReason(unmet, roadmapv1.ReasonDependencyCycle) ||
 		hasReason(unmet, roadmapv1.ReasonInitiativeNotFound) {
 		res.Broken = true
 	} else {

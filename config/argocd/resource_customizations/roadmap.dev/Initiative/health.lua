@@ -7,7 +7,8 @@
 --     the spec is broken)                              -> Degraded, Ready condition's message
 --   Ready reason CapabilityNotFound with Reconciling=True
 --     (the capability is not declared yet, but an
---     initiative provides it: expected)                -> Progressing, Ready message
+--     initiative provides it, or the grace period for
+--     it to appear is not over: expected)              -> Progressing, Ready message
 --   phase Ready or Done                                -> Healthy, status.summary, else Ready message
 --   phase Blocked (waiting: CapabilityNotReady,
 --     InitiativeNotDone; kstatus Reconciling=True)     -> Suspended, Ready message
