@@ -119,7 +119,7 @@ func evaluated(c client.Client) error {
 // TestUninstallKeepsRoadmap: `make undeploy` deletes config/operator, which holds no CRD, and the CRDs tell
 // Argo CD and Helm to keep them. Deleting the operator's objects and stopping the manager leaves every Goal,
 // Capability and Initiative in place; reinstalled, the operator recomputes every status (wiped here while it was
-// away) and changes no spec.
+// away) and changes no spec. The samples then clean up by their label, leaving the team namespaces.
 func TestUninstallKeepsRoadmap(t *testing.T) {
 	g := newG(t)
 	ctx := context.Background()
@@ -211,6 +211,18 @@ func TestUninstallKeepsRoadmap(t *testing.T) {
 	g.Eventually(func() error { return evaluated(k) }).Should(Succeed())
 	g.Eventually(func() snapshot { return takeSnapshot(g, k) }).Should(Equal(before),
 		"after reinstalling, every object is there with the same spec and generation, and its phase recomputed")
+
+	// The samples' cleanup, as docs/install.md gives it: by label, which leaves the team namespaces alone.
+	out, err = env.Kubectl("delete", "initiatives,capabilities,goals", "-A", "-l", "roadmap.dev/sample=true")
+	g.Expect(err).NotTo(HaveOccurred(), out)
+	g.Eventually(func() snapshot { return takeSnapshot(g, k) }).Should(BeEmpty())
+	for _, o := range objects(t, build(t, "config/samples")) {
+		if o.GetKind() == "Namespace" {
+			ns := &corev1.Namespace{}
+			g.Expect(k.Get(ctx, client.ObjectKey{Name: o.GetName()}, ns)).To(Succeed())
+			g.Expect(ns.DeletionTimestamp).To(BeNil(), "namespace %s deleted by the samples' cleanup", o.GetName())
+		}
+	}
 }
 
 func wipeStatuses(g *WithT, k client.Client) {
