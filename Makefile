@@ -129,8 +129,13 @@ docker-push: ## Push the manager image.
 install: manifests kustomize ## Install the CRDs into the cluster in your kubeconfig.
 	$(KUSTOMIZE) build config/crd | kubectl apply --server-side -f -
 
-.PHONY: uninstall
-uninstall: manifests kustomize ## Remove the CRDs (and every roadmap object) from the cluster.
+# Deleting the CRDs deletes every Goal, Capability and Initiative in the cluster, so no ordinary target does it
+# (undeploy keeps them); this one does, and only with CONFIRM=delete-the-roadmap.
+.PHONY: uninstall-crds-and-delete-roadmap
+uninstall-crds-and-delete-roadmap: manifests kustomize ## DELETES EVERY ROADMAP OBJECT: remove the CRDs (needs CONFIRM=delete-the-roadmap).
+	@if [ "$(CONFIRM)" != "delete-the-roadmap" ]; then \
+		echo "This deletes the CRDs and with them every Goal, Capability and Initiative in the cluster."; \
+		echo "Run: make uninstall-crds-and-delete-roadmap CONFIRM=delete-the-roadmap"; exit 1; fi
 	$(KUSTOMIZE) build config/crd | kubectl delete --ignore-not-found -f -
 
 .PHONY: deploy
@@ -146,8 +151,8 @@ build-installer: manifests generate kustomize ## Write dist/install.yaml (CRDs, 
 	$(KUSTOMIZE) build config/policy > dist/policy.yaml
 
 .PHONY: undeploy
-undeploy: kustomize ## Remove the manager from the cluster.
-	$(KUSTOMIZE) build config/default | kubectl delete --ignore-not-found -f -
+undeploy: kustomize ## Remove the manager, its RBAC and namespace; keeps the CRDs and so the roadmap.
+	$(KUSTOMIZE) build config/operator | kubectl delete --ignore-not-found -f -
 
 ##@ Tools
 

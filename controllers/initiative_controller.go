@@ -34,6 +34,8 @@ type InitiativeReconciler struct {
 	Recorder events.EventRecorder
 	// MaxConcurrentReconciles is the number of workers; 0 means controller-runtime's default of 1.
 	MaxConcurrentReconciles int
+	// CapabilityNotFoundGrace: see Options.
+	CapabilityNotFoundGrace time.Duration
 }
 
 // +kubebuilder:rbac:groups=roadmap.dev,resources=initiatives,verbs=get;list;watch
@@ -63,6 +65,8 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	graceLeft := r.notFoundGraceLeft(initiative, time.Now())
+	facts.InNotFoundGrace = graceLeft > 0
 	phase, res := readiness.EvaluateInitiative(facts)
 	p, err := r.plan(ctx, initiative, facts, providers)
 	if err != nil {
@@ -71,7 +75,37 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	p.startedEarly = readiness.StartedEarly(initiative.Spec.Track, initiative.Spec.State, res)
 	transitions = initiativeTransitions(initiative, res, p)
 	setInitiativeStatus(initiative, phase, res, p)
+	if facts.InNotFoundGrace && res.Waiting && missingUnprovided(res, facts) {
+		// Look again when the grace is over: the missing capability is broken configuration from then on.
+		return ctrl.Result{RequeueAfter: graceLeft}, nil
+	}
 	return ctrl.Result{}, nil
+}
+
+// missingUnprovided reports whether the initiative waits on a capability that does not exist and that no
+// initiative provides: the case the grace period is for.
+func missingUnprovided(res readiness.Result, facts readiness.InitiativeFacts) bool {
+	for _, u := range res.Unmet {
+		if u.Reason == roadmapv1.ReasonCapabilityNotFound && facts.Providers[u.Name] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// notFoundGraceLeft is how much of the grace period for a missing capability is left: it runs from when the
+// initiative was created or last stopped being Ready, whichever is later (a Ready initiative whose capability
+// disappears starts it now).
+func (r *InitiativeReconciler) notFoundGraceLeft(ini *roadmapv1.Initiative, now time.Time) time.Duration {
+	since := ini.CreationTimestamp.Time
+	ready := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionReady)
+	switch {
+	case ready != nil && ready.Status == metav1.ConditionTrue:
+		since = now
+	case ready != nil && ready.LastTransitionTime.After(since):
+		since = ready.LastTransitionTime.Time
+	}
+	return r.CapabilityNotFoundGrace - now.Sub(since)
 }
 
 // planning is the roadmap view of an initiative: alignment to goals, priority and schedule, and whether it
@@ -115,6 +149,11 @@ func (r *InitiativeReconciler) plan(ctx context.Context, ini *roadmapv1.Initiati
 // setInitiativeStatus writes an evaluation into the initiative's status.
 func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res readiness.Result, p planning) {
 	ini.Status.ObservedGeneration = ini.Generation
+	var readySince *metav1.Time
+	if ready := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionReady); ready != nil {
+		readySince = &ready.LastTransitionTime
+	}
+	ini.Status.CompletedAt = readiness.CompletedAt(ini.Status.Phase, phase, ini.Status.CompletedAt, readySince, time.Now())
 	ini.Status.Phase = phase
 	ini.Status.Summary = res.Summary
 	ini.Status.BlockedBy = nil
@@ -163,11 +202,12 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		err := r.Get(ctx, client.ObjectKey{Name: name}, c)
 		switch {
 		case apierrors.IsNotFound(err):
-			continue
+			// Still count its providers: a capability an initiative provides is expected, not a broken reference.
 		case err != nil:
 			return facts, nil, fmt.Errorf("reading required capability %q: %w", name, err)
+		default:
+			facts.Capabilities[name] = readiness.ViewOfCapability(c)
 		}
-		facts.Capabilities[name] = readiness.ViewOfCapability(c)
 		if providers[name], err = providersOf(ctx, r.Client, name); err != nil {
 			return facts, nil, err
 		}

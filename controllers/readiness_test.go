@@ -37,7 +37,10 @@ func TestCapabilityGatesInitiative(t *testing.T) {
 
 	g.Expect(k.Delete(ctx(), c)).To(Succeed())
 	ini = expectInitiative(g, ns, "recommendations", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
-	g.Expect(ini.Status.Summary).To(Equal("capability gate-event-bus: not found"))
+	// build-event-bus still provides it: expected, so waiting (Reconciling), not broken (Stalled).
+	g.Expect(ini.Status.Summary).To(Equal("capability gate-event-bus: not declared yet (an initiative provides it)"))
+	g.Expect(conditionStatus(ini.Status.Conditions, roadmapv1.ConditionReconciling)).To(Equal(metav1.ConditionTrue))
+	g.Expect(conditionStatus(ini.Status.Conditions, roadmapv1.ConditionStalled)).To(BeEmpty())
 
 	create(t, g, capability("gate-event-bus", roadmapv1.LifecycleAvailable))
 	expectInitiative(g, ns, "recommendations", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)

@@ -53,6 +53,10 @@ type Options struct {
 	ClusterProbeInterval time.Duration
 	// RemoteTimeout bounds every call to a remote cluster that a reconcile waits for.
 	RemoteTimeout time.Duration
+	// CapabilityNotFoundGrace is how long an initiative requiring a capability that does not exist, and that no
+	// initiative provides, waits (Reconciling) before it is called broken (Stalled; Argo CD Degraded): the time
+	// a platform team's capability may take to follow a product team's initiative through GitOps.
+	CapabilityNotFoundGrace time.Duration
 }
 
 // defaultClusterSecretsNamespace is the namespace config/default deploys the manager to.
@@ -71,6 +75,7 @@ func DefaultOptions() Options {
 		GoalRollupWindow:        time.Second,
 		GoalRollupMaxDelay:      30 * time.Second,
 	}
+	o.CapabilityNotFoundGrace = 10 * time.Minute
 	o.ClusterSecretsNamespace = os.Getenv("POD_NAMESPACE") // the downward API in config/manager
 	if o.ClusterSecretsNamespace == "" {
 		o.ClusterSecretsNamespace = defaultClusterSecretsNamespace
@@ -106,6 +111,9 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 		"How often a cluster that evidence checks name is asked whether it answers.")
 	fs.DurationVar(&o.RemoteTimeout, "cluster-request-timeout", d.RemoteTimeout,
 		"Timeout of the calls to a cluster that evidence checks name (discovery, probes, first list).")
+	fs.DurationVar(&o.CapabilityNotFoundGrace, "capability-not-found-grace", d.CapabilityNotFoundGrace,
+		"How long an initiative requiring a capability that does not exist and that no initiative provides waits "+
+			"before it is reported broken (Stalled).")
 }
 
 // ApplyToRESTConfig sets the client rate limits on a REST config: none unless KubeAPIQPS is positive.
@@ -164,6 +172,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Client:                  mgr.GetClient(),
 		Recorder:                eventSender.Recorder("initiative-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+		CapabilityNotFoundGrace: opts.CapabilityNotFoundGrace,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the initiative controller: %w", err)
 	}

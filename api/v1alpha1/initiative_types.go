@@ -250,6 +250,11 @@ type InitiativeStatus struct {
 	// +optional
 	PriorityScore string `json:"priorityScore,omitempty"`
 
+	// CompletedAt is when the operator first saw the initiative in its current phase Done or Cancelled: when the
+	// work finished (or was dropped), for standups. Unset while the initiative is Blocked or Ready.
+	// +optional
+	CompletedAt *metav1.Time `json:"completedAt,omitempty"`
+
 	// Conditions: Ready, Aligned, ScheduleConflict, Prioritized, StartedEarly (only while True), and the kstatus
 	// conditions Reconciling and Stalled.
 	// +optional

@@ -482,6 +482,10 @@ func (in *InitiativeStatus) DeepCopyInto(out *InitiativeStatus) {
 		*out = make([]BlockedByEntry, len(*in))
 		copy(*out, *in)
 	}
+	if in.CompletedAt != nil {
+		in, out := &in.CompletedAt, &out.CompletedAt
+		*out = (*in).DeepCopy()
+	}
 	if in.Conditions != nil {
 		in, out := &in.Conditions, &out.Conditions
 		*out = make([]v1.Condition, len(*in))

@@ -239,6 +239,10 @@ func normalise(s *plugin.Snapshot) {
 	for i := range s.Initiatives {
 		ini := &s.Initiatives[i]
 		fix(&ini.ObjectMeta, ini.Status.Conditions, "Initiative/"+ini.Namespace+"/"+ini.Name)
+		if ini.Status.CompletedAt != nil {
+			completed := at("Initiative/" + ini.Namespace + "/" + ini.Name)
+			ini.Status.CompletedAt = &completed
+		}
 	}
 	for i := range s.Goals {
 		g := &s.Goals[i]

@@ -331,10 +331,10 @@ func (o *Options) standupCommand() *cobra.Command {
 	var output, since string
 	cmd := &cobra.Command{
 		Use:   "standup",
-		Short: "What became Ready, what became Blocked, and what is past its target date, by team",
+		Short: "What became Ready, Blocked, Done or Cancelled, and what is past its target date, by team",
 		Long: `Report, grouped by owner and sorted by priority (WSJF score), the initiatives and capabilities whose Ready
-condition changed within --since (became Ready, or became Blocked), and the open initiatives past their target
-date. Initiatives of --namespace (default: the kubeconfig's), or of all namespaces with -A; capabilities are
+condition changed within --since (became Ready, or became Blocked), the initiatives that became Done or
+Cancelled within it (status.completedAt), and the open initiatives past their target date. Initiatives of --namespace (default: the kubeconfig's), or of all namespaces with -A; capabilities are
 cluster-scoped and always included.`,
 		Example: `  kubectl roadmap standup -n team-personalisation
   kubectl roadmap standup -A --since 72h

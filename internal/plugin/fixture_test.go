@@ -111,6 +111,10 @@ func changedAt(t metav1.Time) iniOpt {
 	return func(i *roadmapv1.Initiative) { i.Status.Conditions[0].LastTransitionTime = t }
 }
 
+func completedAt(t metav1.Time) iniOpt {
+	return func(i *roadmapv1.Initiative) { i.Status.CompletedAt = &t }
+}
+
 func fixture() *Snapshot {
 	networking := fixtureCapability("networking", "team-network", roadmapv1.LifecyclePlanned,
 		roadmapv1.CapabilityPhasePlanned, metav1.ConditionFalse, "NotAvailable", "capability is Planned, not yet Available")
@@ -160,7 +164,7 @@ func fixture() *Snapshot {
 				priority("2.25"), goals("personalisation"),
 				blockedBy("Capability", "", "kubernetes-platform", "CapabilityNotReady", "capability kubernetes-platform: PrerequisiteNotReady")),
 			fixtureInitiative("ops", "cluster-upgrade", "team-platform", roadmapv1.PhaseDone, "Done",
-				state(roadmapv1.StateDone), target("2034-11-30"), priority("3.00"), goals("personalisation"), changedAt(longAgo)),
+				state(roadmapv1.StateDone), target("2034-11-30"), priority("3.00"), goals("personalisation"), changedAt(longAgo), completedAt(longAgo)),
 			fixtureInitiative("team-personalisation", "recs", "team-personalisation", roadmapv1.PhaseBlocked, "CapabilityNotReady",
 				requires("event-bus", "observability"), dependsOn("ops", "kafka-cluster"), target("2035-05-31"), priority("3.20"),
 				goals("recommendations"),

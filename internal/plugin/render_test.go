@@ -265,7 +265,7 @@ func TestStandup(t *testing.T) {
 			platform = team
 		}
 	}
-	if len(platform.BecameReady) != 1 || platform.BecameReady[0].Name != "cluster-upgrade" {
+	if len(platform.BecameReady) != 0 || len(platform.BecameDone) != 1 || platform.BecameDone[0].Name != "cluster-upgrade" {
 		t.Errorf("team-platform in a week = %+v", platform)
 	}
 
@@ -282,8 +282,14 @@ func TestStandup(t *testing.T) {
 	}
 	empty := Standup((&Snapshot{}).Index(), clock, time.Hour)
 	if text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, empty, Style{}) }); !strings.Contains(text,
-		"Nothing became Ready or Blocked, and nothing is past its target date.") {
+		"Nothing became Ready, Blocked, Done or Cancelled, and nothing is past its target date.") ||
+		strings.Contains(text, "-A") {
 		t.Errorf("empty standup:\n%s", text)
+	}
+	emptyTeam := Standup((&Snapshot{Namespace: "team-checkout"}).Index(), clock, time.Hour)
+	if text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, emptyTeam, Style{}) }); !strings.Contains(text,
+		"Only namespace team-checkout was looked at: kubectl roadmap standup -A covers every team.") {
+		t.Errorf("empty standup of one namespace does not hint -A:\n%s", text)
 	}
 }
 

@@ -24,7 +24,8 @@ type StandupItem struct {
 	Phase      string `json:"phase"`
 	Priority   string `json:"priority,omitempty"`
 	TargetDate string `json:"targetDate,omitempty"`
-	// Changed is when the Ready condition last flipped, for items that became Ready or Blocked.
+	// Changed is when the Ready condition last flipped, for items that became Ready or Blocked, and the
+	// initiative's status.completedAt for those that became Done or Cancelled.
 	Changed *metav1.Time `json:"changed,omitempty"`
 	// DaysLate is how many days the target date has passed, for items past it.
 	DaysLate int    `json:"daysLate,omitempty"`
@@ -33,10 +34,13 @@ type StandupItem struct {
 
 // StandupTeam is what a standup tells one owner.
 type StandupTeam struct {
-	Owner          string        `json:"owner"`
-	BecameReady    []StandupItem `json:"becameReady,omitempty"`
-	BecameBlocked  []StandupItem `json:"becameBlocked,omitempty"`
-	PastTargetDate []StandupItem `json:"pastTargetDate,omitempty"`
+	Owner         string        `json:"owner"`
+	BecameReady   []StandupItem `json:"becameReady,omitempty"`
+	BecameBlocked []StandupItem `json:"becameBlocked,omitempty"`
+	// BecameDone and BecameCancelled are initiatives whose status.completedAt is within the window.
+	BecameDone      []StandupItem `json:"becameDone,omitempty"`
+	BecameCancelled []StandupItem `json:"becameCancelled,omitempty"`
+	PastTargetDate  []StandupItem `json:"pastTargetDate,omitempty"`
 	// StartedEarly lists work declared Active before its platform is ready (condition StartedEarly), whenever
 	// it started: it is a state to resolve, not a change.
 	StartedEarly []StandupItem `json:"startedEarly,omitempty"`
@@ -54,8 +58,9 @@ type StandupResult struct {
 }
 
 // Standup computes a standup from the snapshot: Ready conditions that flipped within the window (Ready=True:
-// became Ready; Ready=False in phase Blocked: became Blocked), and open initiatives whose target date is before
-// today. Capabilities are cluster-scoped and always included: a capability that became Ready unblocks others.
+// became Ready; Ready=False in phase Blocked: became Blocked), initiatives that finished within it (their
+// status.completedAt: became Done or Cancelled, never "became Ready"), and open initiatives whose target date is
+// before today. Capabilities are cluster-scoped and always included: a capability that became Ready unblocks others.
 func Standup(s *Snapshot, now time.Time, window time.Duration) *StandupResult {
 	res := &StandupResult{Now: metav1.NewTime(now), Since: metav1.NewTime(now.Add(-window)), Namespace: s.Namespace,
 		Note: s.Limited, Teams: []StandupTeam{}}
@@ -77,7 +82,18 @@ func Standup(s *Snapshot, now time.Time, window time.Duration) *StandupResult {
 		item := StandupItem{Kind: "Initiative", Namespace: ini.Namespace, Name: ini.Name, Title: ini.Spec.Title,
 			Phase: initiativePhase(ini), Priority: ini.Status.PriorityScore, TargetDate: string(ini.Spec.TargetDate)}
 		cond := readyCondition(ini.Status.Conditions)
+		finished := ini.Status.Phase == roadmapv1.PhaseDone || ini.Status.Phase == roadmapv1.PhaseCancelled
 		switch {
+		case finished && ini.Status.CompletedAt != nil && changed(&metav1.Condition{LastTransitionTime: *ini.Status.CompletedAt}):
+			it := item
+			it.Changed = ini.Status.CompletedAt
+			if ini.Status.Phase == roadmapv1.PhaseDone {
+				team(ini.Spec.Owner).BecameDone = append(team(ini.Spec.Owner).BecameDone, it)
+			} else {
+				team(ini.Spec.Owner).BecameCancelled = append(team(ini.Spec.Owner).BecameCancelled, it)
+			}
+		case finished:
+			// Finished before the window (or by a release that did not record when): nothing to tell.
 		case changed(cond) && cond.Status == metav1.ConditionTrue:
 			it := item
 			it.Changed = &cond.LastTransitionTime
@@ -123,6 +139,8 @@ func Standup(s *Snapshot, now time.Time, window time.Duration) *StandupResult {
 		t := teams[o]
 		sortByPriority(t.BecameReady)
 		sortByPriority(t.BecameBlocked)
+		sortByPriority(t.BecameDone)
+		sortByPriority(t.BecameCancelled)
 		sortByPriority(t.PastTargetDate)
 		sortByPriority(t.StartedEarly)
 		res.Teams = append(res.Teams, *t)
@@ -169,7 +187,10 @@ func RenderStandup(w io.Writer, res *StandupResult, st Style) error {
 		scope, shortDuration(window), res.Since.UTC().Format("2006-01-02 15:04 MST"), res.Now.UTC().Format(time.DateOnly))
 	if len(res.Teams) == 0 {
 		ew.println("")
-		ew.println("Nothing became Ready or Blocked, and nothing is past its target date.")
+		ew.println("Nothing became Ready, Blocked, Done or Cancelled, and nothing is past its target date.")
+		if res.Namespace != "" {
+			ew.println("Only namespace " + res.Namespace + " was looked at: kubectl roadmap standup -A covers every team.")
+		}
 	}
 
 	type row struct {
@@ -210,6 +231,9 @@ func RenderStandup(w io.Writer, res *StandupResult, st Style) error {
 		for _, it := range t.BecameBlocked {
 			all = append(all, rowOf(it, false))
 		}
+		for _, it := range append(t.BecameDone, t.BecameCancelled...) {
+			all = append(all, rowOf(it, false))
+		}
 		for _, it := range t.PastTargetDate {
 			all = append(all, rowOf(it, true))
 		}
@@ -240,6 +264,8 @@ func RenderStandup(w io.Writer, res *StandupResult, st Style) error {
 		ew.println(st.Bold(t.Owner))
 		section("became Ready:", t.BecameReady, false)
 		section("became Blocked:", t.BecameBlocked, false)
+		section("became Done:", t.BecameDone, false)
+		section("became Cancelled:", t.BecameCancelled, false)
 		section("past target date:", t.PastTargetDate, true)
 		section("started before its platform is ready:", t.StartedEarly, false)
 	}

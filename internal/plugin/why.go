@@ -143,6 +143,20 @@ func notFound(s *Snapshot, ref Ref) error {
 	if ref.Kind == "Initiative" && !s.Visible(ref.Namespace) {
 		return fmt.Errorf("%s: not visible (%s)", ref, s.Limited)
 	}
+	if ref.Kind == "Initiative" {
+		// Most often the namespace was left out: name the namespaces that do have an initiative of that name.
+		var elsewhere []string
+		for i := range s.Initiatives {
+			if s.Initiatives[i].Name == ref.Name && s.Initiatives[i].Namespace != ref.Namespace {
+				elsewhere = append(elsewhere, s.Initiatives[i].Namespace)
+			}
+		}
+		if len(elsewhere) > 0 {
+			sort.Strings(elsewhere)
+			return fmt.Errorf("%s not found; initiative %s exists in namespace %s: say -n %s, or %s/%s", ref, ref.Name,
+				strings.Join(elsewhere, ", "), elsewhere[0], elsewhere[0], ref.Name)
+		}
+	}
 	return fmt.Errorf("%s not found", ref)
 }
 

@@ -37,13 +37,18 @@ type InitiativeFacts struct {
 	// Capabilities holds the required capabilities that exist.
 	Capabilities map[string]CapabilityView
 	// Providers counts, per required capability, the initiatives that provide it and are not Cancelled.
-	// A capability that is not Ready and has none is reported as NoProvider: nobody plans to build it.
+	// A capability that is not Ready and has none is reported as NoProvider: nobody plans to build it. A
+	// capability that does not exist yet but has one is expected: CapabilityNotFound, waiting rather than broken.
 	Providers map[string]int
 	DependsOn []InitiativeKey
 	// Initiatives holds the states of the dependsOn initiatives that exist.
 	Initiatives map[InitiativeKey]roadmapv1.InitiativeState
 	// Cycle is the dependsOn cycle through this initiative as namespace/name keys, [self, ..., self], or nil.
 	Cycle []string
+	// InNotFoundGrace is true while a required capability that does not exist, and that no initiative
+	// provides, may still be on its way (the grace period after the initiative was created or stopped being
+	// Ready): it is reported as waiting (Reconciling) rather than broken (Stalled) until the grace is over.
+	InNotFoundGrace bool
 }
 
 // EvaluateInitiative computes an initiative's phase and Ready condition. Done and Cancelled are the team's word
@@ -58,10 +63,15 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 	}
 
 	var unmet []Unmet
+	danglingCapability := false
 	for _, name := range f.Requires {
 		c, ok := f.Capabilities[name]
 		switch {
+		case !ok && f.Providers[name] > 0:
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name, Reason: roadmapv1.ReasonCapabilityNotFound,
+				Message: "capability " + name + ": not declared yet (an initiative provides it)"})
 		case !ok:
+			danglingCapability = true
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
 				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + name + ": not found"})
 		case !c.Ready && f.Providers[name] == 0:
@@ -101,10 +111,14 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 		}
 	}
 	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet), Reason: worstReason(unmet)}
-	switch res.Reason {
-	case roadmapv1.ReasonDependencyCycle, roadmapv1.ReasonCapabilityNotFound, roadmapv1.ReasonInitiativeNotFound:
+	// Broken (Stalled) only when a person must fix the spec: a cycle, an initiative that does not exist, or a
+	// capability that does not exist, that no initiative provides, once the grace period is over. A capability
+	// some initiative provides is planned, only not declared yet: waiting on it must not fail a team's GitOps
+	// sync, and neither must applying a team's initiatives a few minutes before the platform team's capability.
+	if danglingCapability && !f.InNotFoundGrace || hasReason(unmet, roadmapv1.ReasonDependencyCycle) ||
+		hasReason(unmet, roadmapv1.ReasonInitiativeNotFound) {
 		res.Broken = true
-	default:
+	} else {
 		res.Waiting = true
 	}
 	return roadmapv1.PhaseBlocked, res

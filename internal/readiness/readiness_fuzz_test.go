@@ -184,6 +184,7 @@ func FuzzEvaluateInitiative(f *testing.F) {
 			}
 			facts.Cycle = append(facts.Cycle, facts.Key.String())
 		}
+		facts.InNotFoundGrace = r.bool()
 
 		phase, res := EvaluateInitiative(facts)
 
@@ -225,8 +226,12 @@ func FuzzEvaluateInitiative(f *testing.F) {
 		if !res.Waiting && !res.Broken {
 			t.Errorf("Blocked, but neither Waiting nor Broken: %+v", res)
 		}
-		broken := res.Reason == roadmapv1.ReasonDependencyCycle || res.Reason == roadmapv1.ReasonCapabilityNotFound ||
-			res.Reason == roadmapv1.ReasonInitiativeNotFound
+		broken := hasReason(res.Unmet, roadmapv1.ReasonDependencyCycle) || hasReason(res.Unmet, roadmapv1.ReasonInitiativeNotFound)
+		for _, u := range res.Unmet {
+			if u.Reason == roadmapv1.ReasonCapabilityNotFound && facts.Providers[u.Name] == 0 && !facts.InNotFoundGrace {
+				broken = true // a dangling reference nobody provides; one an initiative provides is expected
+			}
+		}
 		if res.Broken != broken {
 			t.Errorf("Broken = %v with reason %s", res.Broken, res.Reason)
 		}

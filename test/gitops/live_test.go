@@ -252,6 +252,12 @@ func TestLiveStatus(t *testing.T) {
 		state(roadmapv1.StateActive))
 	loyalty := initiative(checkout, "loyalty-points", "Loyalty points on every order", roadmapv1.TrackInnovation,
 		goals("frictionless-checkout"), requires("feature-flagz")) // a typo: there is no feature-flagz
+	// Requires a capability the platform team has not declared yet, but which an initiative of theirs provides:
+	// expected, so it waits (InProgress, Progressing) rather than failing a sync.
+	loyaltyEngine := initiative(platformTeam, "loyalty-engine-build", "Build the loyalty engine", roadmapv1.TrackOperations,
+		provides("loyalty-engine"), state(roadmapv1.StateActive), targetDate("2027-06-30"))
+	loyaltyTiers := initiative(checkout, "loyalty-tiers", "Loyalty tiers", roadmapv1.TrackInnovation,
+		goals("frictionless-checkout"), requires("loyalty-engine"))
 	schemaRegistry := initiative(data, "event-schema-registry", "Schema registry for domain events",
 		roadmapv1.TrackOperations, goals("realtime-personalisation"), state(roadmapv1.StateActive))
 	clickstream := initiative(data, "clickstream-ingest", "Ingest storefront clickstream", roadmapv1.TrackOperations,
@@ -264,6 +270,7 @@ func TestLiveStatus(t *testing.T) {
 		goal("frictionless-checkout", "Halve checkout abandonment", ""),
 		platform, observability, eventBus, streamProcessing, featureStore, serviceMesh, meshGateway, messageQueue, payments,
 		eventBusRollout, recommendations, search, onePage, checkoutTracing, giftCards, payLater, instalments, loyalty, schemaRegistry,
+		loyaltyEngine, loyaltyTiers,
 		clickstream, customer360)
 
 	cases := []liveCase{
@@ -283,6 +290,8 @@ func TestLiveStatus(t *testing.T) {
 			kstatus: status.InProgressStatus, health: argocdhealth.StatusSuspended},
 		{name: "not-found", obj: loyalty, settled: initiativeIs(roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound),
 			kstatus: status.FailedStatus, health: argocdhealth.StatusDegraded},
+		{name: "not-declared-yet", obj: loyaltyTiers, settled: initiativeIs(roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound),
+			kstatus: status.InProgressStatus, health: argocdhealth.StatusProgressing},
 		{name: "cycle", obj: clickstream, settled: initiativeIs(roadmapv1.PhaseBlocked, roadmapv1.ReasonDependencyCycle),
 			kstatus: status.FailedStatus, health: argocdhealth.StatusDegraded},
 		// A Cancelled initiative has Ready=False and neither Reconciling nor Stalled, so kstatus falls back to the

@@ -56,7 +56,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	k = env.Client
-	mgr, err := env.StartManager(controllers.DefaultOptions())
+	opts := controllers.DefaultOptions()
+	// A missing capability nobody provides is broken at once here, so the Degraded and Failed readings of a
+	// dangling reference can be recorded; the grace period's Progressing reading is the not-found-in-grace case
+	// of the Initiative's health_test.yaml.
+	opts.CapabilityNotFoundGrace = 0
+	mgr, err := env.StartManager(opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		_ = env.Stop()

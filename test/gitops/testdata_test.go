@@ -93,8 +93,8 @@ func checkTestdata(t *testing.T, kind, name string, obj map[string]interface{}, 
 }
 
 // renderLive renders a live object for testdata: metadata without uid, resourceVersion, creationTimestamp and
-// managedFields, every condition's lastTransitionTime set to fixedTransitionTime, and conditions in a fixed
-// order.
+// managedFields, every condition's lastTransitionTime (and an initiative's completedAt) set to
+// fixedTransitionTime, and conditions in a fixed order.
 func renderLive(name string, obj map[string]interface{}) ([]byte, error) {
 	u := runtime.DeepCopyJSON(obj)
 	if md, ok := u["metadata"].(map[string]interface{}); ok {
@@ -103,6 +103,9 @@ func renderLive(name string, obj map[string]interface{}) ([]byte, error) {
 		}
 	}
 	if st, ok := u["status"].(map[string]interface{}); ok {
+		if _, ok := st["completedAt"]; ok {
+			st["completedAt"] = fixedTransitionTime
+		}
 		if conds, ok := st["conditions"].([]interface{}); ok {
 			for _, c := range conds {
 				if cm, ok := c.(map[string]interface{}); ok {

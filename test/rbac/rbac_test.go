@@ -278,3 +278,38 @@ func TestTeamRoles(t *testing.T) {
 		return got.Status.Phase
 	}).Should(Equal(roadmapv1.PhaseReady))
 }
+
+// TestPlatformTeamOperationsInitiatives: roadmap-platform-editor alone may not create initiatives; a platform team
+// that plans its own work (Operations initiatives that provide its capabilities, as docs/platform-teams.md
+// describes) also gets roadmap-product-editor through a RoleBinding in its own namespace, as security.md says,
+// and then may create them there and nowhere else.
+func TestPlatformTeamOperationsInitiatives(t *testing.T) {
+	g := newG(t)
+	ctx := context.Background()
+	namespace(g, "rbac-platform")
+	namespace(g, "rbac-shop")
+	platformTeam := rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "rbac-platform-team"}
+	bind(g, "roadmap-platform-editor", platformTeam, "")
+	dana := clientAs(t, "dana", "rbac-platform-team", "system:authenticated")
+	forbidden := func(err error) { g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err) }
+
+	build := func(ns string) *roadmapv1.Initiative {
+		ini := initiative(ns, "kafka-cluster", "rbac-k8s")
+		ini.Spec.Track = roadmapv1.TrackOperations
+		ini.Spec.Provides = []roadmapv1.ResourceName{"rbac-event-bus"}
+		return ini
+	}
+	g.Expect(dana.Create(ctx, capability("rbac-event-bus", roadmapv1.LifecyclePlanned))).To(Succeed())
+	forbidden(dana.Create(ctx, build("rbac-platform")))
+
+	bind(g, "roadmap-product-editor", platformTeam, "rbac-platform")
+	g.Eventually(func() error { return dana.Create(ctx, build("rbac-platform")) }).Should(Succeed())
+	forbidden(dana.Create(ctx, build("rbac-shop")))
+
+	// The operator sees it as the capability's provider.
+	g.Eventually(func(g Gomega) {
+		c := &roadmapv1.Capability{}
+		g.Expect(k.Get(ctx, client.ObjectKey{Name: "rbac-event-bus"}, c)).To(Succeed())
+		g.Expect(c.Status.Providers).To(ContainElement(HaveField("Name", "kafka-cluster")))
+	}).Should(Succeed())
+}

@@ -30,7 +30,9 @@ func deleteCapability(t *testing.T, n int) {
 	fixture(t, g, []string{ns}, []string{bus})
 
 	idle := queueDepths(g)
-	startManager(t, g, controllers.DefaultOptions(), nil)
+	opts := controllers.DefaultOptions()
+	opts.CapabilityNotFoundGrace = 0 // the deleted capability is broken configuration at once
+	startManager(t, g, opts, nil)
 	tr := track(t, g, ns)
 	g.Expect(k.Create(ctx(), capability(bus, roadmapv1.LifecycleAvailable))).To(Succeed())
 	// Once the capability is Ready, the manager's cache has it: no dependent is Blocked (not found) first.

@@ -2,8 +2,13 @@
 --
 --   no status, no Ready condition, or
 --   status.observedGeneration < metadata.generation  -> Progressing "Waiting for the controller"
---   Stalled=True (CapabilityNotFound, InitiativeNotFound,
---     DependencyCycle: the spec is broken)            -> Degraded, Ready condition's message
+--   Stalled=True (CapabilityNotFound that no initiative
+--     provides, InitiativeNotFound, DependencyCycle:
+--     the spec is broken)                              -> Degraded, Ready condition's message
+--   Ready reason CapabilityNotFound with Reconciling=True
+--     (the capability is not declared yet, but an
+--     initiative provides it, or the grace period for
+--     it to appear is not over: expected)              -> Progressing, Ready message
 --   phase Ready or Done                                -> Healthy, status.summary, else Ready message
 --   phase Blocked (waiting: CapabilityNotReady,
 --     InitiativeNotDone; kstatus Reconciling=True)     -> Suspended, Ready message
@@ -15,7 +20,8 @@
 -- Blocked initiative holds the later waves of its Application either way; the annotation makes it read as
 -- Progressing (expected to turn Ready: the Application is converging) rather than Suspended (parked on
 -- someone else's work). Ready=False with a broken-configuration reason counts as Stalled even if the Stalled
--- condition is absent. Argo CD runs this script without Lua's string and math libraries; missing fields
+-- condition is absent, unless Reconciling=True says the operator waits (a CapabilityNotFound that is expected
+-- must not fail a team's sync). Argo CD runs this script without Lua's string and math libraries; missing fields
 -- must never raise an error (Argo CD would show Unknown), so every field is read defensively.
 
 local hs = {}
@@ -85,6 +91,12 @@ end
 local readyMessage = str(ready.message)
 
 local stalled = condition(status.conditions, "Stalled")
+local reconciling = condition(status.conditions, "Reconciling")
+if not isTrue(stalled) and isTrue(reconciling) and ready.status == "False" and str(ready.reason) == "CapabilityNotFound" then
+  hs.status = "Progressing"
+  hs.message = first(readyMessage, status.summary, "initiative is Blocked")
+  return hs
+end
 if isTrue(stalled) or (ready.status == "False" and brokenReasons[str(ready.reason)]) then
   hs.status = "Degraded"
   hs.message = first(readyMessage, stalled and stalled.message, status.summary, "initiative is Blocked")
