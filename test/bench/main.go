@@ -63,6 +63,7 @@ type Options struct {
 
 func (o *Options) bind(fs *flag.FlagSet) {
 	d := controllers.DefaultOptions()
+	o.Manager = d // the manager's defaults for every tunable the flags below do not name
 	fs.BoolVar(&o.Quick, "quick", false, "CI mode (under 2 minutes): unless given, --scenario fanout --initiatives 300; timings reported, not asserted.")
 	fs.StringVar(&o.Scenario, "scenario", "all", "fanout (one capability, --initiatives dependents), mixed (layered graph), or all.")
 	fs.IntVar(&o.Capabilities, "capabilities", 1000, "Capabilities in the mixed graph (the fanout scenario has one).")
