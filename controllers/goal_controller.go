@@ -55,11 +55,17 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 	if !goal.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, nil
 	}
-	// A burst of initiative changes is rolled up once it is over; a change of the goal's own spec at once.
+	// A burst of initiative changes is rolled up once it is over; a change of the goal's own spec at once. A new
+	// goal waits like a change: created beside its initiatives (a first start, a restore), it would otherwise be
+	// rolled up once before any of them is evaluated, for nothing.
 	if r.rollups != nil {
-		if goal.Status.ObservedGeneration != goal.Generation {
+		now := time.Now()
+		if goal.Status.ObservedGeneration < 1 {
+			r.rollups.pendingSince(goal.Name, now)
+		}
+		if goal.Status.ObservedGeneration >= 1 && goal.Status.ObservedGeneration != goal.Generation {
 			r.rollups.forget(goal.Name)
-		} else if d := r.rollups.take(goal.Name, goal.ResourceVersion, time.Now()); d.wait > 0 {
+		} else if d := r.rollups.take(goal.Name, goal.ResourceVersion, now); d.wait > 0 {
 			return ctrl.Result{RequeueAfter: d.wait}, nil
 		} else if d.echo {
 			if d.nextCheck.IsZero() {

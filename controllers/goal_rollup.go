@@ -77,6 +77,17 @@ func (c *rollupCoalescer) changed(goal string, now time.Time) {
 	c.pending[goal] = p
 }
 
+// pendingSince records a change at now unless the goal has one pending already: unlike changed, it never
+// postpones the rollup, so a goal that records it at every reconcile is still rolled up once quiet.
+func (c *rollupCoalescer) pendingSince(goal string, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.pending[goal]; !ok {
+		c.pending[goal] = pendingRollup{first: now, last: now}
+		goalRollupsPending.Inc()
+	}
+}
+
 // take decides, at now, what the reconcile of goal at resourceVersion does. When it rolls up, the goal's pending
 // changes are forgotten: the rollup about to be computed from the cache includes them.
 func (c *rollupCoalescer) take(goal, resourceVersion string, now time.Time) rollupDecision {

@@ -68,6 +68,13 @@ func TestRollupCoalescer(t *testing.T) {
 		t.Fatalf("take with a pending change = %+v, want a wait of 1s", d)
 	}
 
+	// A goal that records a pending change at every reconcile is still rolled up once the window has passed.
+	c.pendingSince("n", t0)
+	c.pendingSince("n", t0.Add(900*time.Millisecond))
+	if d := c.take("n", "1", t0.Add(time.Second)); d != (rollupDecision{}) {
+		t.Fatalf("take a window after the first pendingSince = %+v, want a rollup now", d)
+	}
+
 	c.changed("h", t0)
 	c.wrote("h", "1", time.Time{})
 	c.forget("h")

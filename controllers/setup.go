@@ -73,7 +73,7 @@ func DefaultOptions() Options {
 		EventBurst:              100,
 		EventQueueSize:          50000,
 		GoalRollupWindow:        time.Second,
-		GoalRollupMaxDelay:      30 * time.Second,
+		GoalRollupMaxDelay:      time.Minute,
 	}
 	o.CapabilityNotFoundGrace = 10 * time.Minute
 	o.ClusterSecretsNamespace = os.Getenv("POD_NAMESPACE") // the downward API in config/manager
