@@ -43,6 +43,9 @@ var claimedPhases = map[string]string{
 	// prerequisites (kubernetes-platform, observability) are Ready.
 	"docs/platform-teams.md#Capability//event-bus":                  "Planned",
 	"docs/platform-teams.md#Initiative/team-platform/kafka-cluster": "Ready",
+	// Platform teams, fleet evidence: no cluster is registered here, so the check selecting clusters fails
+	// with NoClusterSelected and the capability is Blocked.
+	"docs/platform-teams.md#Capability//observability": "Blocked",
 }
 
 // notServed are the kinds of docs manifests the test's control plane has no API for (Argo CD, Flux and kustomize

@@ -428,13 +428,19 @@ func queueDepths(g Gomega) map[string]float64 {
 }
 
 // expectIdle waits until every controller's queue is back to the depth it had before the manager started
-// (idle) and no worker is busy.
+// (idle), no worker is busy, and no goal rollup waits for the end of a burst of changes (those wait outside
+// the queue's depth; a stopped manager's are not counted).
 func expectIdle(g *WithT, idle map[string]float64) {
 	g.Eventually(func(g Gomega) {
 		g.Expect(queueDepths(g)).To(Equal(idle), "workqueue depths")
 		for _, c := range controllerNames {
 			g.Expect(gauge(g, "controller_runtime_active_workers", c)).To(BeZero(), "active workers of %s", c)
 		}
+		pending := 0.0
+		for _, m := range metricFamily(g, "roadmap_goal_rollups_pending") {
+			pending += m.GetGauge().GetValue()
+		}
+		g.Expect(pending).To(BeZero(), "goal rollups waiting for the end of a burst")
 	}).Should(Succeed())
 }
 
