@@ -13,13 +13,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 	eventsclient "k8s.io/client-go/kubernetes/typed/events/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/events"
-	"k8s.io/client-go/tools/reference"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 )
 
 // EventSender writes the controllers' events.k8s.io Events through a bounded queue and a client of its own,
@@ -39,6 +40,8 @@ type EventSender struct {
 	queue    *eventQueue
 	log      logr.Logger
 	drops    atomic.Int64
+	// apiVersions holds one apiVersion string per schema.GroupVersion.
+	apiVersions sync.Map
 }
 
 // eventQueue is a bounded FIFO of pending events that grows only as far as it is used: a channel of the same
@@ -265,18 +268,49 @@ type queuedRecorder struct {
 var _ events.EventRecorder = &queuedRecorder{}
 
 func (r *queuedRecorder) Eventf(regarding, related runtime.Object, eventType, reason, action, note string, args ...any) {
-	ref, err := reference.GetReference(r.sender.scheme, regarding)
+	ref, err := r.sender.reference(regarding)
 	if err != nil {
 		r.sender.log.Error(err, "not recording an event about an object without a reference", "reason", reason)
 		return
 	}
-	ref.ResourceVersion, ref.FieldPath = "", "" // not needed to find the object, and kept while queued
-	e := &pendingEvent{regarding: *ref, time: time.Now(), eventType: eventType, reason: reason, action: action,
-		note: fmt.Sprintf(note, args...), reportingController: r.controller}
+	e := &pendingEvent{regarding: ref, time: time.Now(), eventType: eventType, reason: reason, action: action,
+		note: format(note, args), reportingController: r.controller}
 	if related != nil {
-		if rel, err := reference.GetReference(r.sender.scheme, related); err == nil {
-			e.related = rel
+		if rel, err := r.sender.reference(related); err == nil {
+			e.related = &rel
 		}
 	}
 	r.sender.enqueue(e)
+}
+
+// format is fmt.Sprintf, without a copy of the message for the common "%s" of one string: a queued event
+// then shares it with the status it tells.
+func format(note string, args []any) string {
+	if note == "%s" && len(args) == 1 {
+		if s, ok := args[0].(string); ok {
+			return s
+		}
+	}
+	return fmt.Sprintf(note, args...)
+}
+
+// reference is what an event says of the object it is about: kind, apiVersion, namespace, name and UID. The
+// strings are the object's own and the scheme's, and the apiVersion string is kept once per group and version,
+// so a queued event holds little beyond its record.
+func (s *EventSender) reference(obj runtime.Object) (corev1.ObjectReference, error) {
+	gvk, err := apiutil.GVKForObject(obj, s.scheme)
+	if err != nil {
+		return corev1.ObjectReference{}, err
+	}
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return corev1.ObjectReference{}, err
+	}
+	gv := gvk.GroupVersion()
+	apiVersion, ok := s.apiVersions.Load(gv)
+	if !ok {
+		apiVersion, _ = s.apiVersions.LoadOrStore(gv, gv.String())
+	}
+	return corev1.ObjectReference{Kind: gvk.Kind, APIVersion: apiVersion.(string), Namespace: m.GetNamespace(),
+		Name: m.GetName(), UID: m.GetUID()}, nil
 }
