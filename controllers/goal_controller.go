@@ -234,7 +234,7 @@ func (r *GoalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			return fmt.Errorf("adding the goal rollup coalescer: %w", err)
 		}
 		initiativeChanges = enqueueCoalesced(r.rollups, r.goalsServedBy)
-		goalChanges = enqueueCoalesced(r.rollups, r.relatedGoals)
+		goalChanges = enqueueUrgent(r.rollups, r.relatedGoals)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("goal").

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 
@@ -18,17 +19,49 @@ import (
 // its initiatives have been quiet for window, or at the latest maxDelay after the first change it has not
 // rolled up yet, so that a burst costs it one write, and a rollup is never more than maxDelay stale.
 //
+// Quiet is not enough during a long burst in which a goal's share is sparse (a goal served by 90 of 10,000
+// initiatives sees a change every few seconds while they all settle): every gap would roll it up. So while the
+// whole roadmap is busy (more than about ten changes a second over the last seconds: a first start, a mass
+// unblock), a goal rolled up less than ten windows before its next change waits for maxDelay since that rollup:
+// at most one rollup per maxDelay while the burst lasts. People editing a few initiatives never make the
+// roadmap busy, so each of their changes reaches its goals' status a window later.
+//
 // A goal's own status write comes back as a watch event, which reconciles it again at once. With nothing
 // pending (every other input of a rollup, initiatives and related goals, is recorded as a change), and the
-// time-driven check not due, that echo has nothing to roll up; rolled up anyway during a burst it would see the initiatives that
-// changed meanwhile and write again, and its echo again: a write per round trip. So the coalescer remembers the
-// resourceVersion its last write produced, and an echo with nothing pending only keeps the time-driven requeue.
-// A write refused as stale (see patchStatus) records nothing, and the newer version's arrival rolls up as usual.
+// time-driven check not due, that echo has nothing to roll up; rolled up anyway during a burst it would see the
+// initiatives that changed meanwhile and write again, and its echo again: a write per round trip. So the
+// coalescer remembers the resourceVersion its last write produced, and an echo with nothing pending only keeps
+// the time-driven requeue. A write refused as stale (see patchStatus) records nothing, and the newer version's
+// arrival rolls up as usual.
 type rollupCoalescer struct {
 	window, maxDelay time.Duration
 	mu               sync.Mutex
 	pending          map[string]pendingRollup
 	written          map[string]writtenRollup
+	// rolledUp is when each goal was last rolled up.
+	rolledUp map[string]time.Time
+	// activity is the number of changes recorded, decaying with busyDecay, as of activityAt.
+	activity   float64
+	activityAt time.Time
+}
+
+// The roadmap is busy while its decaying count of changes exceeds busyActivity: about ten changes a second
+// sustained over busyDecay.
+const (
+	busyDecay    = 5 * time.Second
+	busyActivity = 50
+)
+
+// recordActivity adds changes at now to the decaying count, and reports whether the roadmap is busy.
+func (c *rollupCoalescer) recordActivity(now time.Time, add float64) bool {
+	if !c.activityAt.IsZero() && now.After(c.activityAt) {
+		c.activity *= math.Exp(-now.Sub(c.activityAt).Seconds() / busyDecay.Seconds())
+		c.activityAt = now
+	} else if c.activityAt.IsZero() {
+		c.activityAt = now
+	}
+	c.activity += add
+	return c.activity > busyActivity
 }
 
 // writtenRollup is the resourceVersion a goal's last status write produced and the time-driven check it asked
@@ -46,18 +79,32 @@ type rollupDecision struct {
 	nextCheck time.Time
 }
 
-// pendingRollup is when a goal's not yet rolled up changes began and when the last one came.
-type pendingRollup struct{ first, last time.Time }
+// pendingRollup is when a goal's not yet rolled up changes began and when the last one came; urgent ones (its
+// parent or children came or went) roll up at once.
+type pendingRollup struct {
+	first, last time.Time
+	urgent      bool
+}
 
 func newRollupCoalescer(window, maxDelay time.Duration) *rollupCoalescer {
 	return &rollupCoalescer{window: window, maxDelay: max(maxDelay, window), pending: map[string]pendingRollup{},
-		written: map[string]writtenRollup{}}
+		written: map[string]writtenRollup{}, rolledUp: map[string]time.Time{}}
 }
 
-// rollupWait is how long to wait, at now, before rolling up a goal with pending changes p: until they have been
-// quiet for window, but no later than maxDelay after the first. Zero means now.
-func rollupWait(p pendingRollup, now time.Time, window, maxDelay time.Duration) time.Duration {
+// busyWindows is how many windows after a rollup a new change finds its goal busy.
+const busyWindows = 10
+
+// rollupWait is how long to wait, at now, before rolling up a goal with pending changes p that was last rolled
+// up at rolledUp (zero: never): until they have been quiet for window, or, when the roadmap is busy and the goal
+// was rolled up less than ten windows before the first of them, until maxDelay after that rollup; never later
+// than maxDelay after the first of them. Zero means now.
+func rollupWait(p pendingRollup, rolledUp, now time.Time, busy bool, window, maxDelay time.Duration) time.Duration {
 	at := p.last.Add(window)
+	if busy && !rolledUp.IsZero() && p.first.Sub(rolledUp) < busyWindows*window {
+		if later := rolledUp.Add(maxDelay); later.After(at) {
+			at = later
+		}
+	}
 	if deadline := p.first.Add(maxDelay); deadline.Before(at) {
 		at = deadline
 	}
@@ -68,12 +115,27 @@ func rollupWait(p pendingRollup, now time.Time, window, maxDelay time.Duration) 
 func (c *rollupCoalescer) changed(goal string, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.recordActivity(now, 1)
 	p, ok := c.pending[goal]
 	if !ok {
 		p.first = now
 		goalRollupsPending.Inc()
 	}
 	p.last = now
+	c.pending[goal] = p
+}
+
+// urgent records a change of goal to roll up at once: one of its related goals came or went, which is no
+// burst to coalesce.
+func (c *rollupCoalescer) urgent(goal string, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.pending[goal]
+	if !ok {
+		p.first = now
+		goalRollupsPending.Inc()
+	}
+	p.last, p.urgent = now, true
 	c.pending[goal] = p
 }
 
@@ -101,11 +163,13 @@ func (c *rollupCoalescer) take(goal, resourceVersion string, now time.Time) roll
 		}
 		return rollupDecision{}
 	}
-	if wait := rollupWait(p, now, c.window, c.maxDelay); wait > 0 {
+	busy := c.recordActivity(now, 0)
+	if wait := rollupWait(p, c.rolledUp[goal], now, busy, c.window, c.maxDelay); wait > 0 && !p.urgent {
 		return rollupDecision{wait: wait}
 	}
 	delete(c.pending, goal)
 	goalRollupsPending.Dec()
+	c.rolledUp[goal] = now
 	return rollupDecision{}
 }
 
@@ -125,6 +189,7 @@ func (c *rollupCoalescer) forget(goal string) {
 		goalRollupsPending.Dec()
 	}
 	delete(c.written, goal)
+	delete(c.rolledUp, goal)
 }
 
 // Start waits until the manager stops and then forgets everything: a stopped manager rolls nothing up, and its
@@ -134,8 +199,21 @@ func (c *rollupCoalescer) Start(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	goalRollupsPending.Sub(float64(len(c.pending)))
-	c.pending, c.written = map[string]pendingRollup{}, map[string]writtenRollup{}
+	c.pending, c.written, c.rolledUp = map[string]pendingRollup{}, map[string]writtenRollup{}, map[string]time.Time{}
 	return nil
+}
+
+// enqueueUrgent is EnqueueRequestsFromMapFunc for changes that roll the goals mapFn returns up at once, marked
+// urgent so that neither a burst in progress nor the echo check holds them back.
+func enqueueUrgent(c *rollupCoalescer, mapFn handler.MapFunc) handler.EventHandler {
+	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		reqs := mapFn(ctx, o)
+		now := time.Now()
+		for _, req := range reqs {
+			c.urgent(req.Name, now)
+		}
+		return reqs
+	})
 }
 
 // enqueueCoalesced is EnqueueRequestsFromMapFunc for goal rollups: it records the change for every goal mapFn

@@ -8,22 +8,34 @@ import (
 func TestRollupWait(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	window, maxDelay := time.Second, 30*time.Second
+	never := time.Duration(-1)
 	for _, tc := range []struct {
 		name        string
+		rolledUp    time.Duration // after t0; never: not rolled up yet
+		busy        bool
 		first, last time.Duration // after t0
 		now         time.Duration
 		want        time.Duration
 	}{
-		{"a single change waits the window", 0, 0, 0, time.Second},
-		{"quiet for the window: now", 0, 0, time.Second, 0},
-		{"long quiet: now", 0, 0, time.Minute, 0},
-		{"a later change restarts the window", 0, 5 * time.Second, 5*time.Second + 200*time.Millisecond, 800 * time.Millisecond},
-		{"a burst never quiet is rolled up at the max delay", 0, 29*time.Second + 900*time.Millisecond, 29*time.Second + 900*time.Millisecond, 100 * time.Millisecond},
-		{"past the max delay: now", 0, 31 * time.Second, 31 * time.Second, 0},
+		{"a single change waits the window", never, false, 0, 0, 0, time.Second},
+		{"quiet for the window: now", never, false, 0, 0, time.Second, 0},
+		{"long quiet: now", never, false, 0, 0, time.Minute, 0},
+		{"a later change restarts the window", never, false, 0, 5 * time.Second, 5*time.Second + 200*time.Millisecond, 800 * time.Millisecond},
+		{"a burst never quiet is rolled up at the max delay", never, true, 0, 29*time.Second + 900*time.Millisecond, 29*time.Second + 900*time.Millisecond, 100 * time.Millisecond},
+		{"past the max delay: now", never, true, 0, 31 * time.Second, 31 * time.Second, 0},
+		{"busy roadmap, a change long after the goal's last rollup waits the window", -time.Hour, true, 0, 0, 0, time.Second},
+		{"busy roadmap, a change soon after a rollup waits for the max delay since it", -2 * time.Second, true, 0, 0, time.Second, 27 * time.Second},
+		{"busy, but never later than the max delay after the first change", -2 * time.Second, true, 0, 29 * time.Second, 29 * time.Second, time.Second},
+		{"busy roadmap, ten windows after a rollup a change waits the window again", -10 * time.Second, true, 0, 0, 0, time.Second},
+		{"quiet roadmap, a change soon after a rollup waits the window only", -2 * time.Second, false, 0, 0, 0, time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := pendingRollup{first: t0.Add(tc.first), last: t0.Add(tc.last)}
-			if got := rollupWait(p, t0.Add(tc.now), window, maxDelay); got != tc.want {
+			var rolledUp time.Time
+			if tc.rolledUp != never {
+				rolledUp = t0.Add(tc.rolledUp)
+			}
+			if got := rollupWait(p, rolledUp, t0.Add(tc.now), tc.busy, window, maxDelay); got != tc.want {
 				t.Errorf("rollupWait = %v, want %v", got, tc.want)
 			}
 		})
@@ -62,10 +74,16 @@ func TestRollupCoalescer(t *testing.T) {
 	if d := c.take("g", "3", t0.Add(2*time.Second)); d != (rollupDecision{}) {
 		t.Fatalf("take of another version = %+v, want a rollup now", d)
 	}
-	// A change pending since the write: wait for it, echo or not.
+	// A change pending since the write: wait for it, echo or not. A few changes do not make the roadmap busy.
 	c.changed("g", t0.Add(2*time.Second))
 	if d := c.take("g", "2", t0.Add(2*time.Second)); d.echo || d.wait != time.Second {
 		t.Fatalf("take with a pending change = %+v, want a wait of 1s", d)
+	}
+
+	// An urgent change rolls up at once, busy or not.
+	c.urgent("g", t0.Add(2*time.Second))
+	if d := c.take("g", "2", t0.Add(2*time.Second)); d != (rollupDecision{}) {
+		t.Fatalf("take with an urgent change = %+v, want a rollup now", d)
 	}
 
 	// A goal that records a pending change at every reconcile is still rolled up once the window has passed.
@@ -84,6 +102,21 @@ func TestRollupCoalescer(t *testing.T) {
 	if _, ok := c.written["h"]; ok {
 		t.Fatal("forget left the written version")
 	}
+	// Hundreds of changes in a second make the roadmap busy: a goal rolled up just before waits for the max
+	// delay since.
+	b := newRollupCoalescer(time.Second, 10*time.Second)
+	b.changed("g", t0)
+	if d := b.take("g", "1", t0.Add(time.Second)); d != (rollupDecision{}) {
+		t.Fatalf("first rollup = %+v, want now", d)
+	}
+	for i := range 300 {
+		b.changed("other", t0.Add(time.Second+time.Duration(i)*time.Millisecond))
+	}
+	b.changed("g", t0.Add(1500*time.Millisecond))
+	if d := b.take("g", "1", t0.Add(2500*time.Millisecond)); d.wait != 8500*time.Millisecond {
+		t.Fatalf("take on a busy roadmap = %+v, want a wait of 8.5s (10s after the last rollup)", d)
+	}
+
 	if c := newRollupCoalescer(time.Minute, time.Second); c.maxDelay != time.Minute {
 		t.Fatalf("a max delay under the window is raised to it, got %v", c.maxDelay)
 	}
