@@ -92,9 +92,7 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 // setCapabilityStatus writes an evaluation into the capability's status.
 func setCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhase, res readiness.Result, dependents int32,
 	providers []roadmap.Provider) {
-	c.Status.ObservedGeneration = c.Generation
-	c.Status.Phase = phase
-	c.Status.Summary = res.Summary
+	readiness.SetCapabilityStatus(c, phase, res)
 	c.Status.Dependents = dependents
 	c.Status.Providers = nil
 	for _, p := range providers {
@@ -102,7 +100,6 @@ func setCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhas
 			Namespace: p.Namespace, Name: p.Name, TargetDate: p.TargetDate, State: p.State})
 	}
 	c.Status.ETA, _ = roadmap.ETA(providers)
-	readiness.SetConditions(&c.Status.Conditions, c.Generation, res)
 }
 
 // facts gathers, from the cache, what the capability's readiness depends on.

@@ -111,17 +111,8 @@ func (r *InitiativeReconciler) plan(ctx context.Context, ini *roadmapv1.Initiati
 
 // setInitiativeStatus writes an evaluation into the initiative's status.
 func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res readiness.Result, p planning) {
-	ini.Status.ObservedGeneration = ini.Generation
-	ini.Status.Phase = phase
-	ini.Status.Summary = res.Summary
-	ini.Status.BlockedBy = nil
-	for _, u := range res.Unmet {
-		ini.Status.BlockedBy = append(ini.Status.BlockedBy, roadmapv1.BlockedByEntry{
-			Kind: u.Kind, Namespace: u.Namespace, Name: u.Name, Reason: u.Reason, Message: u.Message,
-		})
-	}
+	readiness.SetInitiativeStatus(ini, phase, res)
 	ini.Status.PriorityScore = p.score
-	readiness.SetConditions(&ini.Status.Conditions, ini.Generation, res)
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionAligned, ini.Generation, p.aligned)
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, ini.Generation, p.schedule)
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionPrioritized, ini.Generation, p.prioritized)

@@ -159,6 +159,12 @@ type CapabilityStatus struct {
 	// +optional
 	Summary string `json:"summary,omitempty"`
 
+	// BlockedBy lists every unmet prerequisite and failing check, in spec order, with the operator's verdict
+	// (stalled) on each.
+	// +optional
+	// +listType=atomic
+	BlockedBy []BlockedByEntry `json:"blockedBy,omitempty"`
+
 	// Dependents counts the initiatives and capabilities that require this capability.
 	// +optional
 	Dependents int32 `json:"dependents,omitempty"`

@@ -195,9 +195,14 @@ type InitiativeSpec struct {
 	State InitiativeState `json:"state,omitempty"`
 }
 
-// BlockedByEntry is one unmet prerequisite of an initiative.
+// BlockedByEntry is one unmet prerequisite of an initiative or a capability, with the operator's verdict on it:
+// tools (the kubectl plugin, dashboards) read the verdict rather than deriving one from the reason.
 type BlockedByEntry struct {
-	// Kind of the prerequisite: Capability or Initiative.
+	// APIVersion of the prerequisite when it is the object of a failing evidence check (e.g. apps/v1); empty for
+	// the roadmap.dev kinds.
+	// +optional
+	APIVersion string `json:"apiVersion,omitempty"`
+	// Kind of the prerequisite: Capability or Initiative, or the kind of a checked object (apiVersion is set then).
 	Kind string `json:"kind"`
 	// Namespace of the prerequisite, for initiatives.
 	// +optional
@@ -205,11 +210,16 @@ type BlockedByEntry struct {
 	// Name of the prerequisite.
 	Name string `json:"name"`
 	// Reason is CapabilityNotReady, CapabilityNotFound, NoProvider, InitiativeNotDone, InitiativeNotFound or
-	// DependencyCycle.
+	// DependencyCycle; for a check, the check's reason (see CheckStatus).
 	Reason string `json:"reason"`
 	// Message says what is wrong in words, e.g. "capability event-bus: Planned".
 	// +optional
 	Message string `json:"message,omitempty"`
+	// Stalled is true when waiting will not clear this entry and a person must act: a dangling reference, a
+	// cycle, or a check whose kind is not served, whose access is denied or whose object Failed. The object is
+	// Stalled (kstatus) exactly when one of its entries is.
+	// +optional
+	Stalled bool `json:"stalled,omitempty"`
 }
 
 // InitiativeStatus is the observed state of an Initiative.

@@ -20,7 +20,7 @@ func goalStatus(g *roadmapv1.Goal) (status string, h Health, message string) {
 	switch {
 	case ready == nil:
 		return "Unknown", HealthUnknown, ""
-	case ready.Reason == roadmapv1.GoalReasonDependencyCycle || ready.Reason == roadmapv1.GoalReasonParentNotFound:
+	case stalled(g.Status.Conditions):
 		return ready.Reason, HealthBroken, ready.Message
 	case atRisk != nil && atRisk.Status == metav1.ConditionTrue:
 		return "AtRisk", HealthBlocked, fmt.Sprintf("%d%% done, %s; at risk: %s", g.Status.Progress, ready.Message, atRisk.Message)
@@ -149,15 +149,11 @@ func buildGraph(v View) ([]graphNode, []graphEdge) {
 	}
 	for _, c := range v.Capabilities {
 		nodes = append(nodes, graphNode{key: "capability/" + c.Name, kind: "Capability", name: c.Name,
-			status: capabilityPhase(c), health: healthOfCapabilityPhase(capabilityPhase(c), capabilityReason(c))})
+			status: capabilityPhase(c), health: HealthOfCapability(c)})
 	}
 	for _, ini := range v.Initiatives {
-		reason := ""
-		if cond := readyCondition(ini.Status.Conditions); cond != nil {
-			reason = cond.Reason
-		}
 		nodes = append(nodes, graphNode{key: "initiative/" + keyOf(ini).String(), kind: "Initiative", name: ini.Name,
-			namespace: ini.Namespace, status: initiativePhase(ini), health: healthOfInitiativePhase(initiativePhase(ini), reason)})
+			namespace: ini.Namespace, status: initiativePhase(ini), health: HealthOfInitiative(ini)})
 	}
 	for _, n := range nodes {
 		present[n.key] = true

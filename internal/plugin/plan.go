@@ -169,7 +169,7 @@ func renderPlanText(w io.Writer, p *PlanResult, st Style) error {
 			after = joinNonEmpty(" ", after, "(dependency cycle)")
 		}
 		rows = append(rows, []string{mark, t.Key(), t.Owner, t.Phase, t.Start, t.TargetDate, after})
-		healths = append(healths, healthOfInitiativePhase(t.Phase, ""))
+		healths = append(healths, healthOfInitiativePhase(t.Phase))
 	}
 	if len(p.Tasks) > 0 {
 		widths := make([]int, len(header))

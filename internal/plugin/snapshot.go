@@ -16,25 +16,11 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 )
 
-// CheckResult is the result of one evidence check of a capability (status.checks), read generically so that the
-// plugin works with operators that do not report checks yet.
-type CheckResult struct {
-	APIVersion string `json:"apiVersion,omitempty"`
-	Kind       string `json:"kind"`
-	Namespace  string `json:"namespace,omitempty"`
-	Name       string `json:"name"`
-	Passing    bool   `json:"passing"`
-	Reason     string `json:"reason,omitempty"`
-	Message    string `json:"message,omitempty"`
-}
-
 // Snapshot is everything the commands read: the three kinds, listed once.
 type Snapshot struct {
 	Capabilities []roadmapv1.Capability
 	Initiatives  []roadmapv1.Initiative
 	Goals        []roadmapv1.Goal
-	// Checks holds status.checks of each capability that reports them, by capability name.
-	Checks map[string][]CheckResult
 	// Namespace is the only namespace initiatives were listed in; empty when they were listed in all.
 	Namespace string
 	// Limited says why initiatives are from one namespace only although all were wanted (RBAC), or is empty.
@@ -173,17 +159,17 @@ func capabilityReason(c *roadmapv1.Capability) string {
 	return ""
 }
 
-// capabilityPhase is the phase, or "Unknown" before the operator has evaluated the capability.
+// capabilityPhase is the phase, or "Unknown" before the operator has evaluated the capability's current spec.
 func capabilityPhase(c *roadmapv1.Capability) string {
-	if c.Status.Phase == "" {
+	if !evaluated(string(c.Status.Phase), c.Status.ObservedGeneration, c.Generation) {
 		return "Unknown"
 	}
 	return string(c.Status.Phase)
 }
 
-// initiativePhase is the phase, or "Unknown" before the operator has evaluated the initiative.
+// initiativePhase is the phase, or "Unknown" before the operator has evaluated the initiative's current spec.
 func initiativePhase(ini *roadmapv1.Initiative) string {
-	if ini.Status.Phase == "" {
+	if !evaluated(string(ini.Status.Phase), ini.Status.ObservedGeneration, ini.Generation) {
 		return "Unknown"
 	}
 	return string(ini.Status.Phase)

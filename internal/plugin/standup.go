@@ -179,9 +179,9 @@ func RenderStandup(w io.Writer, res *StandupResult, st Style) error {
 			r.priority = ""
 		}
 		if it.Kind == "Capability" {
-			r.health = healthOfCapabilityPhase(it.Phase, "")
+			r.health = healthOfCapabilityPhase(it.Phase)
 		} else {
-			r.health = healthOfInitiativePhase(it.Phase, "")
+			r.health = healthOfInitiativePhase(it.Phase)
 		}
 		switch {
 		case late:

@@ -118,39 +118,3 @@ const (
 	indentMid  = "│ "
 	indentLast = "  "
 )
-
-// healthOfCapability classifies a capability by its status.
-func healthOfCapabilityPhase(phase, reason string) Health {
-	switch {
-	case reason == "DependencyCycle" || reason == "PrerequisiteNotFound":
-		return HealthBroken
-	case phase == "Ready":
-		return HealthOK
-	case phase == "Planned":
-		return HealthWaiting
-	case phase == "Blocked":
-		return HealthBlocked
-	case phase == "Retired":
-		return HealthInactive
-	default:
-		return HealthUnknown
-	}
-}
-
-// healthOfInitiativePhase classifies an initiative by its phase and the reason of its Ready condition.
-func healthOfInitiativePhase(phase, reason string) Health {
-	switch phase {
-	case "Ready", "Done":
-		return HealthOK
-	case "Blocked":
-		switch reason {
-		case "DependencyCycle", "CapabilityNotFound", "InitiativeNotFound":
-			return HealthBroken
-		}
-		return HealthBlocked
-	case "Cancelled":
-		return HealthInactive
-	default:
-		return HealthUnknown
-	}
-}

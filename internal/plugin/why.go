@@ -54,6 +54,9 @@ type WhyNode struct {
 	// Reason is the reason of the Ready condition (or of the blockedBy entry for a missing object).
 	Reason  string `json:"reason,omitempty"`
 	Message string `json:"message,omitempty"`
+	// Stalled is the operator's verdict that waiting will not help: the object's Stalled condition, or the
+	// stalled flag of the blockedBy entry that names it.
+	Stalled bool `json:"stalled,omitempty"`
 	// Lifecycle of a capability; State of an initiative; CheckKind (apiVersion Kind) of a check.
 	Lifecycle  string `json:"lifecycle,omitempty"`
 	State      string `json:"state,omitempty"`
@@ -148,7 +151,8 @@ func initiativeSubject(ns, name string) string { return "initiative " + ns + "/"
 func initiativeNode(ini *roadmapv1.Initiative, relation string) WhyNode {
 	n := WhyNode{Relation: relation, Kind: "Initiative", Namespace: ini.Namespace, Name: ini.Name,
 		Title: ini.Spec.Title, Owner: ini.Spec.Owner, Status: initiativePhase(ini), State: string(stateOf(ini)),
-		TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore}
+		TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore,
+		Stalled: HealthOfInitiative(ini) == HealthBroken}
 	if cond := readyCondition(ini.Status.Conditions); cond != nil {
 		n.Reason, n.Message = cond.Reason, cond.Message
 	}
@@ -157,7 +161,8 @@ func initiativeNode(ini *roadmapv1.Initiative, relation string) WhyNode {
 
 func capabilityNode(c *roadmapv1.Capability, relation string) WhyNode {
 	n := WhyNode{Relation: relation, Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Owner: c.Spec.Owner,
-		Status: capabilityPhase(c), Lifecycle: string(c.Spec.Lifecycle), ETA: string(c.Status.ETA)}
+		Status: capabilityPhase(c), Lifecycle: string(c.Spec.Lifecycle), ETA: string(c.Status.ETA),
+		Stalled: HealthOfCapability(c) == HealthBroken}
 	if cond := readyCondition(c.Status.Conditions); cond != nil {
 		n.Reason, n.Message = cond.Reason, cond.Message
 	}
@@ -188,7 +193,7 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 		c := b.s.Capability(e.Name)
 		if c == nil {
 			return WhyNode{Relation: RelationRequires, Kind: "Capability", Name: e.Name, Status: StatusNotFound,
-				Reason: e.Reason, Message: e.Message, Action: &Action{Owner: ownerOrNone(parent.Spec.Owner),
+				Reason: e.Reason, Message: e.Message, Stalled: e.Stalled, Action: &Action{Owner: ownerOrNone(parent.Spec.Owner),
 					Subject: parentSubject, Do: "fix spec.requires: capability " + e.Name + " does not exist"}}
 		}
 		return b.capability(c, RelationRequires, parent.Spec.Owner)
@@ -202,6 +207,7 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 				n = initiativeNode(dep, RelationDependsOn)
 				n.Reason, n.Message = e.Reason, e.Message
 			}
+			n.Stalled = n.Stalled || e.Stalled
 			n.Action = &Action{Owner: ownerOrNone(parent.Spec.Owner), Subject: parentSubject,
 				Do: "break the cycle in spec.dependsOn (" + strings.TrimPrefix(e.Message, "dependency cycle: ") + ")"}
 			return n
@@ -210,14 +216,14 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 				Status: StatusNotVisible, Reason: e.Reason, Message: e.Message}
 		case dep == nil:
 			return WhyNode{Relation: RelationDependsOn, Kind: "Initiative", Namespace: e.Namespace, Name: e.Name,
-				Status: StatusNotFound, Reason: e.Reason, Message: e.Message,
+				Status: StatusNotFound, Reason: e.Reason, Message: e.Message, Stalled: e.Stalled,
 				Action: &Action{Owner: ownerOrNone(parent.Spec.Owner), Subject: parentSubject,
 					Do: "fix spec.dependsOn: initiative " + e.Namespace + "/" + e.Name + " does not exist"}}
 		}
 		return b.prerequisiteInitiative(dep, RelationDependsOn, parent)
 	default: // a kind this plugin does not know yet: say what the status says
 		return WhyNode{Relation: strings.ToLower(e.Kind), Kind: e.Kind, Namespace: e.Namespace, Name: e.Name,
-			Status: e.Reason, Reason: e.Reason, Message: e.Message}
+			Status: e.Reason, Reason: e.Reason, Message: e.Message, Stalled: e.Stalled}
 	}
 }
 
@@ -293,13 +299,13 @@ func (b *whyBuilder) capability(c *roadmapv1.Capability, relation, requirerOwner
 		switch {
 		case prereq == nil:
 			n.BlockedBy = append(n.BlockedBy, WhyNode{Relation: RelationRequires, Kind: "Capability", Name: string(name),
-				Status: StatusNotFound, Reason: roadmapv1.ReasonCapabilityNotFound,
+				Status: StatusNotFound, Reason: roadmapv1.ReasonCapabilityNotFound, Stalled: true,
 				Action: &Action{Owner: owner, Subject: subject, Do: "fix spec.requires: capability " + string(name) + " does not exist"}})
 		case !isReady(prereq):
 			n.BlockedBy = append(n.BlockedBy, b.capability(prereq, RelationRequires, c.Spec.Owner))
 		}
 	}
-	for _, check := range b.s.Checks[c.Name] {
+	for _, check := range c.Status.Checks {
 		if check.Passing {
 			continue
 		}
@@ -309,7 +315,7 @@ func (b *whyBuilder) capability(c *roadmapv1.Capability, relation, requirerOwner
 		}
 		n.BlockedBy = append(n.BlockedBy, WhyNode{Relation: RelationCheck, Kind: KindCheck, Namespace: check.Namespace,
 			Name: check.Name, CheckKind: strings.TrimSpace(check.APIVersion + " " + check.Kind), Status: check.Reason,
-			Reason: check.Reason, Message: check.Message,
+			Reason: check.Reason, Message: check.Message, Stalled: checkStalled(c, check),
 			Action: &Action{Owner: owner, Subject: "check " + check.Kind + " " + ref, Do: "make it healthy"}})
 	}
 
@@ -369,27 +375,20 @@ func ownerLess(a, b string) bool {
 	return a < b
 }
 
-// nodeHealth classifies a WhyNode.
+// nodeHealth classifies a WhyNode from what the operator wrote: its stalled verdict, then its phase (or, for a
+// check, its reason). An object missing from the snapshot is a dangling reference.
 func nodeHealth(n WhyNode) Health {
 	switch {
-	case n.Status == StatusNotFound:
-		return HealthBroken
+	case n.Kind == KindCheck: // its status is the check's reason, where NotFound means the object is not there yet
+		return healthOfCheck(n.Status == "Current", n.Stalled, n.Status)
 	case n.Status == StatusNotVisible:
 		return HealthUnknown
+	case n.Stalled || n.Status == StatusNotFound:
+		return HealthBroken
 	case n.Kind == "Capability":
-		return healthOfCapabilityPhase(n.Status, n.Reason)
+		return healthOfCapabilityPhase(n.Status)
 	case n.Kind == "Initiative":
-		return healthOfInitiativePhase(n.Status, n.Reason)
-	case n.Kind == KindCheck:
-		switch n.Status {
-		case "Current":
-			return HealthOK
-		case "InProgress", "Unknown":
-			return HealthWaiting
-		case "NotFound", "KindNotFound", "AccessDenied":
-			return HealthBroken
-		}
-		return HealthBlocked
+		return healthOfInitiativePhase(n.Status)
 	}
 	return HealthUnknown
 }

@@ -64,11 +64,29 @@ type CapabilityFacts struct {
 
 // Unmet is one prerequisite that is not satisfied.
 type Unmet struct {
-	Kind      string
-	Namespace string
-	Name      string
-	Reason    string
-	Message   string
+	// APIVersion is set for the object of a failing check only.
+	APIVersion string
+	Kind       string
+	Namespace  string
+	Name       string
+	Reason     string
+	Message    string
+	// Stalled is the verdict: waiting will not clear this prerequisite, a person must fix something. A result is
+	// Broken exactly when one of its unmet prerequisites is Stalled.
+	Stalled bool
+}
+
+// BlockedBy renders unmet prerequisites as the status.blockedBy entries of an initiative or a capability.
+func BlockedBy(unmet []Unmet) []roadmapv1.BlockedByEntry {
+	if len(unmet) == 0 {
+		return nil
+	}
+	out := make([]roadmapv1.BlockedByEntry, len(unmet))
+	for i, u := range unmet {
+		out[i] = roadmapv1.BlockedByEntry{APIVersion: u.APIVersion, Kind: u.Kind, Namespace: u.Namespace, Name: u.Name,
+			Reason: u.Reason, Message: u.Message, Stalled: u.Stalled}
+	}
+	return out
 }
 
 // Result is the outcome of an evaluation, ready to be written into a status.
@@ -95,7 +113,8 @@ func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
 		msg := "dependency cycle: " + graph.FormatCycle(f.Cycle)
 		return roadmapv1.CapabilityPhaseBlocked, Result{
 			Reason: roadmapv1.CapabilityReasonDependencyCycle, Message: msg, Summary: msg, Broken: true,
-			Unmet: []Unmet{{Kind: "Capability", Name: f.Cycle[1], Reason: roadmapv1.ReasonDependencyCycle, Message: msg}},
+			Unmet: []Unmet{{Kind: "Capability", Name: f.Cycle[1], Reason: roadmapv1.ReasonDependencyCycle, Message: msg,
+				Stalled: true}},
 		}
 	}
 	switch f.Lifecycle {
@@ -116,7 +135,7 @@ func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
 		prereq, ok := f.Prerequisites[name]
 		switch {
 		case !ok:
-			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name, Stalled: true,
 				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + name + ": not found"})
 		case !prereq.Ready:
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
@@ -124,14 +143,13 @@ func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
 		}
 	}
 	prerequisitesUnmet := len(unmet)
-	broken := hasReason(unmet, roadmapv1.ReasonCapabilityNotFound)
 	for _, c := range f.Checks {
 		if !c.Passing {
-			unmet = append(unmet, Unmet{Kind: "Check", Namespace: c.Namespace, Name: c.Name, Reason: c.Reason,
-				Message: evidence.Describe(c)})
-			broken = broken || evidence.Broken(c)
+			unmet = append(unmet, Unmet{APIVersion: c.APIVersion, Kind: c.Kind, Namespace: c.Namespace, Name: c.Name,
+				Reason: c.Reason, Message: evidence.Describe(c), Stalled: evidence.Broken(c)})
 		}
 	}
+	broken := anyStalled(unmet)
 	if len(unmet) == 0 {
 		prefix := "capability is Available"
 		switch len(f.Checks) {
@@ -189,6 +207,15 @@ func joinMessages(unmet []Unmet) string {
 		msgs[i] = u.Message
 	}
 	return strings.Join(msgs, "; ")
+}
+
+func anyStalled(unmet []Unmet) bool {
+	for _, u := range unmet {
+		if u.Stalled {
+			return true
+		}
+	}
+	return false
 }
 
 func hasReason(unmet []Unmet, reasons ...string) bool {

@@ -81,3 +81,23 @@ func TransitionEvent(kind string, previous *metav1.Condition, res Result) (Event
 		return Event{Type: "Warning", Reason: EventNotReady, Message: res.Message}, true
 	}
 }
+
+// SetCapabilityStatus writes an evaluation into a capability's status, as the operator publishes it: the
+// generation evaluated, the phase, the summary, blockedBy with a verdict on each entry, and the Ready,
+// Reconciling and Stalled conditions. Tools read these fields and derive nothing (see internal/plugin).
+func SetCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhase, res Result) {
+	c.Status.ObservedGeneration = c.Generation
+	c.Status.Phase = phase
+	c.Status.Summary = res.Summary
+	c.Status.BlockedBy = BlockedBy(res.Unmet)
+	SetConditions(&c.Status.Conditions, c.Generation, res)
+}
+
+// SetInitiativeStatus writes an evaluation into an initiative's status, as SetCapabilityStatus does.
+func SetInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res Result) {
+	ini.Status.ObservedGeneration = ini.Generation
+	ini.Status.Phase = phase
+	ini.Status.Summary = res.Summary
+	ini.Status.BlockedBy = BlockedBy(res.Unmet)
+	SetConditions(&ini.Status.Conditions, ini.Generation, res)
+}

@@ -62,7 +62,7 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 		c, ok := f.Capabilities[name]
 		switch {
 		case !ok:
-			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name, Stalled: true,
 				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + name + ": not found"})
 		case !c.Ready && f.Providers[name] == 0:
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
@@ -84,10 +84,10 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 		state, ok := f.Initiatives[dep]
 		switch {
 		case dep.String() == cycleNext:
-			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name,
+			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name, Stalled: true,
 				Reason: roadmapv1.ReasonDependencyCycle, Message: "dependency cycle: " + graph.FormatCycle(f.Cycle)})
 		case !ok:
-			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name,
+			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name, Stalled: true,
 				Reason: roadmapv1.ReasonInitiativeNotFound, Message: label + ": not found"})
 		case state != roadmapv1.StateDone:
 			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name,
@@ -100,13 +100,9 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 			Message: readyMessage("initiative can start", len(f.Requires)+len(f.DependsOn)),
 		}
 	}
-	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet), Reason: worstReason(unmet)}
-	switch res.Reason {
-	case roadmapv1.ReasonDependencyCycle, roadmapv1.ReasonCapabilityNotFound, roadmapv1.ReasonInitiativeNotFound:
-		res.Broken = true
-	default:
-		res.Waiting = true
-	}
+	broken := anyStalled(unmet)
+	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet), Reason: worstReason(unmet),
+		Broken: broken, Waiting: !broken}
 	return roadmapv1.PhaseBlocked, res
 }
 

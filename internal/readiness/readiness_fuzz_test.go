@@ -378,14 +378,20 @@ func FuzzEvaluateCapability(f *testing.F) {
 			}
 		}
 		for _, u := range res.Unmet {
-			switch u.Kind {
-			case "Capability":
+			switch {
+			case u.APIVersion != "": // the object of a check
+				got = append(got, "Check "+u.Name+" "+u.Reason)
+				if u.Stalled != evidence.Broken(roadmapv1.CheckStatus{Reason: u.Reason}) {
+					t.Errorf("unmet %+v: stalled must be the check's verdict", u)
+				}
+			case u.Kind == "Capability":
 				if !slices.Contains(capabilityUnmetReasons, u.Reason) {
 					t.Errorf("unmet %+v: reason is not a documented prerequisite reason", u)
 				}
+				if u.Stalled != (u.Reason == roadmapv1.ReasonCapabilityNotFound) {
+					t.Errorf("unmet %+v: stalled exactly when the prerequisite does not exist", u)
+				}
 				got = append(got, "Capability "+u.Name)
-			case "Check":
-				got = append(got, "Check "+u.Name+" "+u.Reason)
 			default:
 				t.Errorf("unmet %+v: unknown kind", u)
 			}

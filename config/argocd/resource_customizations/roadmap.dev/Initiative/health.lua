@@ -3,7 +3,7 @@
 --   no status, no Ready condition, or
 --   status.observedGeneration < metadata.generation  -> Progressing "Waiting for the controller"
 --   Stalled=True (CapabilityNotFound, InitiativeNotFound,
---     DependencyCycle: the spec is broken)            -> Degraded, Ready condition's message
+--     DependencyCycle: a person must fix a spec)      -> Degraded, Ready condition's message
 --   phase Ready or Done                                -> Healthy, status.summary, else Ready message
 --   phase Blocked (waiting: CapabilityNotReady,
 --     InitiativeNotDone; kstatus Reconciling=True)     -> Suspended, Ready message
@@ -14,9 +14,10 @@
 -- Argo CD finishes a sync wave only when its resources are Healthy (or Degraded, which fails the sync), so a
 -- Blocked initiative holds the later waves of its Application either way; the annotation makes it read as
 -- Progressing (expected to turn Ready: the Application is converging) rather than Suspended (parked on
--- someone else's work). Ready=False with a broken-configuration reason counts as Stalled even if the Stalled
--- condition is absent. Argo CD runs this script without Lua's string and math libraries; missing fields
--- must never raise an error (Argo CD would show Unknown), so every field is read defensively.
+-- someone else's work). The operator's verdict is read, never re-derived from reasons: Stalled=True is broken,
+-- whatever the reason (the kubectl plugin and kstatus read the same condition). Argo CD runs this script without
+-- Lua's string and math libraries; missing fields must never raise an error (Argo CD would show Unknown), so
+-- every field is read defensively.
 
 local hs = {}
 
@@ -65,7 +66,6 @@ local function isTrue(c)
 end
 
 local waiting = "Waiting for the controller"
-local brokenReasons = { CapabilityNotFound = true, InitiativeNotFound = true, DependencyCycle = true }
 
 local o = tbl(obj)
 local metadata = tbl(o.metadata)
@@ -85,7 +85,7 @@ end
 local readyMessage = str(ready.message)
 
 local stalled = condition(status.conditions, "Stalled")
-if isTrue(stalled) or (ready.status == "False" and brokenReasons[str(ready.reason)]) then
+if isTrue(stalled) then
   hs.status = "Degraded"
   hs.message = first(readyMessage, stalled and stalled.message, status.summary, "initiative is Blocked")
   return hs
