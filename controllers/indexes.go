@@ -19,7 +19,8 @@ import (
 )
 
 // Field indexes over the informer cache. They turn "who references X?" into one indexed lookup, so a change to X
-// enqueues exactly its dependents, as Flux's kustomize-controller does for dependsOn.
+// enqueues exactly its dependents at once. (Flux's kustomize-controller indexes the sources its objects name this
+// way, but polls dependsOn: a Kustomization whose dependency is not ready is requeued after an interval.)
 const (
 	// IndexInitiativeRequires indexes initiatives by the capability names in spec.requires.
 	IndexInitiativeRequires = "spec.requires.initiative"
