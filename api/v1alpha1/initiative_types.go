@@ -123,6 +123,7 @@ type InitiativeSpec struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Title string `json:"title"`
 
 	// Track is Innovation (new things, gated on capabilities) or Operations (run and build the platform).
@@ -132,6 +133,7 @@ type InitiativeSpec struct {
 	// Owner is the team doing the work, e.g. team-checkout.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Owner string `json:"owner,omitempty"`
 
 	// Goals names the Goals this work serves. Work tied to no goal is flagged as unaligned.

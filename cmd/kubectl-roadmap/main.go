@@ -22,7 +22,8 @@ func main() {
 	defer stop()
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	if err := plugin.NewCommand(plugin.NewOptions(streams)).ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
+		// Errors quote the server and the command line, neither of which may drive the terminal.
+		fmt.Fprintln(os.Stderr, "error:", plugin.EscapeTerminal(err.Error()))
 		stop()
 		os.Exit(1)
 	}

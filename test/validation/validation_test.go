@@ -205,6 +205,45 @@ kind: Goal
 metadata: {name: grow-revenue}
 spec: {title: Grow revenue, keyResults: [{description: Revenue from new channels}]}`,
 			[]string{"spec.keyResults[0].target: Required value"}},
+		// Free text is printed by kubectl roadmap and shown in terminals: escape sequences would retitle or clear
+		// the reader's terminal.
+		{"initiative owner that retitles the terminal", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, owner: "team\e]0;pwned\a"}`,
+			[]string{"spec.owner: Invalid value", "must not contain control characters"}},
+		{"initiative title that clears the screen", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: "Checkout\e[2J", track: Innovation}`,
+			[]string{"spec.title: Invalid value", "must not contain control characters"}},
+		{"capability title with a C1 control (CSI)", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: "Event bus\u009b2J"}`,
+			[]string{"spec.title: Invalid value", "must not contain control characters"}},
+		{"capability owner and category with line breaks", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, owner: "team\nplatform", category: "data\r"}`,
+			[]string{"spec.owner: Invalid value", "spec.category: Invalid value"}},
+		{"capability description with an escape sequence", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, description: "Kafka\n\e[2J"}`,
+			[]string{"spec.description: Invalid value", "must not contain control characters other than tabs and line breaks"}},
+		{"check kind with an escape sequence", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, checks: [{apiVersion: apps/v1, kind: "Deployment\e[2J", namespace: "kafka\a", name: broker}]}`,
+			[]string{"spec.checks[0].kind: Invalid value", "spec.checks[0].namespace: Invalid value"}},
+		{"goal with control characters in its title, owner and key results", `
+kind: Goal
+metadata: {name: grow-revenue}
+spec: {title: "Grow\x07", owner: "cfo\e]0;x\a", keyResults: [{description: "Revenue\e[31m", target: "20\b", current: "3\x00", baseline: "1\x7f"}]}`,
+			[]string{"spec.title: Invalid value", "spec.owner: Invalid value", "spec.keyResults[0].description: Invalid value",
+				"spec.keyResults[0].target: Invalid value", "spec.keyResults[0].current: Invalid value",
+				"spec.keyResults[0].baseline: Invalid value"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -228,7 +267,8 @@ func TestAcceptsGoodManifests(t *testing.T) {
 	for _, manifest := range []string{`
 kind: Capability
 metadata: {name: accepted-capability}
-spec: {title: Observability, requires: [` + strings.TrimSuffix(strings.TrimPrefix(manyNames(64), "["), "]") + `]}`, `
+spec: {title: "Observability – métriques, 日志", description: "Metrics and logs.\n\tAsk #team-sre.\n",
+  requires: [` + strings.TrimSuffix(strings.TrimPrefix(manyNames(64), "["), "]") + `]}`, `
 kind: Initiative
 metadata: {name: accepted-initiative}
 spec: {title: Checkout, track: Operations, value: 1, urgency: 10, riskReduction: 1, effort: 10,
