@@ -58,7 +58,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
-	state.useReader(mgr.GetCache())
+	if err := mgr.Add(stateSource{collector: state, cache: mgr.GetCache()}); err != nil {
+		return fmt.Errorf("adding the state metrics source: %w", err)
+	}
 	dyn, err := dynamic.NewForConfig(mgr.GetConfig())
 	if err != nil {
 		return fmt.Errorf("creating the dynamic client for evidence checks: %w", err)
