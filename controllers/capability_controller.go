@@ -127,23 +127,20 @@ func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capabilit
 		}
 		facts.Prerequisites[name] = readiness.ViewOfCapability(prereq)
 	}
-	var readErr error
-	facts.Cycle = graph.FindCycle(c.Name, func(name string) []string {
+	cycle, err := graph.ReadCycle(c.Name, func(name string) ([]string, error) {
 		if name == c.Name {
-			return facts.Requires
+			return facts.Requires, nil
 		}
 		other := &roadmapv1.Capability{}
 		if err := r.Get(ctx, client.ObjectKey{Name: name}, other); err != nil {
-			if !apierrors.IsNotFound(err) {
-				readErr = err
-			}
-			return nil
+			return nil, client.IgnoreNotFound(err)
 		}
-		return names(other.Spec.Requires)
+		return names(other.Spec.Requires), nil
 	})
-	if readErr != nil {
-		return facts, fmt.Errorf("walking the requires graph of capability %q: %w", c.Name, readErr)
+	if err != nil {
+		return facts, fmt.Errorf("walking the requires graph of capability %q: %w", c.Name, err)
 	}
+	facts.Cycle = cycle
 	return facts, nil
 }
 

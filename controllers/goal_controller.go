@@ -101,26 +101,23 @@ func (r *GoalReconciler) facts(ctx context.Context, goal *roadmapv1.Goal) (roadm
 			return facts, fmt.Errorf("reading parent goal %q: %w", parent, err)
 		}
 	}
-	var readErr error
-	facts.Cycle = graph.FindCycle(goal.Name, func(name string) []string {
+	cycle, err := graph.ReadCycle(goal.Name, func(name string) ([]string, error) {
 		g := goal
 		if name != goal.Name {
 			g = &roadmapv1.Goal{}
 			if err := r.Get(ctx, client.ObjectKey{Name: name}, g); err != nil {
-				if !apierrors.IsNotFound(err) {
-					readErr = err
-				}
-				return nil
+				return nil, client.IgnoreNotFound(err)
 			}
 		}
 		if g.Spec.Parent == "" {
-			return nil
+			return nil, nil
 		}
-		return []string{string(g.Spec.Parent)}
+		return []string{string(g.Spec.Parent)}, nil
 	})
-	if readErr != nil {
-		return facts, fmt.Errorf("walking the parents of goal %q: %w", goal.Name, readErr)
+	if err != nil {
+		return facts, fmt.Errorf("walking the parents of goal %q: %w", goal.Name, err)
 	}
+	facts.Cycle = cycle
 
 	goals, err := r.subtree(ctx, goal.Name)
 	if err != nil {

@@ -83,17 +83,15 @@ type planning struct {
 func (r *InitiativeReconciler) plan(ctx context.Context, ini *roadmapv1.Initiative, facts readiness.InitiativeFacts,
 	providers map[string][]roadmap.Provider) (planning, error) {
 	var p planning
-	var readErr error
-	aligned, traceable := roadmap.Alignment(names(ini.Spec.Goals), func(goal string) bool {
+	existing := map[string]bool{}
+	for _, goal := range names(ini.Spec.Goals) {
 		err := r.Get(ctx, client.ObjectKey{Name: goal}, &roadmapv1.Goal{})
 		if err != nil && !apierrors.IsNotFound(err) {
-			readErr = err
+			return p, fmt.Errorf("reading goal %q of initiative %s/%s: %w", goal, ini.Namespace, ini.Name, err)
 		}
-		return err == nil
-	})
-	if readErr != nil {
-		return p, fmt.Errorf("reading goals of initiative %s/%s: %w", ini.Namespace, ini.Name, readErr)
+		existing[goal] = err == nil
 	}
+	aligned, traceable := roadmap.Alignment(names(ini.Spec.Goals), func(goal string) bool { return existing[goal] })
 	p.aligned = aligned
 	p.score, p.prioritized = roadmap.Priority(ini.Spec, traceable)
 	switch ini.Spec.State {
@@ -177,17 +175,13 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		facts.Initiatives[key] = dep.Spec.State
 		dependsOn[key.String()] = readiness.DependsOnKeys(dep)
 	}
-	var readErr error
-	facts.Cycle = graph.FindCycle(self.String(), func(node string) []string {
+	cycle, err := graph.ReadCycle(self.String(), func(node string) ([]string, error) {
 		keys, ok := dependsOn[node]
 		if !ok {
 			ns, name, _ := strings.Cut(node, "/")
 			other := &roadmapv1.Initiative{}
 			if err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, other); err != nil {
-				if !apierrors.IsNotFound(err) {
-					readErr = err
-				}
-				return nil
+				return nil, client.IgnoreNotFound(err)
 			}
 			keys = readiness.DependsOnKeys(other)
 		}
@@ -195,11 +189,12 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		for i, k := range keys {
 			out[i] = k.String()
 		}
-		return out
+		return out, nil
 	})
-	if readErr != nil {
-		return facts, nil, fmt.Errorf("walking the dependsOn graph of initiative %s: %w", self, readErr)
+	if err != nil {
+		return facts, nil, fmt.Errorf("walking the dependsOn graph of initiative %s: %w", self, err)
 	}
+	facts.Cycle = cycle
 	return facts, providers, nil
 }
 

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -71,5 +72,46 @@ func TestFindCycleLongChain(t *testing.T) {
 func TestFormatCycle(t *testing.T) {
 	if got := FormatCycle([]string{"a", "b", "c", "a"}); got != "a -> b -> c -> a" {
 		t.Fatalf("FormatCycle = %q", got)
+	}
+}
+
+func TestReadCycle(t *testing.T) {
+	boom := errors.New("cache not synced")
+	adjacency := map[string][]string{"a": {"b"}, "b": {"a", "c"}, "c": {"broken"}}
+	reader := func(failOn string) EdgeReader {
+		return func(node string) ([]string, error) {
+			if node == failOn {
+				return nil, boom
+			}
+			return adjacency[node], nil
+		}
+	}
+	cases := []struct {
+		name, start, failOn string
+		want                []string
+		wantErr             string
+	}{
+		{name: "cycle found before the broken node is read", start: "a", failOn: "broken", want: []string{"a", "b", "a"}},
+		{name: "no cycle through a node leading into one", start: "c", failOn: "nobody", want: nil},
+		{name: "error reading the start", start: "a", failOn: "a", wantErr: "reading the edges of a: cache not synced"},
+		{name: "error reading a node on the way", start: "c", failOn: "broken", wantErr: "reading the edges of broken: cache not synced"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadCycle(tc.start, reader(tc.failOn))
+			switch {
+			case tc.wantErr != "":
+				if err == nil || err.Error() != tc.wantErr || !errors.Is(err, boom) {
+					t.Fatalf("err = %v, want %q wrapping the read error", err, tc.wantErr)
+				}
+				if got != nil {
+					t.Errorf("a failed walk returned a cycle %v", got)
+				}
+			case err != nil:
+				t.Fatal(err)
+			case !slices.Equal(got, tc.want):
+				t.Errorf("cycle = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
