@@ -233,14 +233,12 @@ func requiresOf(o client.Object) []string {
 
 // capabilityViewChanged passes creations, deletions, and updates that change what dependents read of a
 // capability (lifecycle and Ready condition); everything else would only wake dependents to do nothing.
-var capabilityViewChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		oldCap, okOld := e.ObjectOld.(*roadmapv1.Capability)
-		newCap, okNew := e.ObjectNew.(*roadmapv1.Capability)
-		return !okOld || !okNew || readiness.ViewOfCapability(oldCap) != readiness.ViewOfCapability(newCap)
+var capabilityViewChanged = forKind(predicate.TypedFuncs[*roadmapv1.Capability]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Capability]) bool {
+		return readiness.ViewOfCapability(e.ObjectOld) != readiness.ViewOfCapability(e.ObjectNew)
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Capability]) bool { return false },
+})
 
 // requiresChanged passes creations, deletions, and updates that change spec.requires.
 var requiresChanged = predicate.Funcs{

@@ -255,25 +255,19 @@ func (r *GoalReconciler) appendAncestors(ctx context.Context, reqs []reconcile.R
 }
 
 // contributionChanged passes creations, deletions, and initiative updates that change what a goal reads.
-var contributionChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
-		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
-		if !okOld || !okNew {
-			return true
-		}
+var contributionChanged = forKind(predicate.TypedFuncs[*roadmapv1.Initiative]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Initiative]) bool {
+		o, n := e.ObjectOld, e.ObjectNew
 		return !equality.Semantic.DeepEqual(o.Spec.Goals, n.Spec.Goals) ||
 			!equality.Semantic.DeepEqual(contributionOf(o), contributionOf(n))
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Initiative]) bool { return false },
+})
 
 // parentChanged passes creations, deletions, and goal updates that change spec.parent.
-var parentChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*roadmapv1.Goal)
-		n, okNew := e.ObjectNew.(*roadmapv1.Goal)
-		return !okOld || !okNew || o.Spec.Parent != n.Spec.Parent
+var parentChanged = forKind(predicate.TypedFuncs[*roadmapv1.Goal]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Goal]) bool {
+		return e.ObjectOld.Spec.Parent != e.ObjectNew.Spec.Parent
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Goal]) bool { return false },
+})

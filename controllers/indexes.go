@@ -161,15 +161,11 @@ func providedCapabilities(_ context.Context, o client.Object) []reconcile.Reques
 
 // providerViewChanged passes creations, deletions, and updates of an initiative that change what it says as a
 // provider: what it provides, when, and whether it is still under way.
-var providerViewChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
-		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
-		if !okOld || !okNew {
-			return true
-		}
+var providerViewChanged = forKind(predicate.TypedFuncs[*roadmapv1.Initiative]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Initiative]) bool {
+		o, n := e.ObjectOld, e.ObjectNew
 		return !slices.Equal(o.Spec.Provides, n.Spec.Provides) || o.Spec.TargetDate != n.Spec.TargetDate ||
 			o.Spec.State != n.Spec.State
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Initiative]) bool { return false },
+})

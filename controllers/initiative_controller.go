@@ -301,19 +301,15 @@ func (r *InitiativeReconciler) initiativesDependingOn(ctx context.Context, o cli
 // dependencyViewChanged passes creations, deletions, and the updates of an initiative that its dependents read:
 // its state, its dependsOn (which may close or open a cycle through them), and its Ready condition's reason
 // (which carries a cycle around the loop to every member).
-var dependencyViewChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
-		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
-		if !okOld || !okNew {
-			return true
-		}
+var dependencyViewChanged = forKind(predicate.TypedFuncs[*roadmapv1.Initiative]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Initiative]) bool {
+		o, n := e.ObjectOld, e.ObjectNew
 		return o.Spec.State != n.Spec.State ||
 			!slices.Equal(readiness.DependsOnKeys(o), readiness.DependsOnKeys(n)) ||
 			readyReason(o.Status.Conditions) != readyReason(n.Status.Conditions)
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Initiative]) bool { return false },
+})
 
 func readyReason(conditions []metav1.Condition) string {
 	if c := apimeta.FindStatusCondition(conditions, roadmapv1.ConditionReady); c != nil {
