@@ -115,13 +115,7 @@ func kubeconfigFor(env *testenv.Env, user envtest.User, dir string) (string, err
 	return path, os.WriteFile(path, data, 0o600)
 }
 
-func names(ns ...string) []roadmapv1.ResourceName {
-	out := make([]roadmapv1.ResourceName, len(ns))
-	for i, n := range ns {
-		out[i] = roadmapv1.ResourceName(n)
-	}
-	return out
-}
+var names = testenv.Names
 
 func capability(name, owner string, lifecycle roadmapv1.CapabilityLifecycle, requires ...string) *roadmapv1.Capability {
 	return &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: name},

@@ -97,19 +97,14 @@ func scrape(g Gomega) map[string]float64 {
 }
 
 func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(60 * time.Second)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	g := testenv.NewG(t, time.Minute)
 	g.SetDefaultConsistentlyDuration(3 * time.Second)
-	g.SetDefaultConsistentlyPollingInterval(200 * time.Millisecond)
 	return g
 }
 
 func namespace(g *WithT, name string) {
-	err := k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-	if !apierrors.IsAlreadyExists(err) {
-		g.Expect(err).NotTo(HaveOccurred())
-	}
+	g.Expect(k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).
+		To(Or(Succeed(), Satisfy(apierrors.IsAlreadyExists)))
 }
 
 func names(prefix string, n int) []roadmapv1.ResourceName {

@@ -118,28 +118,23 @@ func clientAs(t *testing.T, user string, groups ...string) client.Client {
 	return c
 }
 
-func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(90 * time.Second)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
-	return g
-}
+func newG(t *testing.T) *WithT { return testenv.NewG(t, 90*time.Second) }
 
 func namespace(g *WithT, name string) {
-	err := k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-	if !apierrors.IsAlreadyExists(err) {
-		g.Expect(err).NotTo(HaveOccurred())
-	}
+	g.Expect(k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).
+		To(Or(Succeed(), Satisfy(apierrors.IsAlreadyExists)))
 }
 
-func capability(name string, lifecycle roadmapv1.CapabilityLifecycle) *roadmapv1.Capability {
-	return &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: roadmapv1.CapabilitySpec{Title: name, Lifecycle: lifecycle}}
+var capability = func(name string, lifecycle roadmapv1.CapabilityLifecycle) *roadmapv1.Capability {
+	c := testenv.Capability(name, lifecycle)
+	c.Spec.Owner = ""
+	return c
 }
 
 func initiative(ns, name string, requires ...roadmapv1.ResourceName) *roadmapv1.Initiative {
-	return &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: roadmapv1.InitiativeSpec{Title: name, Track: roadmapv1.TrackInnovation, Requires: requires}}
+	ini := testenv.Initiative(ns, name)
+	ini.Spec.Owner, ini.Spec.Requires = "", requires
+	return ini
 }
 
 func bind(g *WithT, role string, subject rbacv1.Subject, namespace string) {

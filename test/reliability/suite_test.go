@@ -90,11 +90,8 @@ func needLong(t *testing.T) {
 
 // newG returns a Gomega whose Eventually waits long enough for thousands of objects on a loaded 2-core machine.
 func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(3 * time.Minute)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	g := testenv.NewG(t, 3*time.Minute)
 	g.SetDefaultConsistentlyDuration(3 * time.Second)
-	g.SetDefaultConsistentlyPollingInterval(200 * time.Millisecond)
 	return g
 }
 
@@ -158,29 +155,11 @@ func fastOptions() controllers.Options {
 
 // --- objects ---
 
-func toNames(names []string) []roadmapv1.ResourceName {
-	out := make([]roadmapv1.ResourceName, len(names))
-	for i, n := range names {
-		out[i] = roadmapv1.ResourceName(n)
-	}
-	return out
-}
-
-func capability(name string, lifecycle roadmapv1.CapabilityLifecycle, requires ...string) *roadmapv1.Capability {
-	return &roadmapv1.Capability{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: roadmapv1.CapabilitySpec{Title: name, Owner: "team-platform", Lifecycle: lifecycle,
-			Requires: toNames(requires)},
-	}
-}
-
-func initiative(ns, name string, requires ...string) *roadmapv1.Initiative {
-	return &roadmapv1.Initiative{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: roadmapv1.InitiativeSpec{Title: name, Track: roadmapv1.TrackInnovation, Owner: "team-product",
-			Requires: toNames(requires)},
-	}
-}
+var (
+	capability = testenv.Capability
+	initiative = testenv.Initiative
+	toNames    = func(names []string) []roadmapv1.ResourceName { return testenv.Names(names...) }
+)
 
 // dependents returns n initiatives in ns that require the capability named required.
 func dependents(ns string, n int, required string) []client.Object {
@@ -272,12 +251,7 @@ func listInitiatives(g Gomega, ns string) []roadmapv1.Initiative {
 	return list.Items
 }
 
-func readyCondition(conds []metav1.Condition) metav1.Condition {
-	if c := apimeta.FindStatusCondition(conds, roadmapv1.ConditionReady); c != nil {
-		return *c
-	}
-	return metav1.Condition{}
-}
+var readyCondition = testenv.ReadyCondition
 
 // isReady: evaluated at its current generation, and Ready.
 func isReady(ini *roadmapv1.Initiative) bool {

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -41,13 +40,7 @@ func TestMain(m *testing.M) {
 
 const testNamespace = "validation"
 
-func ensureNamespace(t *testing.T, name string) {
-	t.Helper()
-	err := env.Client.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-	if err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatalf("creating namespace %s: %v", name, err)
-	}
-}
+func ensureNamespace(t *testing.T, name string) { testenv.EnsureNamespace(t, env.Client, name) }
 
 func decode(t *testing.T, manifest string) *unstructured.Unstructured {
 	t.Helper()
