@@ -119,7 +119,7 @@ func TestRoadmapSequencing(t *testing.T) {
 	overdue := initiative(shop, "overdue", "seq-nobody-builds-this")
 	overdue.Spec.Goals, overdue.Spec.TargetDate = toNames([]string{"seq-recommendations"}), "2020-01-31"
 	create(t, g, overdue)
-	ini = expectInitiative(g, shop, "overdue", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
+	expectInitiative(g, shop, "overdue", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
 	g.Eventually(func(g Gomega) {
 		atRisk := condition(getGoal(g, "seq-personalisation").Status.Conditions, roadmapv1.ConditionAtRisk)
 		g.Expect(atRisk.Status).To(Equal(metav1.ConditionTrue))

@@ -87,7 +87,7 @@ func FuzzRoundTrip(f *testing.F) {
 	})
 }
 
-func checkRoundTrip(t *testing.T, filler *randfill.Filler, obj runtime.Object) {
+func checkRoundTrip(t *testing.T, _ *randfill.Filler, obj runtime.Object) {
 	t.Helper()
 	newLike := func() runtime.Object { return reflect.New(reflect.TypeOf(obj).Elem()).Interface().(runtime.Object) }
 

@@ -89,7 +89,7 @@ func EvaluateScript(script string, obj map[string]interface{}) (HealthStatus, er
 	L.SetContext(ctx)
 	L.SetGlobal("obj", ToLua(L, obj))
 	if err := L.DoString(script); err != nil {
-		return HealthStatus{}, fmt.Errorf("Lua error (Argo CD would report Unknown): %w", err)
+		return HealthStatus{}, fmt.Errorf("the script failed (Argo CD would report Unknown): %w", err)
 	}
 	ret, ok := L.Get(-1).(*lua.LTable)
 	if !ok {

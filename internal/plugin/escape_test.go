@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
 
 func TestEscapeTerminal(t *testing.T) {
@@ -47,17 +45,17 @@ func controls(out string) []string {
 // escape sequences (from objects admitted before the admission rules, or copied from other objects' conditions)
 // are printed escaped by why, tree, standup, plan and graph, with colours on and off.
 func TestRenderersEscapeHostileText(t *testing.T) {
-	const retitle, clear = "\x1b]0;pwned\a", "\x1b[2J"
+	const retitle, clearScreen = "\x1b]0;pwned\a", "\x1b[2J"
 	hostile := fixture()
 	recs := hostile.Initiative("team-personalisation", "recs")
 	recs.Spec.Owner = "team" + retitle
-	recs.Spec.Title = "Recs" + clear
-	recs.Status.BlockedBy[0].Message += clear
-	recs.Status.Summary += clear
-	recs.Annotations = map[string]string{"note" + clear: retitle}
+	recs.Spec.Title = "Recs" + clearScreen
+	recs.Status.BlockedBy[0].Message += clearScreen
+	recs.Status.Summary += clearScreen
+	recs.Annotations = map[string]string{"note" + clearScreen: retitle}
 	platform := hostile.Capability("kubernetes-platform")
 	platform.Spec.Owner = "platform" + retitle
-	platform.Status.Checks[0].Message = "Replicas: 1 of 3" + clear + "\nforged line"
+	platform.Status.Checks[0].Message = "Replicas: 1 of 3" + clearScreen + "\nforged line"
 	platform.Status.Conditions[0].Message += "\u009b2J"
 	hostile.Goal("personalisation").Spec.Owner = "cpo" + retitle
 	hostile.Index()
@@ -137,5 +135,4 @@ func TestEscapedKeepsEveryObject(t *testing.T) {
 	if e.Capability("event-bus") == nil || e.Initiative("ops", "kafka-cluster") == nil || e.Goal("recommendations") == nil {
 		t.Fatal("escaped snapshot is not indexed")
 	}
-	var _ roadmapv1.Capability = e.Capabilities[0]
 }

@@ -65,7 +65,7 @@ func Standup(s *Snapshot, now time.Time, window time.Duration) *StandupResult {
 	}
 	changed := func(cond *metav1.Condition) bool {
 		return cond != nil && !cond.LastTransitionTime.Time.Before(res.Since.Time) &&
-			!cond.LastTransitionTime.Time.After(now)
+			!cond.LastTransitionTime.After(now)
 	}
 
 	for i := range s.Initiatives {

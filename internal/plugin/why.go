@@ -422,7 +422,7 @@ func describe(n WhyNode, st Style) string {
 		head = strings.ToLower(n.Kind) + " " + ref
 	}
 	h := nodeHealth(n)
-	status := n.Status
+	var status string
 	switch {
 	case n.Status == StatusNotFound:
 		status = "not found"

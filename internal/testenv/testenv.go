@@ -8,13 +8,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -138,7 +138,15 @@ func start(configure func(*envtest.Environment)) (*Env, error) {
 
 // Kubectl runs the kubectl built with the assets against this control plane and returns its stdout.
 func (e *Env) Kubectl(args ...string) (string, error) {
-	stdout, stderr, err := e.ControlPlane.KubeCtl().Run(args...)
+	user, err := e.ControlPlane.AddUser(envtest.User{Name: "envtest-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return "", fmt.Errorf("adding a kubectl user to the control plane: %w", err)
+	}
+	kubectl, err := user.Kubectl()
+	if err != nil {
+		return "", fmt.Errorf("configuring kubectl: %w", err)
+	}
+	stdout, stderr, err := kubectl.Run(args...)
 	out, _ := io.ReadAll(stdout)
 	if err != nil {
 		errOut, _ := io.ReadAll(stderr)

@@ -551,7 +551,7 @@ func (s *scenario) round(ctx context.Context, i int) (Round, error) {
 		if err != nil {
 			return r, err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return r, err
 		}

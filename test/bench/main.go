@@ -230,7 +230,7 @@ func runChild(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		return nil, err
 	}
 	_ = f.Close()
-	defer os.Remove(f.Name())
+	defer func() { _ = os.Remove(f.Name()) }()
 	// Later flags win: the scenario, where to write the result, and this scenario's profile names.
 	args := append(slices.Clone(os.Args[1:]), "--scenario="+cfg.Scenario, "--result-json="+f.Name(),
 		"--cpuprofile="+cfg.CPUProfile, "--memprofile="+cfg.MemProfile, "--apiserver-cpuprofile="+cfg.APIServerProfile)

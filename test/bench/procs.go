@@ -127,8 +127,8 @@ func apiserverProfile(ctx context.Context, cfg *rest.Config, d time.Duration, pa
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("apiserver profile: %s", resp.Status)
 	}
 	f, err := os.Create(path)

@@ -3,6 +3,7 @@ package gitops_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -145,7 +146,7 @@ func upsertCase(tests []byte, tc argocdhealth.TestCase) ([]byte, error) {
 		}
 	}
 	if len(starts) == 0 {
-		return nil, fmt.Errorf("no case items (lines starting with \"- \") under tests:")
+		return nil, errors.New(`no case items (lines starting with "- ") under "tests"`)
 	}
 	// An item runs from its "- " line over the lines indented under it.
 	end := func(start int) int {

@@ -137,7 +137,7 @@ func startManager(t *testing.T, g *WithT, opts controllers.Options, customize fu
 
 // stop stops the manager and returns what its Start returned.
 func (m *manager) stop() error {
-	m.stopOnce.Do(func() { m.stopErr = m.Manager.Stop() })
+	m.stopOnce.Do(func() { m.stopErr = m.Stop() })
 	return m.stopErr
 }
 
