@@ -72,7 +72,7 @@ func deleteCapability(t *testing.T, n int) {
 		for _, ini := range items {
 			g.Expect(isBlocked(&ini)).To(BeTrue(), "initiative %s/%s", ns, ini.Name)
 			g.Expect(ini.Status.BlockedBy).To(Equal([]roadmapv1.BlockedByEntry{{Kind: "Capability", Name: bus,
-				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + bus + ": not found"}}),
+				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + bus + ": not found", Stalled: true}}),
 				"initiative %s/%s", ns, ini.Name)
 			ready := readyCondition(ini.Status.Conditions)
 			g.Expect(ready.Status).To(Equal(metav1.ConditionFalse))
