@@ -36,6 +36,7 @@ const (
 // CapabilityPhase is the one-word state shown in `kubectl get capabilities`.
 type CapabilityPhase string
 
+// The phases of a capability.
 const (
 	CapabilityPhasePlanned CapabilityPhase = "Planned"
 	CapabilityPhaseBlocked CapabilityPhase = "Blocked"

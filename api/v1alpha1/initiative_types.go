@@ -35,6 +35,7 @@ const (
 // +kubebuilder:validation:Enum=Proposed;Active;Done;Cancelled
 type InitiativeState string
 
+// The states a team declares.
 const (
 	StateProposed  InitiativeState = "Proposed"
 	StateActive    InitiativeState = "Active"
