@@ -131,7 +131,7 @@ func LayoutTimeline(p *plugin.PlanResult, cancelled []plugin.PlanTask, now time.
 		for _, t := range ts {
 			start, _ := parse(t.Start)
 			end, _ := parse(t.TargetDate)
-			h := plugin.HealthOfInitiative(t.Phase, "")
+			h := plugin.HealthOfInitiativePhase(t.Phase)
 			b := Bar{Node: initiativeID(t.Namespace, t.Name), Label: t.Key(), X: x(start), Y: y, W: x(end) - x(start),
 				Start: t.Start, End: t.TargetDate, Phase: t.Phase, Health: h.Class(), Glyph: h.Glyph(),
 				Critical: critical[t.Key()], Conflict: t.Conflict, OnCycle: t.OnCycle, After: t.After,

@@ -118,8 +118,8 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	}
 	for i := range s.Capabilities {
 		c := &s.Capabilities[i]
-		phase, reason := roadmapview.CapabilityPhase(c), roadmapview.CapabilityReason(c)
-		h := plugin.HealthOfCapability(phase, reason)
+		phase := roadmapview.CapabilityPhase(c)
+		h := plugin.HealthOfCapability(c)
 		n := Node{ID: "capability/" + c.Name, Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Owner: c.Spec.Owner,
 			Status: phase, Health: h.Class(), Glyph: h.Glyph(), Message: c.Status.Summary,
 			Lifecycle: string(c.Spec.Lifecycle), TargetDate: string(c.Status.ETA), Conditions: c.Status.Conditions}
@@ -134,11 +134,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	for i := range s.Initiatives {
 		ini := &s.Initiatives[i]
 		phase := roadmapview.InitiativePhase(ini)
-		reason := ""
-		if c := roadmapview.ReadyCondition(ini.Status.Conditions); c != nil {
-			reason = c.Reason
-		}
-		h := plugin.HealthOfInitiative(phase, reason)
+		h := plugin.HealthOfInitiative(ini)
 		n := Node{ID: initiativeID(ini.Namespace, ini.Name), Kind: "Initiative", Namespace: ini.Namespace,
 			Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner, Track: string(ini.Spec.Track), Status: phase,
 			Health: h.Class(), Glyph: h.Glyph(), Message: ini.Status.Summary, State: string(roadmapview.StateOf(ini)),

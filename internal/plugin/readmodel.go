@@ -20,8 +20,6 @@ type (
 	Snapshot = roadmapview.Snapshot
 	// Scope says which initiatives to list.
 	Scope = roadmapview.Scope
-	// CheckResult is the result of one evidence check of a capability.
-	CheckResult = roadmapview.CheckResult
 )
 
 var (
@@ -49,17 +47,17 @@ func stateOf(ini *roadmapv1.Initiative) roadmapv1.InitiativeState { return roadm
 func open(ini *roadmapv1.Initiative) bool                         { return roadmapview.Open(ini) }
 func today(now time.Time) time.Time                               { return roadmapview.Today(now) }
 
+func inCluster(check roadmapv1.CheckStatus) string { return roadmapview.InCluster(check) }
+
 func daysPast(date roadmapv1.Date, now time.Time) (int, bool) { return roadmapview.DaysPast(date, now) }
 
 // GoalStatus is the one-word status of a goal (OnTrack, AtRisk, NoInitiatives, a broken reason or Unknown), its
 // health and a message: the same verdict the tree and the graph show, for the web board.
 func GoalStatus(g *roadmapv1.Goal) (status string, h Health, message string) { return goalStatus(g) }
 
-// HealthOfInitiative classifies an initiative by its phase and the reason of its Ready condition.
-func HealthOfInitiative(phase, reason string) Health { return healthOfInitiativePhase(phase, reason) }
-
-// HealthOfCapability classifies a capability by its phase and the reason of its Ready condition.
-func HealthOfCapability(phase, reason string) Health { return healthOfCapabilityPhase(phase, reason) }
+// HealthOfInitiativePhase classifies an initiative known only by its phase (a bar of the plan's timeline); an
+// initiative object is classified by HealthOfInitiative, which reads the operator's Stalled verdict too.
+func HealthOfInitiativePhase(phase string) Health { return healthOfInitiativePhase(phase) }
 
 // HealthOfWhyNode classifies a node of a why chain.
 func HealthOfWhyNode(n WhyNode) Health { return nodeHealth(n) }
