@@ -208,13 +208,13 @@ func (s *Server) unsubscribe(ch chan []byte) {
 // loopback name, so a web page elsewhere cannot read the board through DNS rebinding.
 func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(indexHTML)
 	})
 	mux.HandleFunc("/app.js", asset("text/javascript; charset=utf-8", appJS))
 	mux.HandleFunc("/app.css", asset("text/css; charset=utf-8", appCSS))
-	mux.HandleFunc("/api/roadmap", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/api/roadmap", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(s.Model())
@@ -236,7 +236,7 @@ func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
 }
 
 func asset(contentType string, data []byte) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", contentType)
 		_, _ = w.Write(data)
 	}
