@@ -74,7 +74,7 @@ func capabilities(t *testing.T, c *stateCollector) float64 {
 // collectorForTest is a state collector of its own, with the real descriptors.
 func collectorForTest() *stateCollector {
 	return &stateCollector{initiatives: state.initiatives, capabilities: state.capabilities, cycles: state.cycles,
-		goalsAtRisk: state.goalsAtRisk, blockedSince: state.blockedSince}
+		goalsAtRisk: state.goalsAtRisk, blockedSince: state.blockedSince, startedEarly: state.startedEarly}
 }
 
 // TestStateCollectorFollowsRunningManagers: with several managers in one process, the state gauges come from a
