@@ -418,9 +418,15 @@ func queueDepths(g Gomega) map[string]float64 {
 }
 
 // expectIdle waits until every controller's queue is back to the depth it had before the manager started
-// (idle) and no worker is busy.
+// (idle), no worker is busy, and no goal rollup is held back by the coalescer (--goal-rollup-window), whose
+// goals are not in the goal queue until their window ends.
 func expectIdle(g *WithT, idle map[string]float64) {
 	g.Eventually(func(g Gomega) {
+		pending := 0.0
+		for _, m := range metricFamily(g, "roadmap_goal_rollups_pending") {
+			pending += m.GetGauge().GetValue()
+		}
+		g.Expect(pending).To(BeZero(), "goal rollups pending")
 		g.Expect(queueDepths(g)).To(Equal(idle), "workqueue depths")
 		for _, c := range controllerNames {
 			g.Expect(gauge(g, "controller_runtime_active_workers", c)).To(BeZero(), "active workers of %s", c)
