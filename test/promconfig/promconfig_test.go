@@ -47,6 +47,9 @@ var roadmapMetrics = []struct {
 	{name: "roadmap_initiative_blocked_since_timestamp_seconds"},
 	{name: "roadmap_evidence_watches"},
 	{name: "roadmap_initiatives_started_early"},
+	{name: "roadmap_goal_rollups_pending"},
+	{name: "roadmap_events_queued"},
+	{name: "roadmap_events_dropped_total"},
 }
 
 // frameworkPrefixes are the metric families controller-runtime registers for every manager.
