@@ -446,4 +446,10 @@ func TestFleetChecksNameTheirCluster(t *testing.T) {
 			t.Errorf("tree lacks %q:\n%s", want, tree)
 		}
 	}
+	// A cluster out of reach is waited for (its last results stand for a grace period), not a broken check.
+	for _, n := range root.Children {
+		if strings.HasSuffix(n.Label, "in cluster prod-us") && n.Health != HealthWaiting {
+			t.Errorf("tree: %s reads %s, want waiting", n.Label, n.Health.Glyph())
+		}
+	}
 }
