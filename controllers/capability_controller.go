@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package controllers
 
 import (
@@ -125,9 +141,7 @@ func checksPassing(checks []roadmapv1.CheckStatus) string {
 // setCapabilityStatus writes an evaluation into the capability's status.
 func setCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhase, res readiness.Result, dependents int32,
 	providers []roadmap.Provider) {
-	c.Status.ObservedGeneration = c.Generation
-	c.Status.Phase = phase
-	c.Status.Summary = res.Summary
+	readiness.SetCapabilityStatus(c, phase, res)
 	c.Status.Dependents = dependents
 	c.Status.Providers = nil
 	for _, p := range providers {
@@ -135,7 +149,6 @@ func setCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhas
 			Namespace: p.Namespace, Name: p.Name, TargetDate: p.TargetDate, State: p.State})
 	}
 	c.Status.ETA, _ = roadmap.ETA(providers)
-	readiness.SetConditions(&c.Status.Conditions, c.Generation, res)
 }
 
 // facts gathers, from the cache, what the capability's readiness depends on.
@@ -161,23 +174,20 @@ func (r *CapabilityReconciler) facts(ctx context.Context, c *roadmapv1.Capabilit
 		}
 		facts.Prerequisites[name] = readiness.ViewOfCapability(prereq)
 	}
-	var readErr error
-	facts.Cycle = graph.FindCycle(c.Name, func(name string) []string {
+	cycle, err := graph.ReadCycle(c.Name, func(name string) ([]string, error) {
 		if name == c.Name {
-			return facts.Requires
+			return facts.Requires, nil
 		}
 		other := &roadmapv1.Capability{}
 		if err := r.Get(ctx, client.ObjectKey{Name: name}, other); err != nil {
-			if !apierrors.IsNotFound(err) {
-				readErr = err
-			}
-			return nil
+			return nil, client.IgnoreNotFound(err)
 		}
-		return names(other.Spec.Requires)
+		return names(other.Spec.Requires), nil
 	})
-	if readErr != nil {
-		return facts, 0, fmt.Errorf("walking the requires graph of capability %q: %w", c.Name, readErr)
+	if err != nil {
+		return facts, 0, fmt.Errorf("walking the requires graph of capability %q: %w", c.Name, err)
 	}
+	facts.Cycle = cycle
 	return facts, requeueAfter, nil
 }
 
@@ -304,20 +314,16 @@ func requiresOf(o client.Object) []string {
 // controller has written the status that reflects it, not before. Woken by the spec patch alone, dependents
 // would read the new lifecycle beside the old Ready condition, write "not available", and write again a moment
 // later: two writes per dependent where one is due.
-var capabilityViewChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		oldCap, okOld := e.ObjectOld.(*roadmapv1.Capability)
-		newCap, okNew := e.ObjectNew.(*roadmapv1.Capability)
-		if !okOld || !okNew {
-			return true
-		}
-		if !capabilityEvaluated(newCap) {
+var capabilityViewChanged = forKind(predicate.TypedFuncs[*roadmapv1.Capability]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Capability]) bool {
+		if !capabilityEvaluated(e.ObjectNew) {
 			return false // the status write that reflects this spec will be passed
 		}
-		return !capabilityEvaluated(oldCap) || readiness.ViewOfCapability(oldCap) != readiness.ViewOfCapability(newCap)
+		return !capabilityEvaluated(e.ObjectOld) ||
+			readiness.ViewOfCapability(e.ObjectOld) != readiness.ViewOfCapability(e.ObjectNew)
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Capability]) bool { return false },
+})
 
 // capabilityEvaluated reports whether a capability's status reflects its current spec.
 func capabilityEvaluated(c *roadmapv1.Capability) bool {

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package controllers
 
 import (
@@ -134,26 +150,23 @@ func (r *GoalReconciler) facts(ctx context.Context, goal *roadmapv1.Goal) (roadm
 			return facts, fmt.Errorf("reading parent goal %q: %w", parent, err)
 		}
 	}
-	var readErr error
-	facts.Cycle = graph.FindCycle(goal.Name, func(name string) []string {
+	cycle, err := graph.ReadCycle(goal.Name, func(name string) ([]string, error) {
 		g := goal
 		if name != goal.Name {
 			g = &roadmapv1.Goal{}
 			if err := r.Get(ctx, client.ObjectKey{Name: name}, g); err != nil {
-				if !apierrors.IsNotFound(err) {
-					readErr = err
-				}
-				return nil
+				return nil, client.IgnoreNotFound(err)
 			}
 		}
 		if g.Spec.Parent == "" {
-			return nil
+			return nil, nil
 		}
-		return []string{string(g.Spec.Parent)}
+		return []string{string(g.Spec.Parent)}, nil
 	})
-	if readErr != nil {
-		return facts, fmt.Errorf("walking the parents of goal %q: %w", goal.Name, readErr)
+	if err != nil {
+		return facts, fmt.Errorf("walking the parents of goal %q: %w", goal.Name, err)
 	}
+	facts.Cycle = cycle
 
 	goals, err := r.subtree(ctx, goal.Name)
 	if err != nil {
@@ -298,25 +311,19 @@ func (r *GoalReconciler) appendAncestors(ctx context.Context, reqs []reconcile.R
 }
 
 // contributionChanged passes creations, deletions, and initiative updates that change what a goal reads.
-var contributionChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
-		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
-		if !okOld || !okNew {
-			return true
-		}
+var contributionChanged = forKind(predicate.TypedFuncs[*roadmapv1.Initiative]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Initiative]) bool {
+		o, n := e.ObjectOld, e.ObjectNew
 		return !equality.Semantic.DeepEqual(o.Spec.Goals, n.Spec.Goals) ||
 			!equality.Semantic.DeepEqual(contributionOf(o), contributionOf(n))
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Initiative]) bool { return false },
+})
 
 // parentChanged passes creations, deletions, and goal updates that change spec.parent.
-var parentChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*roadmapv1.Goal)
-		n, okNew := e.ObjectNew.(*roadmapv1.Goal)
-		return !okOld || !okNew || o.Spec.Parent != n.Spec.Parent
+var parentChanged = forKind(predicate.TypedFuncs[*roadmapv1.Goal]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Goal]) bool {
+		return e.ObjectOld.Spec.Parent != e.ObjectNew.Spec.Parent
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Goal]) bool { return false },
+})

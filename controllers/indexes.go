@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package controllers
 
 import (
@@ -19,7 +35,8 @@ import (
 )
 
 // Field indexes over the informer cache. They turn "who references X?" into one indexed lookup, so a change to X
-// enqueues exactly its dependents, as Flux's kustomize-controller does for dependsOn.
+// enqueues exactly its dependents at once. (Flux's kustomize-controller indexes the sources its objects name this
+// way, but polls dependsOn: a Kustomization whose dependency is not ready is requeued after an interval.)
 const (
 	// IndexInitiativeRequires indexes initiatives by the capability names in spec.requires.
 	IndexInitiativeRequires = "spec.requires.initiative"
@@ -169,15 +186,11 @@ func providedCapabilities(_ context.Context, o client.Object) []reconcile.Reques
 
 // providerViewChanged passes creations, deletions, and updates of an initiative that change what it says as a
 // provider: what it provides, when, and whether it is still under way.
-var providerViewChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
-		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
-		if !okOld || !okNew {
-			return true
-		}
+var providerViewChanged = forKind(predicate.TypedFuncs[*roadmapv1.Initiative]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Initiative]) bool {
+		o, n := e.ObjectOld, e.ObjectNew
 		return !slices.Equal(o.Spec.Provides, n.Spec.Provides) || o.Spec.TargetDate != n.Spec.TargetDate ||
 			o.Spec.State != n.Spec.State
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Initiative]) bool { return false },
+})

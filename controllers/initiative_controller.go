@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package controllers
 
 import (
@@ -120,17 +136,15 @@ type planning struct {
 func (r *InitiativeReconciler) plan(ctx context.Context, ini *roadmapv1.Initiative, facts readiness.InitiativeFacts,
 	providers map[string][]roadmap.Provider) (planning, error) {
 	var p planning
-	var readErr error
-	aligned, traceable := roadmap.Alignment(names(ini.Spec.Goals), func(goal string) bool {
+	existing := map[string]bool{}
+	for _, goal := range names(ini.Spec.Goals) {
 		err := r.Get(ctx, client.ObjectKey{Name: goal}, &roadmapv1.Goal{})
 		if err != nil && !apierrors.IsNotFound(err) {
-			readErr = err
+			return p, fmt.Errorf("reading goal %q of initiative %s/%s: %w", goal, ini.Namespace, ini.Name, err)
 		}
-		return err == nil
-	})
-	if readErr != nil {
-		return p, fmt.Errorf("reading goals of initiative %s/%s: %w", ini.Namespace, ini.Name, readErr)
+		existing[goal] = err == nil
 	}
+	aligned, traceable := roadmap.Alignment(names(ini.Spec.Goals), func(goal string) bool { return existing[goal] })
 	p.aligned = aligned
 	p.score, p.prioritized = roadmap.Priority(ini.Spec, traceable)
 	switch ini.Spec.State {
@@ -148,22 +162,14 @@ func (r *InitiativeReconciler) plan(ctx context.Context, ini *roadmapv1.Initiati
 
 // setInitiativeStatus writes an evaluation into the initiative's status.
 func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res readiness.Result, p planning) {
-	ini.Status.ObservedGeneration = ini.Generation
+	// completedAt reads the phase and the Ready condition as they were, so before the evaluation is written.
 	var readySince *metav1.Time
 	if ready := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionReady); ready != nil {
 		readySince = &ready.LastTransitionTime
 	}
 	ini.Status.CompletedAt = readiness.CompletedAt(ini.Status.Phase, phase, ini.Status.CompletedAt, readySince, time.Now())
-	ini.Status.Phase = phase
-	ini.Status.Summary = res.Summary
-	ini.Status.BlockedBy = nil
-	for _, u := range res.Unmet {
-		ini.Status.BlockedBy = append(ini.Status.BlockedBy, roadmapv1.BlockedByEntry{
-			Kind: u.Kind, Namespace: u.Namespace, Name: u.Name, Reason: u.Reason, Message: u.Message,
-		})
-	}
+	readiness.SetInitiativeStatus(ini, phase, res)
 	ini.Status.PriorityScore = p.score
-	readiness.SetConditions(&ini.Status.Conditions, ini.Generation, res)
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionAligned, ini.Generation, p.aligned)
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, ini.Generation, p.schedule)
 	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionPrioritized, ini.Generation, p.prioritized)
@@ -230,17 +236,13 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		facts.Initiatives[key] = dep.Spec.State
 		dependsOn[key.String()] = readiness.DependsOnKeys(dep)
 	}
-	var readErr error
-	facts.Cycle = graph.FindCycle(self.String(), func(node string) []string {
+	cycle, err := graph.ReadCycle(self.String(), func(node string) ([]string, error) {
 		keys, ok := dependsOn[node]
 		if !ok {
 			ns, name, _ := strings.Cut(node, "/")
 			other := &roadmapv1.Initiative{}
 			if err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, other); err != nil {
-				if !apierrors.IsNotFound(err) {
-					readErr = err
-				}
-				return nil
+				return nil, client.IgnoreNotFound(err)
 			}
 			keys = readiness.DependsOnKeys(other)
 		}
@@ -248,11 +250,12 @@ func (r *InitiativeReconciler) facts(ctx context.Context, ini *roadmapv1.Initiat
 		for i, k := range keys {
 			out[i] = k.String()
 		}
-		return out
+		return out, nil
 	})
-	if readErr != nil {
-		return facts, nil, fmt.Errorf("walking the dependsOn graph of initiative %s: %w", self, readErr)
+	if err != nil {
+		return facts, nil, fmt.Errorf("walking the dependsOn graph of initiative %s: %w", self, err)
 	}
+	facts.Cycle = cycle
 	return facts, providers, nil
 }
 
@@ -362,19 +365,15 @@ func (r *InitiativeReconciler) initiativesDependingOn(ctx context.Context, o cli
 // dependencyViewChanged passes creations, deletions, and the updates of an initiative that its dependents read:
 // its state, its dependsOn (which may close or open a cycle through them), and its Ready condition's reason
 // (which carries a cycle around the loop to every member).
-var dependencyViewChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*roadmapv1.Initiative)
-		n, okNew := e.ObjectNew.(*roadmapv1.Initiative)
-		if !okOld || !okNew {
-			return true
-		}
+var dependencyViewChanged = forKind(predicate.TypedFuncs[*roadmapv1.Initiative]{
+	UpdateFunc: func(e event.TypedUpdateEvent[*roadmapv1.Initiative]) bool {
+		o, n := e.ObjectOld, e.ObjectNew
 		return o.Spec.State != n.Spec.State ||
 			!slices.Equal(readiness.DependsOnKeys(o), readiness.DependsOnKeys(n)) ||
 			readyReason(o.Status.Conditions) != readyReason(n.Status.Conditions)
 	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
-}
+	GenericFunc: func(event.TypedGenericEvent[*roadmapv1.Initiative]) bool { return false },
+})
 
 func readyReason(conditions []metav1.Condition) string {
 	if c := apimeta.FindStatusCondition(conditions, roadmapv1.ConditionReady); c != nil {

@@ -1,8 +1,25 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package controllers
 
 import (
 	"context"
-	"sync/atomic"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -81,14 +98,58 @@ func init() {
 
 // stateCollector computes the state gauges from the informer cache at scrape time, as kube-state-metrics does:
 // nothing to keep in step on every reconcile, and a scrape always agrees with the objects.
+//
+// controller-runtime serves one registry per process, so the collector is registered once; each manager lends it
+// its cache only while it runs (see stateSource). A process runs one manager in production; tests, the
+// reliability suite and the benchmark run several, one after another or side by side, and the gauges describe
+// the cluster of the longest-running one, never a stopped manager's cache or one that has not synced yet.
 type stateCollector struct {
-	reader                                                       atomic.Pointer[client.Reader]
+	mu sync.Mutex
+	// readers are the caches of the running managers, oldest first.
+	readers                                                      []*client.Reader
 	initiatives, capabilities, cycles, goalsAtRisk, blockedSince *prometheus.Desc
 	startedEarly                                                 *prometheus.Desc
 }
 
-// useReader points the collector at a manager's cache (the last manager set up wins).
-func (s *stateCollector) useReader(r client.Reader) { s.reader.Store(&r) }
+// add lends the collector a running manager's cache until remove is called.
+func (s *stateCollector) add(r client.Reader) (remove func()) {
+	entry := &r
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readers = append(s.readers, entry)
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.readers = slices.DeleteFunc(s.readers, func(e *client.Reader) bool { return e == entry })
+	}
+}
+
+// current is the cache to read, or nil when no manager runs.
+func (s *stateCollector) current() client.Reader {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.readers) == 0 {
+		return nil
+	}
+	return *s.readers[0]
+}
+
+// stateSource is the manager runnable that lends its cache to the state collector from the moment the caches
+// have synced (when the manager starts runnables that need no leader election) until the manager stops.
+type stateSource struct {
+	collector *stateCollector
+	cache     client.Reader
+}
+
+func (s stateSource) Start(ctx context.Context) error {
+	remove := s.collector.add(s.cache)
+	<-ctx.Done()
+	remove()
+	return nil
+}
+
+// NeedLeaderElection is false: every replica reports the state it sees (dashboards take the max over replicas).
+func (stateSource) NeedLeaderElection() bool { return false }
 
 func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{s.initiatives, s.capabilities, s.cycles, s.goalsAtRisk, s.blockedSince, s.startedEarly} {
@@ -97,14 +158,14 @@ func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
-	r := s.reader.Load()
+	r := s.current()
 	if r == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	inis, caps, goals := &roadmapv1.InitiativeList{}, &roadmapv1.CapabilityList{}, &roadmapv1.GoalList{}
-	if (*r).List(ctx, inis) != nil || (*r).List(ctx, caps) != nil || (*r).List(ctx, goals) != nil {
+	if r.List(ctx, inis) != nil || r.List(ctx, caps) != nil || r.List(ctx, goals) != nil {
 		return // the cache is not ready (manager starting or stopping): report nothing rather than zeros
 	}
 

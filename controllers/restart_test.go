@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package controllers_test
 
 import (
@@ -24,6 +40,10 @@ func TestRestartWritesNothing(t *testing.T) {
 	// Started early on a Retired capability: StartedEarly on the initiative, InUse on the capability.
 	startedEarly := initiative(ns, "eager", "restart-legacy")
 	startedEarly.Spec.State = roadmapv1.StateActive
+	rollout := initiative(ns, "rollout", "restart-k8s")
+	rollout.Spec.Goals = []roadmapv1.ResourceName{"restart-goal"}
+	orphan := &roadmapv1.Goal{ObjectMeta: metav1.ObjectMeta{Name: "restart-orphan"},
+		Spec: roadmapv1.GoalSpec{Title: "orphan", Parent: "restart-gone"}}
 	create(t, g,
 		capability("restart-k8s", roadmapv1.LifecycleAvailable),
 		capability("restart-bus", roadmapv1.LifecyclePlanned, "restart-k8s"),
@@ -31,9 +51,11 @@ func TestRestartWritesNothing(t *testing.T) {
 		capability("restart-loop-b", roadmapv1.LifecycleAvailable, "restart-loop-a"),
 		capability("restart-legacy", roadmapv1.LifecycleRetired),
 		startedEarly,
-		initiative(ns, "rollout", "restart-k8s"),
+		rollout,
 		initiative(ns, "streaming", "restart-bus", "restart-gone"),
-		dependsOnReady)
+		dependsOnReady,
+		&roadmapv1.Goal{ObjectMeta: metav1.ObjectMeta{Name: "restart-goal"}, Spec: roadmapv1.GoalSpec{Title: "goal"}},
+		orphan)
 	expectInitiative(g, ns, "rollout", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)
 	expectInitiative(g, ns, "streaming", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
 	expectInitiative(g, ns, "follow-up", roadmapv1.PhaseBlocked, roadmapv1.ReasonInitiativeNotDone)
@@ -46,35 +68,41 @@ func TestRestartWritesNothing(t *testing.T) {
 	g.Eventually(func(g Gomega) metav1.ConditionStatus {
 		return condition(getCapability(g, "restart-legacy").Status.Conditions, roadmapv1.ConditionInUse).Status
 	}).Should(Equal(metav1.ConditionTrue))
+	g.Eventually(func(g Gomega) int32 { return getGoal(g, "restart-goal").Status.Initiatives.Total }).Should(BeEquivalentTo(1))
+	g.Eventually(func(g Gomega) string { return readyCondition(getGoal(g, "restart-orphan").Status.Conditions).Reason }).
+		Should(Equal(roadmapv1.GoalReasonParentNotFound))
 
 	// Settled: the whole cluster (this test's objects and every earlier test's) holds still.
 	before := resourceVersionsOf(g)
 	g.Consistently(resourceVersionsOf).Should(Equal(before))
 
-	initiativeRuns, capabilityRuns := reconciles(g, "initiative"), reconciles(g, "capability")
+	initiativeRuns, capabilityRuns, goalRuns := reconciles(g, "initiative"), reconciles(g, "capability"), reconciles(g, "goal")
 	g.Expect(mgr.Stop()).To(Succeed())
 	var err error
 	mgr, err = env.StartManager(controllers.DefaultOptions())
 	g.Expect(err).NotTo(HaveOccurred())
 
 	// Wait until the new manager has reconciled every object at least once and its queues are drained.
-	initiatives, capabilities := len(before.initiatives), len(before.capabilities)
+	initiatives, capabilities, goals := len(before.initiatives), len(before.capabilities), len(before.goals)
+	g.Expect(goals).To(BeNumerically(">=", 2))
 	g.Eventually(func(g Gomega) {
 		g.Expect(reconciles(g, "initiative") - initiativeRuns).To(BeNumerically(">=", initiatives))
 		g.Expect(reconciles(g, "capability") - capabilityRuns).To(BeNumerically(">=", capabilities))
-		g.Expect(gauge(g, "workqueue_depth", "initiative") + gauge(g, "workqueue_depth", "capability")).To(BeZero())
-		g.Expect(gauge(g, "controller_runtime_active_workers", "initiative") +
-			gauge(g, "controller_runtime_active_workers", "capability")).To(BeZero())
+		g.Expect(reconciles(g, "goal") - goalRuns).To(BeNumerically(">=", goals))
+		for _, c := range []string{"initiative", "capability", "goal"} {
+			g.Expect(gauge(g, "workqueue_depth", c)).To(BeZero())
+			g.Expect(gauge(g, "controller_runtime_active_workers", c)).To(BeZero())
+		}
 	}).Should(Succeed())
 	g.Expect(resourceVersionsOf(g)).To(Equal(before), "a restart over a settled cluster must write nothing")
 }
 
 type versions struct {
-	initiatives, capabilities map[string]string
+	initiatives, capabilities, goals map[string]string
 }
 
 func resourceVersionsOf(g Gomega) versions {
-	v := versions{initiatives: map[string]string{}, capabilities: map[string]string{}}
+	v := versions{initiatives: map[string]string{}, capabilities: map[string]string{}, goals: map[string]string{}}
 	inis := &roadmapv1.InitiativeList{}
 	g.Expect(k.List(ctx(), inis)).To(Succeed())
 	for _, i := range inis.Items {
@@ -84,6 +112,11 @@ func resourceVersionsOf(g Gomega) versions {
 	g.Expect(k.List(ctx(), caps)).To(Succeed())
 	for _, c := range caps.Items {
 		v.capabilities[c.Name] = c.ResourceVersion
+	}
+	goals := &roadmapv1.GoalList{}
+	g.Expect(k.List(ctx(), goals)).To(Succeed())
+	for _, goal := range goals.Items {
+		v.goals[goal.Name] = goal.ResourceVersion
 	}
 	return v
 }

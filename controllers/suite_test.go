@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package controllers_test
 
 import (
@@ -9,9 +25,6 @@ import (
 
 	. "github.com/onsi/gomega"
 	"go.uber.org/goleak"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -69,67 +82,28 @@ func managerOptions() controllers.Options {
 	return opts
 }
 
+// The helpers of these suites come from the shared test kit (internal/testenv), bound to the test's client.
+var (
+	capability     = testenv.Capability
+	initiative     = testenv.Initiative
+	toNames        = func(names []string) []roadmapv1.ResourceName { return testenv.Names(names...) }
+	readyCondition = testenv.ReadyCondition
+)
+
 // newG returns a Gomega whose Eventually waits long enough for a loaded 2-core machine.
-func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(60 * time.Second)
-	g.SetDefaultEventuallyPollingInterval(50 * time.Millisecond)
-	g.SetDefaultConsistentlyDuration(2 * time.Second)
-	return g
-}
+func newG(t *testing.T) *WithT { return testenv.NewG(t, time.Minute) }
 
 func ctx() context.Context { return context.Background() }
 
-func namespace(t *testing.T, name string) string {
-	t.Helper()
-	err := k.Create(ctx(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-	if err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatalf("creating namespace %s: %v", name, err)
-	}
-	return name
-}
-
-func toNames(names []string) []roadmapv1.ResourceName {
-	out := make([]roadmapv1.ResourceName, len(names))
-	for i, n := range names {
-		out[i] = roadmapv1.ResourceName(n)
-	}
-	return out
-}
-
-func capability(name string, lifecycle roadmapv1.CapabilityLifecycle, requires ...string) *roadmapv1.Capability {
-	return &roadmapv1.Capability{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: roadmapv1.CapabilitySpec{Title: name, Owner: "team-platform", Lifecycle: lifecycle,
-			Requires: toNames(requires)},
-	}
-}
-
-func initiative(ns, name string, requires ...string) *roadmapv1.Initiative {
-	return &roadmapv1.Initiative{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: roadmapv1.InitiativeSpec{Title: name, Track: roadmapv1.TrackInnovation, Owner: "team-product",
-			Requires: toNames(requires)},
-	}
-}
+func namespace(t *testing.T, name string) string { return testenv.EnsureNamespace(t, k, name) }
 
 func create(t *testing.T, g *WithT, objs ...client.Object) {
 	t.Helper()
-	for _, o := range objs {
-		g.Expect(k.Create(ctx(), o)).To(Succeed(), "creating %T %s", o, o.GetName())
-	}
+	testenv.Create(g, k, objs...)
 }
 
 // update re-reads the object, applies mutate, and updates it, retrying on conflicts with the controller.
-func update[T client.Object](g *WithT, obj T, mutate func(T)) {
-	g.Eventually(func() error {
-		if err := k.Get(ctx(), client.ObjectKeyFromObject(obj), obj); err != nil {
-			return err
-		}
-		mutate(obj)
-		return k.Update(ctx(), obj)
-	}).Should(Succeed())
-}
+func update[T client.Object](g *WithT, obj T, mutate func(T)) { testenv.Update(g, k, obj, mutate) }
 
 func getInitiative(g Gomega, ns, name string) *roadmapv1.Initiative {
 	ini := &roadmapv1.Initiative{}
@@ -145,32 +119,10 @@ func getCapability(g Gomega, name string) *roadmapv1.Capability {
 
 // expectInitiative waits until the initiative is in phase and its Ready condition has reason.
 func expectInitiative(g *WithT, ns, name string, phase roadmapv1.InitiativePhase, reason string) *roadmapv1.Initiative {
-	var ini *roadmapv1.Initiative
-	g.Eventually(func(g Gomega) {
-		ini = getInitiative(g, ns, name)
-		g.Expect(ini.Status.ObservedGeneration).To(Equal(ini.Generation))
-		g.Expect(ini.Status.Phase).To(Equal(phase))
-		g.Expect(readyCondition(ini.Status.Conditions).Reason).To(Equal(reason))
-	}).Should(Succeed(), "initiative %s/%s should be %s (%s)", ns, name, phase, reason)
-	return ini
+	return testenv.ExpectInitiative(g, k, ns, name, phase, reason)
 }
 
 // expectCapability waits until the capability's Ready condition has the given status and reason.
 func expectCapability(g *WithT, name string, ready metav1.ConditionStatus, reason string) *roadmapv1.Capability {
-	var c *roadmapv1.Capability
-	g.Eventually(func(g Gomega) {
-		c = getCapability(g, name)
-		g.Expect(c.Status.ObservedGeneration).To(Equal(c.Generation))
-		cond := readyCondition(c.Status.Conditions)
-		g.Expect(cond.Status).To(Equal(ready))
-		g.Expect(cond.Reason).To(Equal(reason))
-	}).Should(Succeed(), "capability %s should be Ready=%s (%s)", name, ready, reason)
-	return c
-}
-
-func readyCondition(conds []metav1.Condition) metav1.Condition {
-	if c := apimeta.FindStatusCondition(conds, roadmapv1.ConditionReady); c != nil {
-		return *c
-	}
-	return metav1.Condition{}
+	return testenv.ExpectCapability(g, k, name, ready, reason)
 }

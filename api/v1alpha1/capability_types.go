@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package v1alpha1
 
 import (
@@ -20,6 +36,7 @@ const (
 // CapabilityPhase is the one-word state shown in `kubectl get capabilities`.
 type CapabilityPhase string
 
+// The phases of a capability.
 const (
 	CapabilityPhasePlanned CapabilityPhase = "Planned"
 	CapabilityPhaseBlocked CapabilityPhase = "Blocked"
@@ -104,17 +121,20 @@ type CheckReference struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	APIVersion string `json:"apiVersion"`
 
 	// Kind of the object, e.g. Deployment.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Kind string `json:"kind"`
 
 	// Namespace of the object; empty for cluster-scoped kinds.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Namespace string `json:"namespace,omitempty"`
 
 	// Name of the object.
@@ -138,16 +158,19 @@ type CapabilitySpec struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Title string `json:"title"`
 
 	// Owner is the team accountable for the capability, e.g. team-platform.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Owner string `json:"owner,omitempty"`
 
 	// Category is free text used for grouping, e.g. networking, data, observability.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Category string `json:"category,omitempty"`
 
 	// Lifecycle is the platform team's declaration. Only an Available capability can be Ready.
@@ -170,6 +193,7 @@ type CapabilitySpec struct {
 	// Description says what the capability offers and how to use it.
 	// +optional
 	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'[^\\P{Cc}\\t\\n]')",message="must not contain control characters other than tabs and line breaks"
 	Description string `json:"description,omitempty"`
 }
 
@@ -218,6 +242,12 @@ type CapabilityStatus struct {
 	// Summary is one line saying why the capability is not Ready; empty when it is.
 	// +optional
 	Summary string `json:"summary,omitempty"`
+
+	// BlockedBy lists every unmet prerequisite and failing check, in spec order, with the operator's verdict
+	// (stalled) on each.
+	// +optional
+	// +listType=atomic
+	BlockedBy []BlockedByEntry `json:"blockedBy,omitempty"`
 
 	// Dependents counts the initiatives and capabilities that require this capability.
 	// +optional

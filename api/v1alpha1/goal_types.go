@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package v1alpha1
 
 import (
@@ -33,23 +49,27 @@ type KeyResult struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=500
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Description string `json:"description"`
 
 	// Target value; numeric targets are compared with current to report attainment.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Target string `json:"target"`
 
 	// Current value, if measured.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Current *string `json:"current,omitempty"`
 
 	// Baseline is the value when the goal was set (default 0). With a baseline, attainment is
 	// (current - baseline) / (target - baseline), so "cut incident minutes from 1200 to 600" works too.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Baseline *string `json:"baseline,omitempty"`
 }
 
@@ -72,11 +92,13 @@ type GoalSpec struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Title string `json:"title"`
 
 	// Owner is the person or team accountable for the goal.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Owner string `json:"owner,omitempty"`
 
 	// TargetDate is when the goal should be met, YYYY-MM-DD.

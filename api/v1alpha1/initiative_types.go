@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package v1alpha1
 
 import (
@@ -19,6 +35,7 @@ const (
 // +kubebuilder:validation:Enum=Proposed;Active;Done;Cancelled
 type InitiativeState string
 
+// The states a team declares.
 const (
 	StateProposed  InitiativeState = "Proposed"
 	StateActive    InitiativeState = "Active"
@@ -134,6 +151,7 @@ type InitiativeSpec struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Title string `json:"title"`
 
 	// Track is Innovation (new things, gated on capabilities) or Operations (run and build the platform).
@@ -143,6 +161,7 @@ type InitiativeSpec struct {
 	// Owner is the team doing the work, e.g. team-checkout.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
 	Owner string `json:"owner,omitempty"`
 
 	// Goals names the Goals this work serves. Work tied to no goal is flagged as unaligned.
@@ -206,9 +225,14 @@ type InitiativeSpec struct {
 	State InitiativeState `json:"state,omitempty"`
 }
 
-// BlockedByEntry is one unmet prerequisite of an initiative.
+// BlockedByEntry is one unmet prerequisite of an initiative or a capability, with the operator's verdict on it:
+// tools (the kubectl plugin, dashboards) read the verdict rather than deriving one from the reason.
 type BlockedByEntry struct {
-	// Kind of the prerequisite: Capability or Initiative.
+	// APIVersion of the prerequisite when it is the object of a failing evidence check (e.g. apps/v1); empty for
+	// the roadmap.dev kinds.
+	// +optional
+	APIVersion string `json:"apiVersion,omitempty"`
+	// Kind of the prerequisite: Capability or Initiative, or the kind of a checked object (apiVersion is set then).
 	Kind string `json:"kind"`
 	// Namespace of the prerequisite, for initiatives.
 	// +optional
@@ -216,11 +240,16 @@ type BlockedByEntry struct {
 	// Name of the prerequisite.
 	Name string `json:"name"`
 	// Reason is CapabilityNotReady, CapabilityNotFound, NoProvider, InitiativeNotDone, InitiativeNotFound or
-	// DependencyCycle.
+	// DependencyCycle; for a check, the check's reason (see CheckStatus).
 	Reason string `json:"reason"`
 	// Message says what is wrong in words, e.g. "capability event-bus: Planned".
 	// +optional
 	Message string `json:"message,omitempty"`
+	// Stalled is true when waiting will not clear this entry and a person must act: a dangling reference, a
+	// cycle, or a check whose kind is not served, whose access is denied or whose object Failed. The object is
+	// Stalled (kstatus) exactly when one of its entries is.
+	// +optional
+	Stalled bool `json:"stalled,omitempty"`
 }
 
 // InitiativeStatus is the observed state of an Initiative.

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package main
 
 // Golden-output tests: a real control plane (envtest) with the operator's controllers settles a small roadmap,
@@ -115,13 +131,7 @@ func kubeconfigFor(env *testenv.Env, user envtest.User, dir string) (string, err
 	return path, os.WriteFile(path, data, 0o600)
 }
 
-func names(ns ...string) []roadmapv1.ResourceName {
-	out := make([]roadmapv1.ResourceName, len(ns))
-	for i, n := range ns {
-		out[i] = roadmapv1.ResourceName(n)
-	}
-	return out
-}
+var names = testenv.Names
 
 func capability(name, owner string, lifecycle roadmapv1.CapabilityLifecycle, requires ...string) *roadmapv1.Capability {
 	return &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: name},

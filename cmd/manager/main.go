@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Command manager runs the roadmap-operator controllers against the cluster in the environment's kubeconfig
 // (or in-cluster configuration).
 package main
@@ -5,14 +21,17 @@ package main
 import (
 	"crypto/tls"
 	"flag"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"fmt"
 	"os"
+	"path/filepath"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec and OIDC auth providers for out-of-cluster runs
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
@@ -33,11 +52,12 @@ func init() {
 
 func main() {
 	var (
-		metricsAddr, probeAddr string
-		secureMetrics          bool
-		enableHTTP2            bool
-		enableLeaderElection   bool
-		opts                   controllers.Options
+		metricsAddr, probeAddr                           string
+		metricsCertPath, metricsCertName, metricsCertKey string
+		secureMetrics                                    bool
+		enableHTTP2                                      bool
+		enableLeaderElection                             bool
+		opts                                             controllers.Options
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. "+
 		"Use :8443 for HTTPS or :8080 for HTTP, or leave as 0 to disable the metrics service.")
@@ -46,6 +66,11 @@ func main() {
 		"Enable leader election for controller manager. Enabling this will ensure there is only one active controller manager.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true,
 		"If set, the metrics endpoint is served securely via HTTPS, with authentication and authorization.")
+	flag.StringVar(&metricsCertPath, "metrics-cert-path", "",
+		"The directory holding the metrics server's certificate and key (e.g. a cert-manager Secret mounted there); "+
+			"empty serves a self-signed certificate generated at start-up.")
+	flag.StringVar(&metricsCertName, "metrics-cert-name", "tls.crt", "The metrics server's certificate file in --metrics-cert-path.")
+	flag.StringVar(&metricsCertKey, "metrics-cert-key", "tls.key", "The metrics server's key file in --metrics-cert-path.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false,
 		"If set, HTTP/2 will be enabled for the metrics server (off by default: CVE-2023-44487).")
 	opts.BindFlags(flag.CommandLine)
@@ -60,9 +85,11 @@ func main() {
 	if !enableHTTP2 {
 		tlsOpts = append(tlsOpts, func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} })
 	}
-	metricsOpts := metricsserver.Options{BindAddress: metricsAddr, SecureServing: secureMetrics, TLSOpts: tlsOpts}
-	if secureMetrics {
-		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
+	metricsOpts, metricsCertWatcher, err := metricsServerOptions(metricsAddr, secureMetrics, tlsOpts,
+		metricsCertPath, metricsCertName, metricsCertKey)
+	if err != nil {
+		setupLog.Error(err, "unable to load the metrics server certificate")
+		os.Exit(1)
 	}
 
 	restConfig := ctrl.GetConfigOrDie()
@@ -80,6 +107,13 @@ func main() {
 	if err != nil {
 		setupLog.Error(err, "unable to create manager")
 		os.Exit(1)
+	}
+	if metricsCertWatcher != nil {
+		// Reloads the certificate when cert-manager renews it.
+		if err := mgr.Add(metricsCertWatcher); err != nil {
+			setupLog.Error(err, "unable to add the metrics certificate watcher")
+			os.Exit(1)
+		}
 	}
 
 	ctx := ctrl.SetupSignalHandler()
@@ -101,4 +135,24 @@ func main() {
 		setupLog.Error(err, "problem running manager")
 		os.Exit(1)
 	}
+}
+
+// metricsServerOptions configures the metrics endpoint: HTTPS with authentication and authorization when secure,
+// with the certificate in certPath when one is given (watched, so a renewed certificate is served without a
+// restart) or else a self-signed one controller-runtime generates at start-up.
+func metricsServerOptions(addr string, secure bool, tlsOpts []func(*tls.Config), certPath, certName, certKey string) (
+	metricsserver.Options, *certwatcher.CertWatcher, error) {
+	opts := metricsserver.Options{BindAddress: addr, SecureServing: secure, TLSOpts: tlsOpts}
+	if secure {
+		opts.FilterProvider = filters.WithAuthenticationAndAuthorization
+	}
+	if certPath == "" {
+		return opts, nil, nil
+	}
+	watcher, err := certwatcher.New(filepath.Join(certPath, certName), filepath.Join(certPath, certKey))
+	if err != nil {
+		return opts, nil, fmt.Errorf("reading %s and %s in %s: %w", certName, certKey, certPath, err)
+	}
+	opts.TLSOpts = append(opts.TLSOpts, func(c *tls.Config) { c.GetCertificate = watcher.GetCertificate })
+	return opts, watcher, nil
 }

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package argocdhealth runs Argo CD health checks written in Lua (the health.lua scripts under
 // config/argocd/resource_customizations) the way Argo CD runs a check configured in argocd-cm, so that tests can
 // evaluate them on static testdata and on live objects alike. It also holds the types of Argo CD's
@@ -89,7 +105,7 @@ func EvaluateScript(script string, obj map[string]interface{}) (HealthStatus, er
 	L.SetContext(ctx)
 	L.SetGlobal("obj", ToLua(L, obj))
 	if err := L.DoString(script); err != nil {
-		return HealthStatus{}, fmt.Errorf("Lua error (Argo CD would report Unknown): %w", err)
+		return HealthStatus{}, fmt.Errorf("the script failed (Argo CD would report Unknown): %w", err)
 	}
 	ret, ok := L.Get(-1).(*lua.LTable)
 	if !ok {

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package board
 
 import (
@@ -131,7 +147,7 @@ func LayoutTimeline(p *plugin.PlanResult, cancelled []plugin.PlanTask, now time.
 		for _, t := range ts {
 			start, _ := parse(t.Start)
 			end, _ := parse(t.TargetDate)
-			h := plugin.HealthOfInitiative(t.Phase, "")
+			h := plugin.HealthOfInitiativePhase(t.Phase)
 			b := Bar{Node: initiativeID(t.Namespace, t.Name), Label: t.Key(), X: x(start), Y: y, W: x(end) - x(start),
 				Start: t.Start, End: t.TargetDate, Phase: t.Phase, Health: h.Class(), Glyph: h.Glyph(),
 				Critical: critical[t.Key()], Conflict: t.Conflict, OnCycle: t.OnCycle, After: t.After,

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package board is the roadmap board: `kubectl roadmap serve`, a read-only web view of goals, the timeline and
 // the dependency graph, live from the cluster, and `kubectl roadmap export`, the same view as one file. It
 // renders the read model of internal/roadmapview with the verdicts of the plugin (why, plan, standup, goal
@@ -118,8 +134,8 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	}
 	for i := range s.Capabilities {
 		c := &s.Capabilities[i]
-		phase, reason := roadmapview.CapabilityPhase(c), roadmapview.CapabilityReason(c)
-		h := plugin.HealthOfCapability(phase, reason)
+		phase := roadmapview.CapabilityPhase(c)
+		h := plugin.HealthOfCapability(c)
 		n := Node{ID: "capability/" + c.Name, Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Owner: c.Spec.Owner,
 			Status: phase, Health: h.Class(), Glyph: h.Glyph(), Message: c.Status.Summary,
 			Lifecycle: string(c.Spec.Lifecycle), TargetDate: string(c.Status.ETA), Conditions: c.Status.Conditions}
@@ -134,11 +150,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	for i := range s.Initiatives {
 		ini := &s.Initiatives[i]
 		phase := roadmapview.InitiativePhase(ini)
-		reason := ""
-		if c := roadmapview.ReadyCondition(ini.Status.Conditions); c != nil {
-			reason = c.Reason
-		}
-		h := plugin.HealthOfInitiative(phase, reason)
+		h := plugin.HealthOfInitiative(ini)
 		n := Node{ID: initiativeID(ini.Namespace, ini.Name), Kind: "Initiative", Namespace: ini.Namespace,
 			Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner, Track: string(ini.Spec.Track), Status: phase,
 			Health: h.Class(), Glyph: h.Glyph(), Message: ini.Status.Summary, State: string(roadmapview.StateOf(ini)),

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package board
 
 import (
@@ -192,13 +208,13 @@ func (s *Server) unsubscribe(ch chan []byte) {
 // loopback name, so a web page elsewhere cannot read the board through DNS rebinding.
 func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(indexHTML)
 	})
 	mux.HandleFunc("/app.js", asset("text/javascript; charset=utf-8", appJS))
 	mux.HandleFunc("/app.css", asset("text/css; charset=utf-8", appCSS))
-	mux.HandleFunc("/api/roadmap", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/api/roadmap", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(s.Model())
@@ -220,7 +236,7 @@ func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
 }
 
 func asset(contentType string, data []byte) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", contentType)
 		_, _ = w.Write(data)
 	}

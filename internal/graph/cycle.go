@@ -1,8 +1,27 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package graph holds pure graph algorithms over roadmap references (capability requires, initiative dependsOn,
 // goal parents). Nodes are strings; edges come from a function, so callers can read them from any snapshot.
 package graph
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Edges returns the outgoing edges of a node. A node that does not exist has no edges.
 type Edges func(node string) []string
@@ -13,13 +32,28 @@ type Edges func(node string) []string
 // Among several cycles through start it returns the one found first in edge order, so the answer is stable
 // for a given graph.
 func FindCycle(start string, edges Edges) []string {
+	cycle, _ := ReadCycle(start, func(node string) ([]string, error) { return edges(node), nil })
+	return cycle
+}
+
+// EdgeReader reads the outgoing edges of a node from somewhere that can fail (an informer cache, an API). A node
+// that does not exist has no edges and no error: reading it failed only if the answer is unknown.
+type EdgeReader func(node string) ([]string, error)
+
+// ReadCycle is FindCycle over edges read by read: the first read error stops the walk and is returned, wrapped
+// with the node being read, so callers never smuggle errors out of an edge function.
+func ReadCycle(start string, read EdgeReader) ([]string, error) {
+	first, err := read(start)
+	if err != nil {
+		return nil, fmt.Errorf("reading the edges of %s: %w", start, err)
+	}
 	visited := map[string]bool{start: true}
 	// Depth-first search with an explicit stack, so a long chain cannot exhaust the goroutine stack.
 	type frame struct {
 		node string
 		next []string
 	}
-	stack := []frame{{node: start, next: edges(start)}}
+	stack := []frame{{node: start, next: first}}
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
 		if len(top.next) == 0 {
@@ -33,15 +67,19 @@ func FindCycle(start string, edges Edges) []string {
 			for _, f := range stack {
 				path = append(path, f.node)
 			}
-			return append(path, start)
+			return append(path, start), nil
 		}
 		if visited[n] {
 			continue
 		}
 		visited[n] = true
-		stack = append(stack, frame{node: n, next: edges(n)})
+		next, err := read(n)
+		if err != nil {
+			return nil, fmt.Errorf("reading the edges of %s: %w", n, err)
+		}
+		stack = append(stack, frame{node: n, next: next})
 	}
-	return nil
+	return nil, nil
 }
 
 // FormatCycle renders a cycle path as "a -> b -> a".

@@ -1,6 +1,23 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -71,5 +88,46 @@ func TestFindCycleLongChain(t *testing.T) {
 func TestFormatCycle(t *testing.T) {
 	if got := FormatCycle([]string{"a", "b", "c", "a"}); got != "a -> b -> c -> a" {
 		t.Fatalf("FormatCycle = %q", got)
+	}
+}
+
+func TestReadCycle(t *testing.T) {
+	boom := errors.New("cache not synced")
+	adjacency := map[string][]string{"a": {"b"}, "b": {"a", "c"}, "c": {"broken"}}
+	reader := func(failOn string) EdgeReader {
+		return func(node string) ([]string, error) {
+			if node == failOn {
+				return nil, boom
+			}
+			return adjacency[node], nil
+		}
+	}
+	cases := []struct {
+		name, start, failOn string
+		want                []string
+		wantErr             string
+	}{
+		{name: "cycle found before the broken node is read", start: "a", failOn: "broken", want: []string{"a", "b", "a"}},
+		{name: "no cycle through a node leading into one", start: "c", failOn: "nobody", want: nil},
+		{name: "error reading the start", start: "a", failOn: "a", wantErr: "reading the edges of a: cache not synced"},
+		{name: "error reading a node on the way", start: "c", failOn: "broken", wantErr: "reading the edges of broken: cache not synced"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadCycle(tc.start, reader(tc.failOn))
+			switch {
+			case tc.wantErr != "":
+				if err == nil || err.Error() != tc.wantErr || !errors.Is(err, boom) {
+					t.Fatalf("err = %v, want %q wrapping the read error", err, tc.wantErr)
+				}
+				if got != nil {
+					t.Errorf("a failed walk returned a cycle %v", got)
+				}
+			case err != nil:
+				t.Fatal(err)
+			case !slices.Equal(got, tc.want):
+				t.Errorf("cycle = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package plugin
 
 import (
@@ -80,8 +96,9 @@ func (o *Options) namespace() (string, error) {
 	return ns, nil
 }
 
-// load lists the roadmap with the configuration of the flags.
-func (o *Options) load(cmd *cobra.Command, scope Scope) (*Snapshot, error) {
+// load lists the roadmap with the configuration of the flags. For text output (output ""), every string is
+// escaped for the terminal (see EscapeTerminal); structured output gets the objects as they are.
+func (o *Options) load(cmd *cobra.Command, scope Scope, output string) (*Snapshot, error) {
 	cfg, err := o.ConfigFlags.ToRESTConfig()
 	if err != nil {
 		return nil, err
@@ -97,6 +114,9 @@ func (o *Options) load(cmd *cobra.Command, scope Scope) (*Snapshot, error) {
 	if o.AfterLoad != nil {
 		o.AfterLoad(s)
 		s.Index()
+	}
+	if output == "" {
+		s = escapedSnapshot(s)
 	}
 	return s, nil
 }
@@ -249,7 +269,7 @@ INITIATIVE is NAME (in --namespace), NAMESPACE/NAME, or initiative/NAME; capabil
 			if ref.Kind == "" {
 				ref = Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name}
 			}
-			s, err := o.load(cmd, scope)
+			s, err := o.load(cmd, scope, output)
 			if err != nil {
 				return err
 			}
@@ -290,7 +310,7 @@ The object is TYPE/NAME, TYPE NAME, or a NAME that only one goal, capability or 
 			if err != nil {
 				return err
 			}
-			s, err := o.load(cmd, scope)
+			s, err := o.load(cmd, scope, "")
 			if err != nil {
 				return err
 			}
@@ -354,7 +374,7 @@ cluster-scoped and always included.`,
 					return err
 				}
 			}
-			s, err := o.load(cmd, scope)
+			s, err := o.load(cmd, scope, output)
 			if err != nil {
 				return err
 			}
@@ -401,7 +421,7 @@ namespace and what they need, wait for and serve.`,
 			if err != nil {
 				return err
 			}
-			s, err := o.load(cmd, scope)
+			s, err := o.load(cmd, scope, "")
 			if err != nil {
 				return err
 			}
@@ -441,7 +461,7 @@ namespace and those they wait for.`,
 			if err != nil {
 				return err
 			}
-			s, err := o.load(cmd, scope)
+			s, err := o.load(cmd, scope, output)
 			if err != nil {
 				return err
 			}

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package plugin
 
 import (
@@ -12,7 +28,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -143,27 +158,28 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// TestLoadReadsChecks: status.checks arrive through Load as the typed API has them (a malformed entry cannot: the
+// CRD's schema rejects it, and a capability that does not decode fails Load loudly).
 func TestLoadReadsChecks(t *testing.T) {
-	c := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "roadmap.dev/v1alpha1", "kind": "Capability",
-		"metadata": map[string]any{"name": "kubernetes-platform"},
-		"spec":     map[string]any{"title": "k8s", "lifecycle": "Available"},
-		"status": map[string]any{"phase": "Blocked", "checks": []any{
-			map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "platform", "name": "ingress",
-				"passing": false, "reason": "InProgress", "message": "1 of 3"},
-		}},
-	}}
+	c := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "kubernetes-platform"},
+		Spec: roadmapv1.CapabilitySpec{Title: "k8s", Lifecycle: roadmapv1.LifecycleAvailable},
+		Status: roadmapv1.CapabilityStatus{Phase: roadmapv1.CapabilityPhaseBlocked, Checks: []roadmapv1.CheckStatus{
+			{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "platform", Name: "ingress", Reason: "InProgress", Message: "1 of 3"},
+		}}}
 	plain := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}
 	s, err := Load(context.Background(), fakeClient(interceptor.Funcs{}, c, plain), Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(map[string][]CheckResult{"kubernetes-platform": {{APIVersion: "apps/v1", Kind: "Deployment",
-		Namespace: "platform", Name: "ingress", Reason: "InProgress", Message: "1 of 3"}}}, s.Checks); d != "" {
+	got := s.Capability("kubernetes-platform")
+	if got == nil || got.Status.Phase != "Blocked" || got.Spec.Title != "k8s" {
+		t.Fatalf("capability = %+v", got)
+	}
+	if d := cmp.Diff(c.Status.Checks, got.Status.Checks); d != "" {
 		t.Errorf("checks (-want +got):\n%s", d)
 	}
-	if got := s.Capability("kubernetes-platform"); got == nil || got.Status.Phase != "Blocked" || got.Spec.Title != "k8s" {
-		t.Errorf("capability = %+v", got)
+	if p := s.Capability("plain"); p == nil || p.Status.Checks != nil {
+		t.Errorf("a capability without checks = %+v", p)
 	}
 }
 

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package plugin
 
 import (
@@ -62,13 +78,23 @@ func fixtureInitiative(ns, name, owner string, phase roadmapv1.InitiativePhase, 
 	for _, o := range opts {
 		o(&ini)
 	}
+	// As the operator does: the initiative is Stalled exactly when one of its blockedBy entries is.
+	for _, e := range ini.Status.BlockedBy {
+		if e.Stalled {
+			ini.Status.Conditions = append(ini.Status.Conditions, cond("Stalled", metav1.ConditionTrue, reason, "", recent))
+			break
+		}
+	}
 	return ini
 }
+
+// stalledReasons are the blockedBy reasons the operator marks stalled: waiting will not clear them.
+var stalledReasons = map[string]bool{"CapabilityNotFound": true, "InitiativeNotFound": true, "DependencyCycle": true}
 
 func blockedBy(kind, ns, name, reason, message string) iniOpt {
 	return func(i *roadmapv1.Initiative) {
 		i.Status.BlockedBy = append(i.Status.BlockedBy, roadmapv1.BlockedByEntry{Kind: kind, Namespace: ns, Name: name,
-			Reason: reason, Message: message})
+			Reason: reason, Message: message, Stalled: stalledReasons[reason]})
 		if i.Status.Summary == "" {
 			i.Status.Summary = message
 		} else {
@@ -136,13 +162,19 @@ func fixture() *Snapshot {
 		roadmapv1.CapabilityPhaseReady, metav1.ConditionTrue, "Ready", "capability is Available and has no prerequisites")
 	obs.Status.Conditions[0].LastTransitionTime = longAgo
 
+	platform.Status.Checks = []roadmapv1.CheckStatus{
+		{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "platform", Name: "ingress", Reason: "InProgress",
+			Message: "Deployment is available. Replicas: 1 of 3"},
+		{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "platform", Name: "dns", Passing: true, Reason: "Current"},
+	}
+	platform.Status.BlockedBy = []roadmapv1.BlockedByEntry{
+		{Kind: "Capability", Name: "networking", Reason: "CapabilityNotReady", Message: "capability networking: Planned"},
+		{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "platform", Name: "ingress", Reason: "InProgress",
+			Message: "check Deployment platform/ingress: InProgress: Deployment is available. Replicas: 1 of 3"},
+	}
+
 	s := &Snapshot{
 		Capabilities: []roadmapv1.Capability{networking, platform, eventBus, flags, obs},
-		Checks: map[string][]CheckResult{"kubernetes-platform": {
-			{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "platform", Name: "ingress", Reason: "InProgress",
-				Message: "Deployment is available. Replicas: 1 of 3"},
-			{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "platform", Name: "dns", Passing: true, Reason: "Current"},
-		}},
 		Goals: []roadmapv1.Goal{
 			{ObjectMeta: metav1.ObjectMeta{Name: "personalisation"},
 				Spec: roadmapv1.GoalSpec{Title: "Personalisation", Owner: "cpo", TargetDate: "2035-12-31"},

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package plugin
 
 import (
@@ -59,7 +75,7 @@ func TestWhyRetiredListsEveryDependent(t *testing.T) {
 	old.Status.Conditions = append(old.Status.Conditions, cond(roadmapv1.ConditionInUse, metav1.ConditionTrue,
 		roadmapv1.InUseReasonRequiredByOpenWork, "Retired but still required by 5 open initiatives: a/one, a/two, b/four (+2 more)", recent))
 	s.Capabilities = append(s.Capabilities, old)
-	for _, ini := range []roadmapv1.Initiative{
+	s.Initiatives = append(s.Initiatives,
 		fixtureInitiative("b", "four", "team-b", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus")),
 		fixtureInitiative("a", "two", "team-a", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus"), state(roadmapv1.StateActive)),
 		fixtureInitiative("a", "one", "team-a", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus", "observability")),
@@ -68,9 +84,7 @@ func TestWhyRetiredListsEveryDependent(t *testing.T) {
 		fixtureInitiative("d", "finished", "team-d", roadmapv1.PhaseDone, "Done", requires("old-bus"), state(roadmapv1.StateDone)),
 		fixtureInitiative("d", "dropped", "team-d", roadmapv1.PhaseCancelled, "Cancelled", requires("old-bus"), state(roadmapv1.StateCancelled)),
 		fixtureInitiative("d", "other", "team-d", roadmapv1.PhaseReady, "PrerequisitesMet", requires("observability")),
-	} {
-		s.Initiatives = append(s.Initiatives, ini)
-	}
+	)
 	s.Index()
 	res, err := Why(s, Ref{Kind: "Capability", Name: "old-bus"})
 	if err != nil {

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package plugin
 
 import (
@@ -20,7 +36,7 @@ func goalStatus(g *roadmapv1.Goal) (status string, h Health, message string) {
 	switch {
 	case ready == nil:
 		return "Unknown", HealthUnknown, ""
-	case ready.Reason == roadmapv1.GoalReasonDependencyCycle || ready.Reason == roadmapv1.GoalReasonParentNotFound:
+	case stalled(g.Status.Conditions):
 		return ready.Reason, HealthBroken, ready.Message
 	case atRisk != nil && atRisk.Status == metav1.ConditionTrue:
 		return "AtRisk", HealthBlocked, fmt.Sprintf("%d%% done, %s; at risk: %s", g.Status.Progress, ready.Message, atRisk.Message)
@@ -149,15 +165,11 @@ func buildGraph(v View) ([]graphNode, []graphEdge) {
 	}
 	for _, c := range v.Capabilities {
 		nodes = append(nodes, graphNode{key: "capability/" + c.Name, kind: "Capability", name: c.Name,
-			status: capabilityPhase(c), health: healthOfCapabilityPhase(capabilityPhase(c), capabilityReason(c))})
+			status: capabilityPhase(c), health: HealthOfCapability(c)})
 	}
 	for _, ini := range v.Initiatives {
-		reason := ""
-		if cond := readyCondition(ini.Status.Conditions); cond != nil {
-			reason = cond.Reason
-		}
 		nodes = append(nodes, graphNode{key: "initiative/" + keyOf(ini).String(), kind: "Initiative", name: ini.Name,
-			namespace: ini.Namespace, status: initiativePhase(ini), health: healthOfInitiativePhase(initiativePhase(ini), reason)})
+			namespace: ini.Namespace, status: initiativePhase(ini), health: HealthOfInitiative(ini)})
 	}
 	for _, n := range nodes {
 		present[n.key] = true

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package plugin implements `kubectl roadmap`: it explains the status the operator computed (why an initiative
 // is blocked and who must act, trees, standups, graphs and plans). It never recomputes readiness: the roadmap is
 // read once into a roadmapview.Snapshot (the read model it shares with the web board); the renderers are pure
@@ -20,8 +36,6 @@ type (
 	Snapshot = roadmapview.Snapshot
 	// Scope says which initiatives to list.
 	Scope = roadmapview.Scope
-	// CheckResult is the result of one evidence check of a capability.
-	CheckResult = roadmapview.CheckResult
 )
 
 var (
@@ -49,17 +63,17 @@ func stateOf(ini *roadmapv1.Initiative) roadmapv1.InitiativeState { return roadm
 func open(ini *roadmapv1.Initiative) bool                         { return roadmapview.Open(ini) }
 func today(now time.Time) time.Time                               { return roadmapview.Today(now) }
 
+func inCluster(check roadmapv1.CheckStatus) string { return roadmapview.InCluster(check) }
+
 func daysPast(date roadmapv1.Date, now time.Time) (int, bool) { return roadmapview.DaysPast(date, now) }
 
 // GoalStatus is the one-word status of a goal (OnTrack, AtRisk, NoInitiatives, a broken reason or Unknown), its
 // health and a message: the same verdict the tree and the graph show, for the web board.
 func GoalStatus(g *roadmapv1.Goal) (status string, h Health, message string) { return goalStatus(g) }
 
-// HealthOfInitiative classifies an initiative by its phase and the reason of its Ready condition.
-func HealthOfInitiative(phase, reason string) Health { return healthOfInitiativePhase(phase, reason) }
-
-// HealthOfCapability classifies a capability by its phase and the reason of its Ready condition.
-func HealthOfCapability(phase, reason string) Health { return healthOfCapabilityPhase(phase, reason) }
+// HealthOfInitiativePhase classifies an initiative known only by its phase (a bar of the plan's timeline); an
+// initiative object is classified by HealthOfInitiative, which reads the operator's Stalled verdict too.
+func HealthOfInitiativePhase(phase string) Health { return healthOfInitiativePhase(phase) }
 
 // HealthOfWhyNode classifies a node of a why chain.
 func HealthOfWhyNode(n WhyNode) Health { return nodeHealth(n) }

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package plugin
 
 import (
@@ -403,13 +419,13 @@ digraph roadmap {
 func TestFleetChecksNameTheirCluster(t *testing.T) {
 	obs := fixtureCapability("observability", "team-sre", roadmapv1.LifecycleAvailable, roadmapv1.CapabilityPhaseBlocked,
 		metav1.ConditionFalse, "ChecksFailing", "check Deployment monitoring/prometheus not Current in 1 of 2 clusters: prod-us (ClusterUnreachable)")
-	s := &Snapshot{Capabilities: []roadmapv1.Capability{obs}, Checks: map[string][]CheckResult{"observability": {
+	obs.Status.Checks = []roadmapv1.CheckStatus{
 		{Cluster: "prod-eu", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus",
 			Passing: true, Reason: "Current"},
 		{Cluster: "prod-us", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus",
 			Reason: "ClusterUnreachable", Message: "cluster prod-us unreachable since 2035-01-01T10:00:00Z"},
-	}}}
-	s = s.Index()
+	}
+	s := (&Snapshot{Capabilities: []roadmapv1.Capability{obs}}).Index()
 	res, err := Why(s, Ref{Kind: "Capability", Name: "observability"})
 	if err != nil {
 		t.Fatal(err)
@@ -428,6 +444,12 @@ func TestFleetChecksNameTheirCluster(t *testing.T) {
 		"check Deployment/monitoring/prometheus in cluster prod-us"} {
 		if !strings.Contains(tree, want) {
 			t.Errorf("tree lacks %q:\n%s", want, tree)
+		}
+	}
+	// A cluster out of reach is waited for (its last results stand for a grace period), not a broken check.
+	for _, n := range root.Children {
+		if strings.HasSuffix(n.Label, "in cluster prod-us") && n.Health != HealthWaiting {
+			t.Errorf("tree: %s reads %s, want waiting", n.Label, n.Health.Glyph())
 		}
 	}
 }

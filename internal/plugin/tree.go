@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package plugin
 
 import (
@@ -102,11 +118,7 @@ func (b *treeBuilder) goal(g *roadmapv1.Goal) *TreeNode {
 func (b *treeBuilder) initiative(ini *roadmapv1.Initiative, relation string) *TreeNode {
 	n := &TreeNode{Label: relation + "Initiative/" + keyOf(ini).String(), Owner: ini.Spec.Owner,
 		Due: string(ini.Spec.TargetDate), Status: initiativePhase(ini), Message: ini.Status.Summary}
-	reason := ""
-	if cond := readyCondition(ini.Status.Conditions); cond != nil {
-		reason = cond.Reason
-	}
-	n.Health = healthOfInitiativePhase(n.Status, reason)
+	n.Health = HealthOfInitiative(ini)
 	if sc := condition(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict); sc != nil &&
 		sc.Status == metav1.ConditionTrue && open(ini) {
 		n.Message = joinNonEmpty("; ", n.Message, "schedule conflict: "+sc.Message)
@@ -142,7 +154,7 @@ func (b *treeBuilder) initiative(ini *roadmapv1.Initiative, relation string) *Tr
 func (b *treeBuilder) capability(c *roadmapv1.Capability, relation string) *TreeNode {
 	n := &TreeNode{Label: relation + "Capability/" + c.Name, Owner: c.Spec.Owner, Due: string(c.Status.ETA),
 		Status: capabilityPhase(c), Message: c.Status.Summary}
-	n.Health = healthOfCapabilityPhase(n.Status, capabilityReason(c))
+	n.Health = HealthOfCapability(c)
 	if reason := capabilityReason(c); reason != "" && reason != n.Status && reason != roadmapv1.CapabilityReasonNotAvailable {
 		n.Status += " (" + reason + ")"
 	}
@@ -159,16 +171,13 @@ func (b *treeBuilder) capability(c *roadmapv1.Capability, relation string) *Tree
 				Health: HealthBroken, Message: "required by " + c.Name + " but does not exist"})
 		}
 	}
-	for _, check := range b.s.Checks[c.Name] {
+	for _, check := range c.Status.Checks {
 		ref := check.Name
 		if check.Namespace != "" {
 			ref = check.Namespace + "/" + check.Name
 		}
-		child := &TreeNode{Label: "check " + check.Kind + "/" + ref + check.InCluster(), Status: check.Reason, Message: check.Message}
-		child.Health = nodeHealth(WhyNode{Kind: KindCheck, Status: check.Reason})
-		if check.Passing {
-			child.Health = HealthOK
-		}
+		child := &TreeNode{Label: "check " + check.Kind + "/" + ref + inCluster(check), Status: check.Reason, Message: check.Message}
+		child.Health = healthOfCheck(check.Passing, checkStalled(c, check), check.Reason)
 		n.Children = append(n.Children, child)
 	}
 	for _, p := range c.Status.Providers {

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package plugin
 
 import (
@@ -57,6 +73,9 @@ type WhyNode struct {
 	// Reason is the reason of the Ready condition (or of the blockedBy entry for a missing object).
 	Reason  string `json:"reason,omitempty"`
 	Message string `json:"message,omitempty"`
+	// Stalled is the operator's verdict that waiting will not help: the object's Stalled condition, or the
+	// stalled flag of the blockedBy entry that names it.
+	Stalled bool `json:"stalled,omitempty"`
 	// Lifecycle of a capability; State of an initiative; CheckKind (apiVersion Kind) of a check.
 	Lifecycle string `json:"lifecycle,omitempty"`
 	State     string `json:"state,omitempty"`
@@ -186,7 +205,8 @@ func initiativeSubject(ns, name string) string { return "initiative " + ns + "/"
 func initiativeNode(ini *roadmapv1.Initiative, relation string) WhyNode {
 	n := WhyNode{Relation: relation, Kind: "Initiative", Namespace: ini.Namespace, Name: ini.Name,
 		Title: ini.Spec.Title, Owner: ini.Spec.Owner, Status: initiativePhase(ini), State: string(stateOf(ini)),
-		TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore}
+		TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore,
+		Stalled: HealthOfInitiative(ini) == HealthBroken}
 	if cond := readyCondition(ini.Status.Conditions); cond != nil {
 		n.Reason, n.Message = cond.Reason, cond.Message
 	}
@@ -195,7 +215,8 @@ func initiativeNode(ini *roadmapv1.Initiative, relation string) WhyNode {
 
 func capabilityNode(c *roadmapv1.Capability, relation string) WhyNode {
 	n := WhyNode{Relation: relation, Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Owner: c.Spec.Owner,
-		Status: capabilityPhase(c), Lifecycle: string(c.Spec.Lifecycle), ETA: string(c.Status.ETA)}
+		Status: capabilityPhase(c), Lifecycle: string(c.Spec.Lifecycle), ETA: string(c.Status.ETA),
+		Stalled: HealthOfCapability(c) == HealthBroken}
 	if cond := readyCondition(c.Status.Conditions); cond != nil {
 		n.Reason, n.Message = cond.Reason, cond.Message
 	}
@@ -226,7 +247,7 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 		c := b.s.Capability(e.Name)
 		if c == nil {
 			return WhyNode{Relation: RelationRequires, Kind: "Capability", Name: e.Name, Status: StatusNotFound,
-				Reason: e.Reason, Message: e.Message, Action: &Action{Owner: ownerOrNone(parent.Spec.Owner),
+				Reason: e.Reason, Message: e.Message, Stalled: e.Stalled, Action: &Action{Owner: ownerOrNone(parent.Spec.Owner),
 					Subject: parentSubject, Do: "fix spec.requires: capability " + e.Name + " does not exist"}}
 		}
 		return b.capability(c, RelationRequires, parent.Spec.Owner)
@@ -240,6 +261,7 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 				n = initiativeNode(dep, RelationDependsOn)
 				n.Reason, n.Message = e.Reason, e.Message
 			}
+			n.Stalled = n.Stalled || e.Stalled
 			n.Action = &Action{Owner: ownerOrNone(parent.Spec.Owner), Subject: parentSubject,
 				Do: "break the cycle in spec.dependsOn (" + strings.TrimPrefix(e.Message, "dependency cycle: ") + ")"}
 			return n
@@ -248,14 +270,14 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 				Status: StatusNotVisible, Reason: e.Reason, Message: e.Message}
 		case dep == nil:
 			return WhyNode{Relation: RelationDependsOn, Kind: "Initiative", Namespace: e.Namespace, Name: e.Name,
-				Status: StatusNotFound, Reason: e.Reason, Message: e.Message,
+				Status: StatusNotFound, Reason: e.Reason, Message: e.Message, Stalled: e.Stalled,
 				Action: &Action{Owner: ownerOrNone(parent.Spec.Owner), Subject: parentSubject,
 					Do: "fix spec.dependsOn: initiative " + e.Namespace + "/" + e.Name + " does not exist"}}
 		}
 		return b.prerequisiteInitiative(dep, RelationDependsOn, parent)
 	default: // a kind this plugin does not know yet: say what the status says
 		return WhyNode{Relation: strings.ToLower(e.Kind), Kind: e.Kind, Namespace: e.Namespace, Name: e.Name,
-			Status: e.Reason, Reason: e.Reason, Message: e.Message}
+			Status: e.Reason, Reason: e.Reason, Message: e.Message, Stalled: e.Stalled}
 	}
 }
 
@@ -331,13 +353,13 @@ func (b *whyBuilder) capability(c *roadmapv1.Capability, relation, requirerOwner
 		switch {
 		case prereq == nil:
 			n.BlockedBy = append(n.BlockedBy, WhyNode{Relation: RelationRequires, Kind: "Capability", Name: string(name),
-				Status: StatusNotFound, Reason: roadmapv1.ReasonCapabilityNotFound,
+				Status: StatusNotFound, Reason: roadmapv1.ReasonCapabilityNotFound, Stalled: true,
 				Action: &Action{Owner: owner, Subject: subject, Do: "fix spec.requires: capability " + string(name) + " does not exist"}})
 		case !isReady(prereq):
 			n.BlockedBy = append(n.BlockedBy, b.capability(prereq, RelationRequires, c.Spec.Owner))
 		}
 	}
-	for _, check := range b.s.Checks[c.Name] {
+	for _, check := range c.Status.Checks {
 		if check.Passing {
 			continue
 		}
@@ -347,8 +369,8 @@ func (b *whyBuilder) capability(c *roadmapv1.Capability, relation, requirerOwner
 		}
 		n.BlockedBy = append(n.BlockedBy, WhyNode{Relation: RelationCheck, Kind: KindCheck, Namespace: check.Namespace,
 			Name: check.Name, CheckKind: strings.TrimSpace(check.APIVersion + " " + check.Kind), Cluster: check.Cluster,
-			Status: check.Reason, Reason: check.Reason, Message: check.Message,
-			Action: &Action{Owner: owner, Subject: "check " + check.Kind + " " + ref + check.InCluster(), Do: "make it healthy"}})
+			Status: check.Reason, Reason: check.Reason, Message: check.Message, Stalled: checkStalled(c, check),
+			Action: &Action{Owner: owner, Subject: "check " + check.Kind + " " + ref + inCluster(check), Do: "make it healthy"}})
 	}
 
 	switch {
@@ -407,28 +429,20 @@ func ownerLess(a, b string) bool {
 	return a < b
 }
 
-// nodeHealth classifies a WhyNode.
+// nodeHealth classifies a WhyNode from what the operator wrote: its stalled verdict, then its phase (or, for a
+// check, its reason). An object missing from the snapshot is a dangling reference.
 func nodeHealth(n WhyNode) Health {
 	switch {
-	case n.Status == StatusNotFound:
-		return HealthBroken
+	case n.Kind == KindCheck: // its status is the check's reason, where NotFound means the object is not there yet
+		return healthOfCheck(n.Status == "Current", n.Stalled, n.Status)
 	case n.Status == StatusNotVisible:
 		return HealthUnknown
+	case n.Stalled || n.Status == StatusNotFound:
+		return HealthBroken
 	case n.Kind == "Capability":
-		return healthOfCapabilityPhase(n.Status, n.Reason)
+		return healthOfCapabilityPhase(n.Status)
 	case n.Kind == "Initiative":
-		return healthOfInitiativePhase(n.Status, n.Reason)
-	case n.Kind == KindCheck:
-		switch n.Status {
-		case "Current":
-			return HealthOK
-		case "InProgress", "Unknown", roadmapv1.CheckReasonClusterUnreachable:
-			return HealthWaiting
-		case "NotFound", "KindNotFound", "AccessDenied", roadmapv1.CheckReasonKubeconfigInvalid,
-			roadmapv1.CheckReasonNoClusterSelected:
-			return HealthBroken
-		}
-		return HealthBlocked
+		return healthOfInitiativePhase(n.Status)
 	}
 	return HealthUnknown
 }
@@ -465,7 +479,7 @@ func describe(n WhyNode, st Style) string {
 		head = strings.ToLower(n.Kind) + " " + ref
 	}
 	h := nodeHealth(n)
-	status := n.Status
+	var status string
 	switch {
 	case n.Status == StatusNotFound:
 		status = "not found"

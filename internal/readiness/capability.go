@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package readiness decides whether capabilities and initiatives are Ready, from a snapshot of the objects they
 // reference. It makes no client calls: controllers gather the facts from the informer cache, and the kubectl
 // plugin from a list, and both get the same answer.
@@ -64,11 +80,29 @@ type CapabilityFacts struct {
 
 // Unmet is one prerequisite that is not satisfied.
 type Unmet struct {
-	Kind      string
-	Namespace string
-	Name      string
-	Reason    string
-	Message   string
+	// APIVersion is set for the object of a failing check only.
+	APIVersion string
+	Kind       string
+	Namespace  string
+	Name       string
+	Reason     string
+	Message    string
+	// Stalled is the verdict: waiting will not clear this prerequisite, a person must fix something. A result is
+	// Broken exactly when one of its unmet prerequisites is Stalled.
+	Stalled bool
+}
+
+// BlockedBy renders unmet prerequisites as the status.blockedBy entries of an initiative or a capability.
+func BlockedBy(unmet []Unmet) []roadmapv1.BlockedByEntry {
+	if len(unmet) == 0 {
+		return nil
+	}
+	out := make([]roadmapv1.BlockedByEntry, len(unmet))
+	for i, u := range unmet {
+		out[i] = roadmapv1.BlockedByEntry{APIVersion: u.APIVersion, Kind: u.Kind, Namespace: u.Namespace, Name: u.Name,
+			Reason: u.Reason, Message: u.Message, Stalled: u.Stalled}
+	}
+	return out
 }
 
 // Result is the outcome of an evaluation, ready to be written into a status.
@@ -95,7 +129,8 @@ func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
 		msg := "dependency cycle: " + graph.FormatCycle(f.Cycle)
 		return roadmapv1.CapabilityPhaseBlocked, Result{
 			Reason: roadmapv1.CapabilityReasonDependencyCycle, Message: msg, Summary: msg, Broken: true,
-			Unmet: []Unmet{{Kind: "Capability", Name: f.Cycle[1], Reason: roadmapv1.ReasonDependencyCycle, Message: msg}},
+			Unmet: []Unmet{{Kind: "Capability", Name: f.Cycle[1], Reason: roadmapv1.ReasonDependencyCycle, Message: msg,
+				Stalled: true}},
 		}
 	}
 	switch f.Lifecycle {
@@ -116,7 +151,7 @@ func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
 		prereq, ok := f.Prerequisites[name]
 		switch {
 		case !ok:
-			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name, Stalled: true,
 				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + name + ": not found"})
 		case !prereq.Ready:
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
@@ -124,26 +159,29 @@ func EvaluateCapability(f CapabilityFacts) (roadmapv1.CapabilityPhase, Result) {
 		}
 	}
 	prerequisitesUnmet := len(unmet)
-	broken := hasReason(unmet, roadmapv1.ReasonCapabilityNotFound)
 	for _, group := range groupChecks(f.Checks) {
 		var failing []roadmapv1.CheckStatus
+		stalled := false
 		for _, c := range group {
 			if !c.Passing {
 				failing = append(failing, c)
-				broken = broken || evidence.Broken(c)
+				stalled = stalled || evidence.Broken(c)
 			}
 		}
 		switch {
 		case len(failing) == 0:
 		case len(group) == 1:
 			c := group[0]
-			unmet = append(unmet, Unmet{Kind: "Check", Namespace: c.Namespace, Name: c.Name, Reason: c.Reason,
-				Message: evidence.Describe(c)})
+			unmet = append(unmet, Unmet{APIVersion: c.APIVersion, Kind: c.Kind, Namespace: c.Namespace, Name: c.Name,
+				Reason: c.Reason, Message: evidence.Describe(c), Stalled: stalled})
 		default:
-			unmet = append(unmet, Unmet{Kind: "Check", Namespace: failing[0].Namespace, Name: failing[0].Name,
-				Reason: failing[0].Reason, Message: evidence.DescribeFleet(group)})
+			// A fleet check is one entry naming its failing clusters; it is stalled when any cluster's result is.
+			first := failing[0]
+			unmet = append(unmet, Unmet{APIVersion: first.APIVersion, Kind: first.Kind, Namespace: first.Namespace,
+				Name: first.Name, Reason: first.Reason, Message: evidence.DescribeFleet(group), Stalled: stalled})
 		}
 	}
+	broken := anyStalled(unmet)
 	if len(unmet) == 0 {
 		prefix := "capability is Available"
 		switch len(f.Checks) {
@@ -201,6 +239,15 @@ func joinMessages(unmet []Unmet) string {
 		msgs[i] = u.Message
 	}
 	return strings.Join(msgs, "; ")
+}
+
+func anyStalled(unmet []Unmet) bool {
+	for _, u := range unmet {
+		if u.Stalled {
+			return true
+		}
+	}
+	return false
 }
 
 func hasReason(unmet []Unmet, reasons ...string) bool {

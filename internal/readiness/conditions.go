@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package readiness
 
 import (
@@ -80,4 +96,24 @@ func TransitionEvent(kind string, previous *metav1.Condition, res Result) (Event
 	default:
 		return Event{Type: "Warning", Reason: EventNotReady, Message: res.Message}, true
 	}
+}
+
+// SetCapabilityStatus writes an evaluation into a capability's status, as the operator publishes it: the
+// generation evaluated, the phase, the summary, blockedBy with a verdict on each entry, and the Ready,
+// Reconciling and Stalled conditions. Tools read these fields and derive nothing (see internal/plugin).
+func SetCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhase, res Result) {
+	c.Status.ObservedGeneration = c.Generation
+	c.Status.Phase = phase
+	c.Status.Summary = res.Summary
+	c.Status.BlockedBy = BlockedBy(res.Unmet)
+	SetConditions(&c.Status.Conditions, c.Generation, res)
+}
+
+// SetInitiativeStatus writes an evaluation into an initiative's status, as SetCapabilityStatus does.
+func SetInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePhase, res Result) {
+	ini.Status.ObservedGeneration = ini.Generation
+	ini.Status.Phase = phase
+	ini.Status.Summary = res.Summary
+	ini.Status.BlockedBy = BlockedBy(res.Unmet)
+	SetConditions(&ini.Status.Conditions, ini.Generation, res)
 }

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package readiness
 
 import (
@@ -63,7 +79,6 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 	}
 
 	var unmet []Unmet
-	danglingCapability := false
 	for _, name := range f.Requires {
 		c, ok := f.Capabilities[name]
 		switch {
@@ -71,8 +86,9 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name, Reason: roadmapv1.ReasonCapabilityNotFound,
 				Message: "capability " + name + ": not declared yet (an initiative provides it)"})
 		case !ok:
-			danglingCapability = true
-			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
+			// Broken (Stalled) only once the grace period is over: applying a team's initiatives a few minutes
+			// before the platform team's capability must not fail the team's GitOps sync.
+			unmet = append(unmet, Unmet{Kind: "Capability", Name: name, Stalled: !f.InNotFoundGrace,
 				Reason: roadmapv1.ReasonCapabilityNotFound, Message: "capability " + name + ": not found"})
 		case !c.Ready && f.Providers[name] == 0:
 			unmet = append(unmet, Unmet{Kind: "Capability", Name: name,
@@ -94,10 +110,10 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 		state, ok := f.Initiatives[dep]
 		switch {
 		case dep.String() == cycleNext:
-			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name,
+			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name, Stalled: true,
 				Reason: roadmapv1.ReasonDependencyCycle, Message: "dependency cycle: " + graph.FormatCycle(f.Cycle)})
 		case !ok:
-			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name,
+			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name, Stalled: true,
 				Reason: roadmapv1.ReasonInitiativeNotFound, Message: label + ": not found"})
 		case state != roadmapv1.StateDone:
 			unmet = append(unmet, Unmet{Kind: "Initiative", Namespace: dep.Namespace, Name: dep.Name,
@@ -110,17 +126,13 @@ func EvaluateInitiative(f InitiativeFacts) (roadmapv1.InitiativePhase, Result) {
 			Message: readyMessage("initiative can start", len(f.Requires)+len(f.DependsOn)),
 		}
 	}
-	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet), Reason: worstReason(unmet)}
 	// Broken (Stalled) only when a person must fix the spec: a cycle, an initiative that does not exist, or a
 	// capability that does not exist, that no initiative provides, once the grace period is over. A capability
 	// some initiative provides is planned, only not declared yet: waiting on it must not fail a team's GitOps
-	// sync, and neither must applying a team's initiatives a few minutes before the platform team's capability.
-	if danglingCapability && !f.InNotFoundGrace || hasReason(unmet, roadmapv1.ReasonDependencyCycle) ||
-		hasReason(unmet, roadmapv1.ReasonInitiativeNotFound) {
-		res.Broken = true
-	} else {
-		res.Waiting = true
-	}
+	// sync. Each unmet entry carries its own verdict (Stalled), which tools read instead of re-deriving it.
+	broken := anyStalled(unmet)
+	res := Result{Unmet: unmet, Summary: Summarize(unmet), Message: joinMessages(unmet), Reason: worstReason(unmet),
+		Broken: broken, Waiting: !broken}
 	return roadmapv1.PhaseBlocked, res
 }
 

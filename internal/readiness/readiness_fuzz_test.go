@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package readiness
 
 import (
@@ -383,14 +399,20 @@ func FuzzEvaluateCapability(f *testing.F) {
 			}
 		}
 		for _, u := range res.Unmet {
-			switch u.Kind {
-			case "Capability":
+			switch {
+			case u.APIVersion != "": // the object of a check
+				got = append(got, "Check "+u.Name+" "+u.Reason)
+				if u.Stalled != evidence.Broken(roadmapv1.CheckStatus{Reason: u.Reason}) {
+					t.Errorf("unmet %+v: stalled must be the check's verdict", u)
+				}
+			case u.Kind == "Capability":
 				if !slices.Contains(capabilityUnmetReasons, u.Reason) {
 					t.Errorf("unmet %+v: reason is not a documented prerequisite reason", u)
 				}
+				if u.Stalled != (u.Reason == roadmapv1.ReasonCapabilityNotFound) {
+					t.Errorf("unmet %+v: stalled exactly when the prerequisite does not exist", u)
+				}
 				got = append(got, "Capability "+u.Name)
-			case "Check":
-				got = append(got, "Check "+u.Name+" "+u.Reason)
 			default:
 				t.Errorf("unmet %+v: unknown kind", u)
 			}

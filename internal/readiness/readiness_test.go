@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package readiness
 
 import (
@@ -52,32 +68,46 @@ func TestEvaluateCapability(t *testing.T) {
 				Summary: "capability obs: PrerequisiteNotReady, capability gone: not found", Broken: true,
 				Unmet: []Unmet{
 					{Kind: "Capability", Name: "obs", Reason: "CapabilityNotReady", Message: "capability obs: PrerequisiteNotReady"},
-					{Kind: "Capability", Name: "gone", Reason: "CapabilityNotFound", Message: "capability gone: not found"}}}},
+					{Kind: "Capability", Name: "gone", Reason: "CapabilityNotFound", Message: "capability gone: not found", Stalled: true}}}},
 		{"cycle beats everything, even Planned", CapabilityFacts{Lifecycle: roadmapv1.LifecyclePlanned,
 			Requires: []string{"b"}, Cycle: []string{"a", "b", "a"}},
 			roadmapv1.CapabilityPhaseBlocked,
 			Result{Reason: "DependencyCycle", Message: "dependency cycle: a -> b -> a", Summary: "dependency cycle: a -> b -> a",
-				Broken: true, Unmet: []Unmet{{Kind: "Capability", Name: "b", Reason: "DependencyCycle", Message: "dependency cycle: a -> b -> a"}}}},
+				Broken: true, Unmet: []Unmet{{Kind: "Capability", Name: "b", Reason: "DependencyCycle", Message: "dependency cycle: a -> b -> a", Stalled: true}}}},
 		{"evidence passing", CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable,
 			Checks: []roadmapv1.CheckStatus{{Kind: "Deployment", Namespace: "kafka", Name: "broker", Passing: true, Reason: "Current"}}},
 			roadmapv1.CapabilityPhaseReady,
 			Result{Ready: true, Reason: "Ready", Message: "capability is Available, its check passes, and has no prerequisites"}},
 		{"evidence in progress: waiting", CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable,
-			Checks: []roadmapv1.CheckStatus{{Kind: "Deployment", Namespace: "kafka", Name: "broker", Reason: "InProgress", Message: "Available: 1/3"}}},
+			Checks: []roadmapv1.CheckStatus{{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kafka", Name: "broker", Reason: "InProgress", Message: "Available: 1/3"}}},
 			roadmapv1.CapabilityPhaseBlocked,
 			Result{Reason: "ChecksFailing", Message: "check Deployment kafka/broker: InProgress: Available: 1/3",
 				Summary: "check Deployment kafka/broker: InProgress: Available: 1/3", Waiting: true,
-				Unmet: []Unmet{{Kind: "Check", Namespace: "kafka", Name: "broker", Reason: "InProgress",
+				Unmet: []Unmet{{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kafka", Name: "broker", Reason: "InProgress",
 					Message: "check Deployment kafka/broker: InProgress: Available: 1/3"}}}},
 		{"kind not served is broken; prerequisites lead the reason", CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable,
 			Requires: []string{"event-bus"}, Prerequisites: map[string]CapabilityView{"event-bus": plannedCap},
-			Checks: []roadmapv1.CheckStatus{{Kind: "Widget", Name: "w", Reason: "KindNotFound"}}},
+			Checks: []roadmapv1.CheckStatus{{APIVersion: "example.com/v1", Kind: "Widget", Name: "w", Reason: "KindNotFound"}}},
 			roadmapv1.CapabilityPhaseBlocked,
 			Result{Reason: "PrerequisiteNotReady", Message: "capability event-bus: Planned; check Widget w: KindNotFound",
 				Summary: "capability event-bus: Planned, check Widget w: KindNotFound", Broken: true,
 				Unmet: []Unmet{
 					{Kind: "Capability", Name: "event-bus", Reason: "CapabilityNotReady", Message: "capability event-bus: Planned"},
-					{Kind: "Check", Name: "w", Reason: "KindNotFound", Message: "check Widget w: KindNotFound"}}}},
+					{APIVersion: "example.com/v1", Kind: "Widget", Name: "w", Reason: "KindNotFound", Message: "check Widget w: KindNotFound",
+						Stalled: true}}}},
+		{"a Failed object is stalled, a missing one is waited for", CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable,
+			Checks: []roadmapv1.CheckStatus{
+				{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kafka", Name: "broker", Reason: "NotFound", Message: "object not found"},
+				{APIVersion: "batch/v1", Kind: "Job", Namespace: "kafka", Name: "migrate", Reason: "Failed", Message: "Job Failed"}}},
+			roadmapv1.CapabilityPhaseBlocked,
+			Result{Reason: "ChecksFailing", Broken: true,
+				Message: "check Deployment kafka/broker: NotFound: object not found; check Job kafka/migrate: Failed: Job Failed",
+				Summary: "check Deployment kafka/broker: NotFound: object not found, check Job kafka/migrate: Failed: Job Failed",
+				Unmet: []Unmet{
+					{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kafka", Name: "broker", Reason: "NotFound",
+						Message: "check Deployment kafka/broker: NotFound: object not found"},
+					{APIVersion: "batch/v1", Kind: "Job", Namespace: "kafka", Name: "migrate", Reason: "Failed",
+						Message: "check Job kafka/migrate: Failed: Job Failed", Stalled: true}}}},
 		{"fleet check names its failing clusters", CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable,
 			Checks: []roadmapv1.CheckStatus{
 				{Cluster: "prod-ap", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus", Reason: "ClusterUnreachable"},
@@ -87,7 +117,7 @@ func TestEvaluateCapability(t *testing.T) {
 			Result{Reason: "ChecksFailing",
 				Message: "check Deployment monitoring/prometheus not Current in 2 of 3 clusters: prod-ap (ClusterUnreachable), prod-us (InProgress)",
 				Summary: "check Deployment monitoring/prometheus not Current in 2 of 3 clusters: prod-ap (ClusterUnreachable), prod-us (InProgress)",
-				Waiting: true, Unmet: []Unmet{{Kind: "Check", Namespace: "monitoring", Name: "prometheus", Reason: "ClusterUnreachable",
+				Waiting: true, Unmet: []Unmet{{Kind: "Deployment", Namespace: "monitoring", Name: "prometheus", Reason: "ClusterUnreachable",
 					Message: "check Deployment monitoring/prometheus not Current in 2 of 3 clusters: prod-ap (ClusterUnreachable), prod-us (InProgress)"}}}},
 		{"fleet check passing in every cluster", CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable,
 			Checks: []roadmapv1.CheckStatus{
@@ -102,8 +132,9 @@ func TestEvaluateCapability(t *testing.T) {
 			Result{Reason: "ChecksFailing",
 				Message: "check Deployment monitoring/prometheus in cluster prod-eu: KubeconfigInvalid: Secret roadmap-operator-system/prod-eu not found",
 				Summary: "check Deployment monitoring/prometheus in cluster prod-eu: KubeconfigInvalid: Secret roadmap-operator-system/prod-eu not found",
-				Broken:  true, Unmet: []Unmet{{Kind: "Check", Namespace: "monitoring", Name: "prometheus", Reason: "KubeconfigInvalid",
-					Message: "check Deployment monitoring/prometheus in cluster prod-eu: KubeconfigInvalid: Secret roadmap-operator-system/prod-eu not found"}}}},
+				Broken:  true, Unmet: []Unmet{{Kind: "Deployment", Namespace: "monitoring", Name: "prometheus", Reason: "KubeconfigInvalid",
+					Message: "check Deployment monitoring/prometheus in cluster prod-eu: KubeconfigInvalid: Secret roadmap-operator-system/prod-eu not found",
+					Stalled: true}}}},
 		{"prerequisite not yet evaluated is not ready", CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable,
 			Requires: []string{"new"}, Prerequisites: map[string]CapabilityView{"new": {Name: "new", Lifecycle: roadmapv1.LifecycleAvailable}}},
 			roadmapv1.CapabilityPhaseBlocked,
@@ -164,7 +195,7 @@ func TestEvaluateInitiative(t *testing.T) {
 				Summary: "initiative ops/kafka: Active, initiative search: not found",
 				Unmet: []Unmet{
 					{Kind: "Initiative", Namespace: "ops", Name: "kafka", Reason: "InitiativeNotDone", Message: "initiative ops/kafka: Active"},
-					{Kind: "Initiative", Namespace: "shop", Name: "search", Reason: "InitiativeNotFound", Message: "initiative search: not found"}}}},
+					{Kind: "Initiative", Namespace: "shop", Name: "search", Reason: "InitiativeNotFound", Message: "initiative search: not found", Stalled: true}}}},
 		{"unset state reads as Proposed", InitiativeFacts{Key: self, DependsOn: []InitiativeKey{search},
 			Initiatives: map[InitiativeKey]roadmapv1.InitiativeState{search: ""}},
 			roadmapv1.PhaseBlocked, Result{Reason: "InitiativeNotDone", Waiting: true, Message: "initiative search: Proposed",
@@ -177,7 +208,7 @@ func TestEvaluateInitiative(t *testing.T) {
 				Message: "dependency cycle: shop/recs -> shop/search -> shop/recs",
 				Summary: "dependency cycle: shop/recs -> shop/search -> shop/recs",
 				Unmet: []Unmet{{Kind: "Initiative", Namespace: "shop", Name: "search", Reason: "DependencyCycle",
-					Message: "dependency cycle: shop/recs -> shop/search -> shop/recs"}}}},
+					Message: "dependency cycle: shop/recs -> shop/search -> shop/recs", Stalled: true}}}},
 		{"not declared yet but provided: waiting, not broken", InitiativeFacts{Key: self, Requires: []string{"event-bus"},
 			Providers: map[string]int{"event-bus": 1}},
 			roadmapv1.PhaseBlocked, Result{Reason: "CapabilityNotFound", Waiting: true,
@@ -193,7 +224,8 @@ func TestEvaluateInitiative(t *testing.T) {
 		{"not found, nobody provides it, grace over: broken", InitiativeFacts{Key: self, Requires: []string{"typo"}},
 			roadmapv1.PhaseBlocked, Result{Reason: "CapabilityNotFound", Broken: true,
 				Message: "capability typo: not found", Summary: "capability typo: not found",
-				Unmet: []Unmet{{Kind: "Capability", Name: "typo", Reason: "CapabilityNotFound", Message: "capability typo: not found"}}}},
+				Unmet: []Unmet{{Kind: "Capability", Name: "typo", Reason: "CapabilityNotFound", Message: "capability typo: not found",
+					Stalled: true}}}},
 		{"a cycle is broken even within the grace period", InitiativeFacts{Key: self, Requires: []string{"typo"},
 			InNotFoundGrace: true, DependsOn: []InitiativeKey{search},
 			Initiatives: map[InitiativeKey]roadmapv1.InitiativeState{search: roadmapv1.StateActive},
@@ -204,7 +236,7 @@ func TestEvaluateInitiative(t *testing.T) {
 				Unmet: []Unmet{
 					{Kind: "Capability", Name: "typo", Reason: "CapabilityNotFound", Message: "capability typo: not found"},
 					{Kind: "Initiative", Namespace: "shop", Name: "search", Reason: "DependencyCycle",
-						Message: "dependency cycle: shop/recs -> shop/search -> shop/recs"}}}},
+						Message: "dependency cycle: shop/recs -> shop/search -> shop/recs", Stalled: true}}}},
 		{"one provided, one dangling: broken", InitiativeFacts{Key: self, Requires: []string{"event-bus", "typo"},
 			Providers: map[string]int{"event-bus": 1}},
 			roadmapv1.PhaseBlocked, Result{Reason: "CapabilityNotFound", Broken: true,
@@ -213,16 +245,17 @@ func TestEvaluateInitiative(t *testing.T) {
 				Unmet: []Unmet{
 					{Kind: "Capability", Name: "event-bus", Reason: "CapabilityNotFound",
 						Message: "capability event-bus: not declared yet (an initiative provides it)"},
-					{Kind: "Capability", Name: "typo", Reason: "CapabilityNotFound", Message: "capability typo: not found"}}}},
+					{Kind: "Capability", Name: "typo", Reason: "CapabilityNotFound", Message: "capability typo: not found",
+						Stalled: true}}}},
 		{"many blockers summarised", InitiativeFacts{Key: self, Requires: []string{"a", "b", "c", "d"}},
 			roadmapv1.PhaseBlocked, Result{Reason: "CapabilityNotFound", Broken: true,
 				Message: "capability a: not found; capability b: not found; capability c: not found; capability d: not found",
 				Summary: "capability a: not found, capability b: not found (+2 more)",
 				Unmet: []Unmet{
-					{Kind: "Capability", Name: "a", Reason: "CapabilityNotFound", Message: "capability a: not found"},
-					{Kind: "Capability", Name: "b", Reason: "CapabilityNotFound", Message: "capability b: not found"},
-					{Kind: "Capability", Name: "c", Reason: "CapabilityNotFound", Message: "capability c: not found"},
-					{Kind: "Capability", Name: "d", Reason: "CapabilityNotFound", Message: "capability d: not found"}}}},
+					{Kind: "Capability", Name: "a", Reason: "CapabilityNotFound", Message: "capability a: not found", Stalled: true},
+					{Kind: "Capability", Name: "b", Reason: "CapabilityNotFound", Message: "capability b: not found", Stalled: true},
+					{Kind: "Capability", Name: "c", Reason: "CapabilityNotFound", Message: "capability c: not found", Stalled: true},
+					{Kind: "Capability", Name: "d", Reason: "CapabilityNotFound", Message: "capability d: not found", Stalled: true}}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package roadmapview
 
 import (
@@ -7,7 +23,6 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -49,23 +64,13 @@ type Scope struct {
 
 // Load lists the three kinds once and indexes them.
 func Load(ctx context.Context, c client.Reader, scope Scope) (*Snapshot, error) {
-	s := &Snapshot{Namespace: scope.Namespace, Checks: map[string][]CheckResult{}}
+	s := &Snapshot{Namespace: scope.Namespace}
 
-	caps := &unstructured.UnstructuredList{}
-	caps.SetGroupVersionKind(roadmapv1.GroupVersion.WithKind("CapabilityList"))
+	caps := &roadmapv1.CapabilityList{}
 	if err := c.List(ctx, caps); err != nil {
 		return nil, explain(err, "list", "capabilities", "")
 	}
-	for i := range caps.Items {
-		var capability roadmapv1.Capability
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(caps.Items[i].Object, &capability); err != nil {
-			return nil, fmt.Errorf("reading capability %s: %w", caps.Items[i].GetName(), err)
-		}
-		s.Capabilities = append(s.Capabilities, capability)
-		if checks := checksOf(caps.Items[i].Object); checks != nil {
-			s.Checks[capability.Name] = checks
-		}
-	}
+	s.Capabilities = caps.Items
 
 	goals := &roadmapv1.GoalList{}
 	if err := c.List(ctx, goals); err != nil {
@@ -86,28 +91,6 @@ func Load(ctx context.Context, c client.Reader, scope Scope) (*Snapshot, error) 
 	}
 	s.Initiatives = initiatives.Items
 	return s.Index(), nil
-}
-
-// checksOf reads status.checks of a capability generically: the field is optional and newer than the plugin
-// may be, and a malformed entry is skipped rather than failing the command.
-func checksOf(obj map[string]any) []CheckResult {
-	items, found, err := unstructured.NestedSlice(obj, "status", "checks")
-	if !found || err != nil {
-		return nil
-	}
-	out := []CheckResult{}
-	for _, item := range items {
-		m, ok := item.(map[string]any)
-		if !ok {
-			continue
-		}
-		var r CheckResult
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, &r); err != nil || r.Name == "" {
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
 }
 
 // explain turns a failed read into an error that says what to do.

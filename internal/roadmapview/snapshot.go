@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package roadmapview is the read model of the roadmap shared by its front ends (the terminal commands of
 // `kubectl roadmap` and the web board): the three kinds read into a Snapshot and indexed, and small pure helpers
 // over the status the operator computed. It never recomputes readiness: every verdict comes from the status of
@@ -16,27 +32,11 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 )
 
-// CheckResult is the result of one evidence check of a capability (status.checks), read generically so that the
-// plugin works with operators that do not report checks yet.
-type CheckResult struct {
-	// Cluster is the cluster the result is from; empty for the operator's own cluster.
-	Cluster    string `json:"cluster,omitempty"`
-	APIVersion string `json:"apiVersion,omitempty"`
-	Kind       string `json:"kind"`
-	Namespace  string `json:"namespace,omitempty"`
-	Name       string `json:"name"`
-	Passing    bool   `json:"passing"`
-	Reason     string `json:"reason,omitempty"`
-	Message    string `json:"message,omitempty"`
-}
-
 // Snapshot is everything the commands read: the three kinds, listed once.
 type Snapshot struct {
 	Capabilities []roadmapv1.Capability
 	Initiatives  []roadmapv1.Initiative
 	Goals        []roadmapv1.Goal
-	// Checks holds status.checks of each capability that reports them, by capability name.
-	Checks map[string][]CheckResult
 	// Namespace is the only namespace initiatives were listed in; empty when they were listed in all.
 	Namespace string
 	// Limited says why initiatives are from one namespace only although all were wanted (RBAC), or is empty.
@@ -176,17 +176,17 @@ func CapabilityReason(c *roadmapv1.Capability) string {
 	return ""
 }
 
-// CapabilityPhase is the phase, or "Unknown" before the operator has evaluated the capability.
+// CapabilityPhase is the phase, or "Unknown" before the operator has evaluated the capability's current spec.
 func CapabilityPhase(c *roadmapv1.Capability) string {
-	if c.Status.Phase == "" {
+	if !Evaluated(string(c.Status.Phase), c.Status.ObservedGeneration, c.Generation) {
 		return "Unknown"
 	}
 	return string(c.Status.Phase)
 }
 
-// InitiativePhase is the phase, or "Unknown" before the operator has evaluated the initiative.
+// InitiativePhase is the phase, or "Unknown" before the operator has evaluated the initiative's current spec.
 func InitiativePhase(ini *roadmapv1.Initiative) string {
-	if ini.Status.Phase == "" {
+	if !Evaluated(string(ini.Status.Phase), ini.Status.ObservedGeneration, ini.Generation) {
 		return "Unknown"
 	}
 	return string(ini.Status.Phase)
@@ -221,10 +221,16 @@ func DaysPast(date roadmapv1.Date, now time.Time) (int, bool) {
 	return int(Today(now).Sub(t).Hours() / 24), true
 }
 
-// InCluster is " in cluster <name>" for a result from another cluster, empty for the operator's own.
-func (c CheckResult) InCluster() string {
-	if c.Cluster == "" {
+// InCluster is " in cluster <name>" for a check result from another cluster, empty for the operator's own.
+func InCluster(check roadmapv1.CheckStatus) string {
+	if check.Cluster == "" {
 		return ""
 	}
-	return " in cluster " + c.Cluster
+	return " in cluster " + check.Cluster
+}
+
+// Evaluated reports whether the status describes the current spec: written at all, and not for an older
+// generation (the kstatus rule, which Argo CD's checks follow as "Waiting for the controller").
+func Evaluated(phase string, observedGeneration, generation int64) bool {
+	return phase != "" && observedGeneration >= generation
 }

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package testenv starts a real kube-apiserver and etcd (controller-runtime's envtest) with the project's CRDs
 // installed, for the project's tests. The binaries come from hack/envtest-assets.sh, which builds them from Go
 // module sources and caches them; `make test` sets KUBEBUILDER_ASSETS, and a plain `go test` runs the script.
@@ -8,13 +24,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -144,7 +160,15 @@ func start(configure func(*envtest.Environment)) (*Env, error) {
 
 // Kubectl runs the kubectl built with the assets against this control plane and returns its stdout.
 func (e *Env) Kubectl(args ...string) (string, error) {
-	stdout, stderr, err := e.ControlPlane.KubeCtl().Run(args...)
+	user, err := e.ControlPlane.AddUser(envtest.User{Name: "envtest-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return "", fmt.Errorf("adding a kubectl user to the control plane: %w", err)
+	}
+	kubectl, err := user.Kubectl()
+	if err != nil {
+		return "", fmt.Errorf("configuring kubectl: %w", err)
+	}
+	stdout, stderr, err := kubectl.Run(args...)
 	out, _ := io.ReadAll(stdout)
 	if err != nil {
 		errOut, _ := io.ReadAll(stderr)

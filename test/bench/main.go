@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Command bench measures how fast the operator unblocks dependents when a capability becomes Ready, how many
 // writes it sends to the apiserver, and how much memory it holds, against a local envtest control plane and
 // the real manager running in this process. Every time is a watch observation by the bench's own client, and
@@ -253,7 +269,7 @@ func runChild(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		return nil, err
 	}
 	_ = f.Close()
-	defer os.Remove(f.Name())
+	defer func() { _ = os.Remove(f.Name()) }()
 	// Later flags win: the scenario, where to write the result, and this scenario's profile names.
 	args := append(slices.Clone(os.Args[1:]), "--scenario="+cfg.Scenario, "--result-json="+f.Name(),
 		"--cpuprofile="+cfg.CPUProfile, "--memprofile="+cfg.MemProfile, "--apiserver-cpuprofile="+cfg.APIServerProfile)

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package gitops_test
 
 import (
@@ -131,6 +147,19 @@ func capabilityIs(phase roadmapv1.CapabilityPhase, reason string, dependents int
 	}
 }
 
+// checkIs waits until a capability's only check has reason, blocking it, with the operator's stalled verdict on
+// its blockedBy entry.
+func checkIs(reason string, stalled bool) func(Gomega, client.Object) {
+	return func(g Gomega, obj client.Object) {
+		capabilityIs(roadmapv1.CapabilityPhaseBlocked, roadmapv1.CapabilityReasonChecksFailing, 0, 0)(g, obj)
+		c := obj.(*roadmapv1.Capability)
+		g.Expect(c.Status.Checks).To(HaveLen(1))
+		g.Expect(c.Status.Checks[0].Reason).To(Equal(reason))
+		g.Expect(c.Status.BlockedBy).To(HaveLen(1))
+		g.Expect(c.Status.BlockedBy[0].Stalled).To(Equal(stalled))
+	}
+}
+
 func capability(name, title string, lifecycle roadmapv1.CapabilityLifecycle, requires ...roadmapv1.ResourceName) *roadmapv1.Capability {
 	return &roadmapv1.Capability{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
@@ -225,6 +254,14 @@ func TestLiveStatus(t *testing.T) {
 	meshGateway := capability("mesh-gateway", "Mesh gateway", roadmapv1.LifecycleAvailable, "service-mesh")
 	messageQueue := capability("message-queue", "Message queue", roadmapv1.LifecycleRetired)
 	payments := capability("payments-gateway-v2", "Payments gateway v2", roadmapv1.LifecyclePlanned)
+	// Evidence: a check on a kind the cluster does not serve needs a person (Stalled); a check on an object that
+	// does not exist yet is waited for.
+	vectorStore := capability("vector-store", "Vector store", roadmapv1.LifecycleAvailable)
+	vectorStore.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "vectors.example.com/v1", Kind: "VectorIndex",
+		Namespace: platformTeam, Name: "products"}}
+	searchIndex := capability("search-index", "Search index", roadmapv1.LifecycleAvailable)
+	searchIndex.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "apps/v1", Kind: "Deployment",
+		Namespace: platformTeam, Name: "opensearch"}}
 
 	// The platform team's plan to build the event bus; nobody plans payments-gateway-v2.
 	eventBusRollout := initiative(platformTeam, "event-bus-rollout", "Roll out the event bus", roadmapv1.TrackOperations,
@@ -269,6 +306,7 @@ func TestLiveStatus(t *testing.T) {
 		goal("realtime-personalisation", "Launch real-time personalisation", ""),
 		goal("frictionless-checkout", "Halve checkout abandonment", ""),
 		platform, observability, eventBus, streamProcessing, featureStore, serviceMesh, meshGateway, messageQueue, payments,
+		vectorStore, searchIndex,
 		eventBusRollout, recommendations, search, onePage, checkoutTracing, giftCards, payLater, instalments, loyalty, schemaRegistry,
 		loyaltyEngine, loyaltyTiers,
 		clickstream, customer360)
@@ -315,6 +353,10 @@ func TestLiveStatus(t *testing.T) {
 		// Like Cancelled: Ready=False without Reconciling or Stalled, so kstatus reads InProgress.
 		{name: "retired", obj: messageQueue, settled: capabilityIs(roadmapv1.CapabilityPhaseRetired, roadmapv1.CapabilityReasonNotAvailable, 0, 0),
 			kstatus: status.InProgressStatus, health: argocdhealth.StatusSuspended},
+		{name: "check-kind-not-found", obj: vectorStore,
+			settled: checkIs(roadmapv1.CheckReasonKindNotFound, true), kstatus: status.FailedStatus, health: argocdhealth.StatusDegraded},
+		{name: "check-object-not-found", obj: searchIndex,
+			settled: checkIs("NotFound", false), kstatus: status.InProgressStatus, health: argocdhealth.StatusSuspended},
 	}
 	for _, c := range cases {
 		t.Run(c.kind()+"/"+c.name, func(t *testing.T) { c.run(t, true) })
@@ -391,11 +433,12 @@ func TestBlockedToCurrent(t *testing.T) {
 	})
 }
 
-// TestGoalLiveStatus checks Goals the same way. It runs once the manager's ClusterRole may write goals/status,
-// that is once a Goal controller carries its kubebuilder RBAC marker and `make manifests` has run.
+// TestGoalLiveStatus checks Goals the same way. The manager's ClusterRole must let it write goals/status: a role
+// that does not is a regression that fails here, rather than a reason to skip.
 func TestGoalLiveStatus(t *testing.T) {
 	if !managerWritesGoalStatus(t) {
-		t.Skip("no Goal controller yet: config/rbac/role.yaml grants no patch on goals/status")
+		t.Fatal("config/rbac/role.yaml grants the manager no patch on goals/status, so the Goal controller cannot " +
+			"write any status: restore the kubebuilder RBAC marker of the Goal controller and run make manifests")
 	}
 	g := newG(t)
 	const ns = "team-loyalty"

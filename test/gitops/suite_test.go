@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package gitops checks what GitOps tools read from the objects the real controllers produce, on a real
 // kube-apiserver: Flux (and every kstatus-aware tool) through status.Compute of sigs.k8s.io/cli-utils'
 // kstatus, and Argo CD through the health.lua scripts of config/argocd/resource_customizations, run as Argo CD
@@ -20,9 +36,6 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
@@ -78,40 +91,19 @@ func TestMain(m *testing.M) {
 }
 
 // newG returns a Gomega whose Eventually waits long enough for a loaded 2-core machine.
-func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(60 * time.Second)
-	g.SetDefaultEventuallyPollingInterval(50 * time.Millisecond)
-	return g
-}
+func newG(t *testing.T) *WithT { return testenv.NewG(t, time.Minute) }
 
 func ctx() context.Context { return context.Background() }
 
-func namespace(t *testing.T, name string) {
-	t.Helper()
-	err := k.Create(ctx(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-	if err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatalf("creating namespace %s: %v", name, err)
-	}
-}
+func namespace(t *testing.T, name string) { testenv.EnsureNamespace(t, k, name) }
 
 func create(t *testing.T, g *WithT, objs ...client.Object) {
 	t.Helper()
-	for _, o := range objs {
-		g.Expect(k.Create(ctx(), o)).To(Succeed(), "creating %T %s", o, o.GetName())
-	}
+	testenv.Create(g, k, objs...)
 }
 
 // update re-reads the object, applies mutate, and updates it, retrying on conflicts with the controller.
-func update[T client.Object](g *WithT, obj T, mutate func(T)) {
-	g.Eventually(func() error {
-		if err := k.Get(ctx(), client.ObjectKeyFromObject(obj), obj); err != nil {
-			return err
-		}
-		mutate(obj)
-		return k.Update(ctx(), obj)
-	}).Should(Succeed())
-}
+func update[T client.Object](g *WithT, obj T, mutate func(T)) { testenv.Update(g, k, obj, mutate) }
 
 // toUnstructured returns an object as kstatus and Argo CD see it: unstructured, with apiVersion and kind set.
 func toUnstructured(g Gomega, obj client.Object) map[string]interface{} {

@@ -1,8 +1,25 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package gitops_test
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -148,7 +165,7 @@ func upsertCase(tests []byte, tc argocdhealth.TestCase) ([]byte, error) {
 		}
 	}
 	if len(starts) == 0 {
-		return nil, fmt.Errorf("no case items (lines starting with \"- \") under tests:")
+		return nil, errors.New(`no case items (lines starting with "- ") under "tests"`)
 	}
 	// An item runs from its "- " line over the lines indented under it.
 	end := func(start int) int {

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package metrics scrapes the manager's metrics endpoint against a real apiserver, and checks that nonsense
 // which passes the schema ends in clear conditions without hot-looping the manager.
 package metrics
@@ -71,7 +87,7 @@ func freeAddress() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().String(), nil
 }
 
@@ -79,7 +95,7 @@ func freeAddress() (string, error) {
 func scrape(g Gomega) map[string]float64 {
 	resp, err := http.Get(metricsURL)
 	g.Expect(err).NotTo(HaveOccurred())
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	g.Expect(resp.StatusCode).To(Equal(http.StatusOK))
 	body, err := io.ReadAll(resp.Body)
 	g.Expect(err).NotTo(HaveOccurred())
@@ -97,19 +113,14 @@ func scrape(g Gomega) map[string]float64 {
 }
 
 func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(60 * time.Second)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	g := testenv.NewG(t, time.Minute)
 	g.SetDefaultConsistentlyDuration(3 * time.Second)
-	g.SetDefaultConsistentlyPollingInterval(200 * time.Millisecond)
 	return g
 }
 
 func namespace(g *WithT, name string) {
-	err := k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-	if !apierrors.IsAlreadyExists(err) {
-		g.Expect(err).NotTo(HaveOccurred())
-	}
+	g.Expect(k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).
+		To(Or(Succeed(), Satisfy(apierrors.IsAlreadyExists)))
 }
 
 func names(prefix string, n int) []roadmapv1.ResourceName {

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package policy tests the optional admission policy of config/policy against a real kube-apiserver: the
 // policy and its bindings are applied with the real kubectl (`kubectl apply -k`, as a platform team would), and
 // initiatives are applied with kubectl into namespaces labelled roadmap.dev/policy=enforce, warn and audit and
@@ -43,7 +59,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	// Audit every write to initiatives with its annotations (Metadata level), where the Audit action records
 	// violations.
 	auditPolicy := filepath.Join(dir, "audit-policy.yaml")
@@ -79,7 +95,15 @@ rules:
 
 // kubectl runs the envtest kubectl and returns stdout, stderr (where warnings go) and the error.
 func kubectl(args ...string) (stdout, stderr string, err error) {
-	out, errOut, err := env.ControlPlane.KubeCtl().Run(args...)
+	user, err := env.ControlPlane.AddUser(envtest.User{Name: "policy-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return "", "", fmt.Errorf("adding a kubectl user to the control plane: %w", err)
+	}
+	k, err := user.Kubectl()
+	if err != nil {
+		return "", "", fmt.Errorf("configuring kubectl: %w", err)
+	}
+	out, errOut, err := k.Run(args...)
 	o, _ := io.ReadAll(out)
 	e, _ := io.ReadAll(errOut)
 	return string(o), string(e), err
@@ -266,7 +290,7 @@ func auditFailures(namespace, name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var failures []string
 	scanner := bufio.NewScanner(f)
 	scanner.Buffer(make([]byte, 1024*1024), 16*1024*1024)

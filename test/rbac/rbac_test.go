@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package rbac tests the RBAC the operator ships with, against a real apiserver: the install manifests are
 // built from config/default with kustomize, the manager runs as its own service account (impersonated), and
 // people act through the team roles.
@@ -118,28 +134,23 @@ func clientAs(t *testing.T, user string, groups ...string) client.Client {
 	return c
 }
 
-func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(90 * time.Second)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
-	return g
-}
+func newG(t *testing.T) *WithT { return testenv.NewG(t, 90*time.Second) }
 
 func namespace(g *WithT, name string) {
-	err := k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-	if !apierrors.IsAlreadyExists(err) {
-		g.Expect(err).NotTo(HaveOccurred())
-	}
+	g.Expect(k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).
+		To(Or(Succeed(), Satisfy(apierrors.IsAlreadyExists)))
 }
 
-func capability(name string, lifecycle roadmapv1.CapabilityLifecycle) *roadmapv1.Capability {
-	return &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: roadmapv1.CapabilitySpec{Title: name, Lifecycle: lifecycle}}
+var capability = func(name string, lifecycle roadmapv1.CapabilityLifecycle) *roadmapv1.Capability {
+	c := testenv.Capability(name, lifecycle)
+	c.Spec.Owner = ""
+	return c
 }
 
 func initiative(ns, name string, requires ...roadmapv1.ResourceName) *roadmapv1.Initiative {
-	return &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: roadmapv1.InitiativeSpec{Title: name, Track: roadmapv1.TrackInnovation, Requires: requires}}
+	ini := testenv.Initiative(ns, name)
+	ini.Spec.Owner, ini.Spec.Requires = "", requires
+	return ini
 }
 
 func bind(g *WithT, role string, subject rbacv1.Subject, namespace string) {

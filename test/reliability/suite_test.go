@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 package reliability_test
 
 import (
@@ -99,11 +115,8 @@ func needLong(t *testing.T) {
 
 // newG returns a Gomega whose Eventually waits long enough for thousands of objects on a loaded 2-core machine.
 func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(3 * time.Minute)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	g := testenv.NewG(t, 3*time.Minute)
 	g.SetDefaultConsistentlyDuration(3 * time.Second)
-	g.SetDefaultConsistentlyPollingInterval(200 * time.Millisecond)
 	return g
 }
 
@@ -149,7 +162,7 @@ func startManager(t *testing.T, g *WithT, opts controllers.Options, customize fu
 
 // stop stops the manager and returns what its Start returned.
 func (m *manager) stop() error {
-	m.stopOnce.Do(func() { m.stopErr = m.Manager.Stop() })
+	m.stopOnce.Do(func() { m.stopErr = m.Stop() })
 	return m.stopErr
 }
 
@@ -167,29 +180,11 @@ func fastOptions() controllers.Options {
 
 // --- objects ---
 
-func toNames(names []string) []roadmapv1.ResourceName {
-	out := make([]roadmapv1.ResourceName, len(names))
-	for i, n := range names {
-		out[i] = roadmapv1.ResourceName(n)
-	}
-	return out
-}
-
-func capability(name string, lifecycle roadmapv1.CapabilityLifecycle, requires ...string) *roadmapv1.Capability {
-	return &roadmapv1.Capability{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: roadmapv1.CapabilitySpec{Title: name, Owner: "team-platform", Lifecycle: lifecycle,
-			Requires: toNames(requires)},
-	}
-}
-
-func initiative(ns, name string, requires ...string) *roadmapv1.Initiative {
-	return &roadmapv1.Initiative{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: roadmapv1.InitiativeSpec{Title: name, Track: roadmapv1.TrackInnovation, Owner: "team-product",
-			Requires: toNames(requires)},
-	}
-}
+var (
+	capability = testenv.Capability
+	initiative = testenv.Initiative
+	toNames    = func(names []string) []roadmapv1.ResourceName { return testenv.Names(names...) }
+)
 
 // dependents returns n initiatives in ns that require the capability named required.
 func dependents(ns string, n int, required string) []client.Object {
@@ -281,12 +276,7 @@ func listInitiatives(g Gomega, ns string) []roadmapv1.Initiative {
 	return list.Items
 }
 
-func readyCondition(conds []metav1.Condition) metav1.Condition {
-	if c := apimeta.FindStatusCondition(conds, roadmapv1.ConditionReady); c != nil {
-		return *c
-	}
-	return metav1.Condition{}
-}
+var readyCondition = testenv.ReadyCondition
 
 // isReady: evaluated at its current generation, and Ready.
 func isReady(ini *roadmapv1.Initiative) bool {

@@ -1,3 +1,19 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
 // Package validation tests the CRD schemas against a real kube-apiserver: what they reject, with which message,
 // what they accept and default, and what `kubectl get` shows.
 package validation
@@ -12,7 +28,6 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -41,13 +56,7 @@ func TestMain(m *testing.M) {
 
 const testNamespace = "validation"
 
-func ensureNamespace(t *testing.T, name string) {
-	t.Helper()
-	err := env.Client.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
-	if err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatalf("creating namespace %s: %v", name, err)
-	}
-}
+func ensureNamespace(t *testing.T, name string) { testenv.EnsureNamespace(t, env.Client, name) }
 
 func decode(t *testing.T, manifest string) *unstructured.Unstructured {
 	t.Helper()
@@ -214,6 +223,45 @@ kind: Goal
 metadata: {name: grow-revenue}
 spec: {title: Grow revenue, keyResults: [{description: Revenue from new channels}]}`,
 			[]string{"spec.keyResults[0].target: Required value"}},
+		// Free text is printed by kubectl roadmap and shown in terminals: escape sequences would retitle or clear
+		// the reader's terminal.
+		{"initiative owner that retitles the terminal", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, owner: "team\e]0;pwned\a"}`,
+			[]string{"spec.owner: Invalid value", "must not contain control characters"}},
+		{"initiative title that clears the screen", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: "Checkout\e[2J", track: Innovation}`,
+			[]string{"spec.title: Invalid value", "must not contain control characters"}},
+		{"capability title with a C1 control (CSI)", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: "Event bus\u009b2J"}`,
+			[]string{"spec.title: Invalid value", "must not contain control characters"}},
+		{"capability owner and category with line breaks", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, owner: "team\nplatform", category: "data\r"}`,
+			[]string{"spec.owner: Invalid value", "spec.category: Invalid value"}},
+		{"capability description with an escape sequence", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, description: "Kafka\n\e[2J"}`,
+			[]string{"spec.description: Invalid value", "must not contain control characters other than tabs and line breaks"}},
+		{"check kind with an escape sequence", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, checks: [{apiVersion: apps/v1, kind: "Deployment\e[2J", namespace: "kafka\a", name: broker}]}`,
+			[]string{"spec.checks[0].kind: Invalid value", "spec.checks[0].namespace: Invalid value"}},
+		{"goal with control characters in its title, owner and key results", `
+kind: Goal
+metadata: {name: grow-revenue}
+spec: {title: "Grow\x07", owner: "cfo\e]0;x\a", keyResults: [{description: "Revenue\e[31m", target: "20\b", current: "3\x00", baseline: "1\x7f"}]}`,
+			[]string{"spec.title: Invalid value", "spec.owner: Invalid value", "spec.keyResults[0].description: Invalid value",
+				"spec.keyResults[0].target: Invalid value", "spec.keyResults[0].current: Invalid value",
+				"spec.keyResults[0].baseline: Invalid value"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,7 +285,8 @@ func TestAcceptsGoodManifests(t *testing.T) {
 	for _, manifest := range []string{`
 kind: Capability
 metadata: {name: accepted-capability}
-spec: {title: Observability, requires: [` + strings.TrimSuffix(strings.TrimPrefix(manyNames(64), "["), "]") + `]}`, `
+spec: {title: "Observability – métriques, 日志", description: "Metrics and logs.\n\tAsk #team-sre.\n",
+  requires: [` + strings.TrimSuffix(strings.TrimPrefix(manyNames(64), "["), "]") + `]}`, `
 kind: Capability
 metadata: {name: accepted-fleet-capability}
 spec:

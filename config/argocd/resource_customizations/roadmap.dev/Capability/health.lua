@@ -2,15 +2,18 @@
 --
 --   no status, no Ready condition, or
 --   status.observedGeneration < metadata.generation  -> Progressing "Waiting for the controller"
---   Stalled=True (PrerequisiteNotFound,
---     DependencyCycle: the spec is broken)            -> Degraded, Ready condition's message
+--   Stalled=True (PrerequisiteNotFound, DependencyCycle,
+--     or a check whose object Failed, whose kind is
+--     not served or may not be read: a person must
+--     act)                                             -> Degraded, Ready condition's message
 --   phase Ready                                        -> Healthy, Ready message
 --   phase Planned (NotAvailable), or Blocked waiting
---     on prerequisites (PrerequisiteNotReady;
---     kstatus Reconciling=True)                        -> Suspended, Ready message
+--     on prerequisites or checks (PrerequisiteNotReady,
+--     ChecksFailing; kstatus Reconciling=True)        -> Suspended, Ready message
 --   phase Retired                                      -> Suspended, Ready message ("capability is Retired")
 --
--- Ready=False with a broken-configuration reason counts as Stalled even if the Stalled condition is absent.
+-- The operator's verdict is read, never re-derived from reasons: Stalled=True is broken, whatever the reason (the
+-- kubectl plugin and kstatus read the same condition).
 -- Argo CD runs this script without Lua's string and math libraries; missing fields must never raise an
 -- error (Argo CD would show Unknown), so every field is read defensively.
 
@@ -61,7 +64,6 @@ local function isTrue(c)
 end
 
 local waiting = "Waiting for the controller"
-local brokenReasons = { PrerequisiteNotFound = true, DependencyCycle = true }
 
 local o = tbl(obj)
 local metadata = tbl(o.metadata)
@@ -81,7 +83,7 @@ end
 local readyMessage = str(ready.message)
 
 local stalled = condition(status.conditions, "Stalled")
-if isTrue(stalled) or (ready.status == "False" and brokenReasons[str(ready.reason)]) then
+if isTrue(stalled) then
   hs.status = "Degraded"
   hs.message = first(readyMessage, stalled and stalled.message, status.summary, "capability is Blocked")
   return hs

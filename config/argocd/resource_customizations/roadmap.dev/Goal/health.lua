@@ -10,7 +10,8 @@
 --                                                         Ready message, as there is nothing to count)
 --   anything else                                      -> Progressing, Ready message
 --
--- Ready=False with a broken-configuration reason counts as Stalled even if the Stalled condition is absent.
+-- The operator's verdict is read, never re-derived from reasons: Stalled=True is broken, whatever the reason (the
+-- kubectl plugin and kstatus read the same condition).
 -- Argo CD runs this script without Lua's string and math libraries; missing fields must never raise an
 -- error (Argo CD would show Unknown), so every field is read defensively (status.progress is omitted at 0).
 
@@ -61,7 +62,6 @@ local function isTrue(c)
 end
 
 local waiting = "Waiting for the controller"
-local brokenReasons = { ParentNotFound = true, DependencyCycle = true }
 
 local o = tbl(obj)
 local metadata = tbl(o.metadata)
@@ -81,7 +81,7 @@ end
 local readyMessage = str(ready.message)
 
 local stalled = condition(status.conditions, "Stalled")
-if isTrue(stalled) or (ready.status == "False" and brokenReasons[str(ready.reason)]) then
+if isTrue(stalled) then
   hs.status = "Degraded"
   hs.message = first(readyMessage, stalled and stalled.message, "goal is Stalled")
   return hs

@@ -19,10 +19,12 @@
 -- Argo CD finishes a sync wave only when its resources are Healthy (or Degraded, which fails the sync), so a
 -- Blocked initiative holds the later waves of its Application either way; the annotation makes it read as
 -- Progressing (expected to turn Ready: the Application is converging) rather than Suspended (parked on
--- someone else's work). Ready=False with a broken-configuration reason counts as Stalled even if the Stalled
--- condition is absent, unless Reconciling=True says the operator waits (a CapabilityNotFound that is expected
--- must not fail a team's sync). Argo CD runs this script without Lua's string and math libraries; missing fields
--- must never raise an error (Argo CD would show Unknown), so every field is read defensively.
+-- someone else's work). The operator's verdict is read, never re-derived from reasons: Stalled=True is broken,
+-- whatever the reason (the kubectl plugin and kstatus read the same condition). A CapabilityNotFound the operator
+-- waits for (Reconciling=True, not Stalled: an initiative provides the capability, or its grace period is not
+-- over) reads as Progressing, so that it does not hold a team's sync as Suspended. Argo CD runs this script
+-- without Lua's string and math libraries; missing fields must never raise an error (Argo CD would show Unknown),
+-- so every field is read defensively.
 
 local hs = {}
 
@@ -71,7 +73,6 @@ local function isTrue(c)
 end
 
 local waiting = "Waiting for the controller"
-local brokenReasons = { CapabilityNotFound = true, InitiativeNotFound = true, DependencyCycle = true }
 
 local o = tbl(obj)
 local metadata = tbl(o.metadata)
@@ -97,7 +98,7 @@ if not isTrue(stalled) and isTrue(reconciling) and ready.status == "False" and s
   hs.message = first(readyMessage, status.summary, "initiative is Blocked")
   return hs
 end
-if isTrue(stalled) or (ready.status == "False" and brokenReasons[str(ready.reason)]) then
+if isTrue(stalled) then
   hs.status = "Degraded"
   hs.message = first(readyMessage, stalled and stalled.message, status.summary, "initiative is Blocked")
   return hs
