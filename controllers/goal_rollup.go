@@ -39,7 +39,7 @@ import (
 // initiatives sees a change every few seconds while they all settle): every gap would roll it up. So while the
 // whole roadmap is busy (more than about ten changes a second over the last seconds: a first start, a mass
 // unblock), a goal rolled up less than ten windows before its next change waits for maxDelay since that rollup:
-// at most one rollup per maxDelay while the burst lasts. People editing a few initiatives never make the
+// at most one rollup per maxDelay while the burst lasts, and a window after it ends. People editing a few initiatives never make the
 // roadmap busy, so each of their changes reaches its goals' status a window later.
 //
 // A goal's own status write comes back as a watch event, which reconciles it again at once. With nothing
@@ -181,6 +181,10 @@ func (c *rollupCoalescer) take(goal, resourceVersion string, now time.Time) roll
 	}
 	busy := c.recordActivity(now, 0)
 	if wait := rollupWait(p, c.rolledUp[goal], now, busy, c.window, c.maxDelay); wait > 0 && !p.urgent {
+		if busy {
+			// Held back for the burst: look again soon, and roll up once the burst is over.
+			wait = min(wait, busyDecay)
+		}
 		return rollupDecision{wait: wait}
 	}
 	delete(c.pending, goal)

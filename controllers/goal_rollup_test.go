@@ -118,9 +118,9 @@ func TestRollupCoalescer(t *testing.T) {
 	if _, ok := c.written["h"]; ok {
 		t.Fatal("forget left the written version")
 	}
-	// Hundreds of changes in a second make the roadmap busy: a goal rolled up just before waits for the max
-	// delay since.
-	b := newRollupCoalescer(time.Second, 10*time.Second)
+	// Hundreds of changes in a second make the roadmap busy: a goal rolled up just before is held back, and
+	// looked at again while the burst lasts; once it is over (the activity decays), it rolls up.
+	b := newRollupCoalescer(time.Second, time.Minute)
 	b.changed("g", t0)
 	if d := b.take("g", "1", t0.Add(time.Second)); d != (rollupDecision{}) {
 		t.Fatalf("first rollup = %+v, want now", d)
@@ -129,8 +129,11 @@ func TestRollupCoalescer(t *testing.T) {
 		b.changed("other", t0.Add(time.Second+time.Duration(i)*time.Millisecond))
 	}
 	b.changed("g", t0.Add(1500*time.Millisecond))
-	if d := b.take("g", "1", t0.Add(2500*time.Millisecond)); d.wait != 8500*time.Millisecond {
-		t.Fatalf("take on a busy roadmap = %+v, want a wait of 8.5s (10s after the last rollup)", d)
+	if d := b.take("g", "1", t0.Add(2500*time.Millisecond)); d.wait != busyDecay {
+		t.Fatalf("take on a busy roadmap = %+v, want to look again after %v", d, busyDecay)
+	}
+	if d := b.take("g", "1", t0.Add(20*time.Second)); d != (rollupDecision{}) {
+		t.Fatalf("take once the burst is over = %+v, want a rollup now", d)
 	}
 
 	if c := newRollupCoalescer(time.Minute, time.Second); c.maxDelay != time.Minute {
