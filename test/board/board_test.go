@@ -215,6 +215,18 @@ func serve(t *testing.T, cfg *rest.Config, scope roadmapview.Scope, address stri
 	return "http://" + l.Addr().String() + "/", stop
 }
 
+// startOperator starts a control plane and the operator's manager on it, both stopped when the test ends.
+func startOperator(t *testing.T, g *WithT) *testenv.Env {
+	t.Helper()
+	env, err := testenv.Start()
+	g.Expect(err).NotTo(HaveOccurred())
+	t.Cleanup(func() { _ = env.Stop() })
+	mgr, err := env.StartManager(controllers.DefaultOptions())
+	g.Expect(err).NotTo(HaveOccurred())
+	t.Cleanup(func() { _ = mgr.Stop() })
+	return env
+}
+
 func TestBoard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a control plane and a browser")
@@ -223,12 +235,7 @@ func TestBoard(t *testing.T) {
 	g := NewWithT(t)
 	b := newBrowser(t)
 
-	env, err := testenv.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = env.Stop() })
-	mgr, err := env.StartManager(controllers.DefaultOptions())
-	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = mgr.Stop() })
+	env := startOperator(t, g)
 	ctx := context.Background()
 	k := env.Client
 

@@ -43,7 +43,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
@@ -64,12 +63,7 @@ func TestBoardScale(t *testing.T) {
 	ctrl.SetLogger(logr.Discard())
 	g := NewWithT(t)
 	b := newBrowser(t)
-	env, err := testenv.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = env.Stop() })
-	mgr, err := env.StartManager(controllers.DefaultOptions())
-	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = mgr.Stop() })
+	env := startOperator(t, g)
 	ctx := context.Background()
 	k := env.Client
 
