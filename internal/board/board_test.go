@@ -20,8 +20,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -99,10 +101,14 @@ func nodeOf(t *testing.T, m *Model, id string) Node {
 }
 
 func TestBuildModel(t *testing.T) {
-	if n := nodeOf(t, Build(snapshot(), now), "initiative/shop/recs"); !n.HasWhy || n.Why != nil {
-		t.Errorf("the live model marks what has a why chain and leaves the chain out: %+v", n)
+	live := Build(snapshot(), now)
+	if n := nodeOf(t, live, "initiative/shop/recs"); !n.HasWhy || n.Why != nil || n.Conditions != nil || live.Complete {
+		t.Errorf("the live model marks what has a why chain and leaves the chain and the conditions out: %+v", n)
 	}
 	m := BuildWithWhy(snapshot(), now)
+	if !m.Complete || len(nodeOf(t, m, "initiative/shop/recs").Conditions) != 1 || len(nodeOf(t, m, "goal/recs").Conditions) != 2 {
+		t.Errorf("a complete model carries every node's conditions: %+v", m.Nodes)
+	}
 	if m.Today != "2027-01-15" {
 		t.Errorf("today = %s", m.Today)
 	}
@@ -280,7 +286,7 @@ func abs(f float64) float64 {
 }
 
 func TestHandler(t *testing.T) {
-	s := &Server{model: []byte(`{"nodes":[]}`), subs: map[chan []byte]struct{}{}}
+	s := &Server{model: []byte(`{"nodes":[]}`), subs: map[chan uint64]struct{}{}}
 	h := s.Handler(context.Background(), true)
 	do := func(method, target, host string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(method, target, nil)
@@ -324,7 +330,7 @@ func TestHandler(t *testing.T) {
 }
 
 func TestWhyEndpoint(t *testing.T) {
-	s := &Server{snap: snapshot(), model: []byte(`{}`), subs: map[chan []byte]struct{}{}}
+	s := &Server{snap: snapshot(), model: []byte(`{}`), subs: map[chan uint64]struct{}{}}
 	h := s.Handler(context.Background(), false)
 	get := func(id string) map[string]any {
 		w := httptest.NewRecorder()
@@ -350,8 +356,45 @@ func TestWhyEndpoint(t *testing.T) {
 	}
 }
 
+func TestDetailEndpoint(t *testing.T) {
+	s := &Server{snap: snapshot(), model: []byte(`{}`), subs: map[chan uint64]struct{}{}}
+	h := s.Handler(context.Background(), false)
+	get := func(id string) Detail {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/detail?id="+url.QueryEscape(id), nil))
+		var out Detail
+		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+			t.Fatalf("%s: %v: %s", id, err, w.Body.String())
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		id         string
+		conditions int
+		why        bool
+	}{
+		{id: "initiative/shop/recs", conditions: 1, why: true},
+		{id: "initiative/ops/kafka", conditions: 1},
+		{id: "capability/event-bus", conditions: 1, why: true},
+		{id: "goal/recs", conditions: 2},
+		{id: "initiative/nope/nope"},
+		{id: "goal/nope"},
+		{id: "nonsense"},
+	} {
+		d := get(tc.id)
+		if len(d.Conditions) != tc.conditions || (d.Why != nil) != tc.why {
+			t.Errorf("detail of %s = %d conditions, why %v; want %d conditions, why %v", tc.id, len(d.Conditions), d.Why != nil,
+				tc.conditions, tc.why)
+		}
+	}
+	if d := get("initiative/shop/recs"); d.Conditions[0].Reason != "CapabilityNotReady" || len(d.Why.Actions) != 2 {
+		t.Errorf("detail of the blocked initiative = %+v", d)
+	}
+}
+
 func TestEventsStreamChanges(t *testing.T) {
-	s := &Server{model: []byte(`{"v":1}`), subs: map[chan []byte]struct{}{}}
+	s := &Server{subs: map[chan uint64]struct{}{}}
+	s.publish(snapshot(), []byte(`{"v":1}`))
 	srv := httptest.NewServer(s.Handler(context.Background(), false))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/api/events")
@@ -374,14 +417,25 @@ func TestEventsStreamChanges(t *testing.T) {
 			got.Write(buf[:n])
 		}
 	}
-	read("event: roadmap\ndata: {\"v\":1}\n\n")
-	// A new model reaches the open stream.
-	s.mu.Lock()
-	for ch := range s.subs {
-		ch <- []byte(`{"v":2}`)
+	model := func(wantVersion, wantBody string) {
+		t.Helper()
+		r, err := http.Get(srv.URL + "/api/roadmap")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = r.Body.Close() }()
+		body, _ := io.ReadAll(r.Body)
+		if v := r.Header.Get(VersionHeader); v != wantVersion || string(body) != wantBody {
+			t.Errorf("model = version %q %s, want version %s %s", v, body, wantVersion, wantBody)
+		}
 	}
-	s.mu.Unlock()
-	read("event: roadmap\ndata: {\"v\":2}\n\n")
+	// The stream announces the current version at once, and the model of that version is served.
+	read("event: roadmap\ndata: {\"version\":1}\n\n")
+	model("1", `{"v":1}`)
+	// A new model is announced on the open stream.
+	s.publish(snapshot(), []byte(`{"v":2}`))
+	read("event: roadmap\ndata: {\"version\":2}\n\n")
+	model("2", `{"v":2}`)
 }
 
 func TestExportHTMLIsSelfContained(t *testing.T) {

@@ -53,6 +53,10 @@ type Model struct {
 	Owners     []string   `json:"owners"`
 	Critical   []string   `json:"criticalPath,omitempty"`
 	Counts     PhaseCount `json:"counts"`
+	// Complete marks a model whose nodes carry their conditions and why chains (an export, which cannot ask).
+	// The live model leaves both out: at a thousand initiatives they would be most of it, and every change
+	// sends the whole model to every page. The page asks for one node's (/api/detail) when it is selected.
+	Complete bool `json:"complete,omitempty"`
 }
 
 // PhaseCount counts initiatives by phase, for the page's header.
@@ -80,9 +84,8 @@ type Node struct {
 	TargetDate string             `json:"targetDate,omitempty"`
 	Priority   string             `json:"priority,omitempty"`
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
-	// HasWhy marks an initiative or capability that is not Ready: Why explains it, down to who must act. The
-	// live board leaves Why out of the model (at a thousand initiatives the chains would be most of it) and
-	// serves it when a node is selected (/api/why); an export carries every chain.
+	// HasWhy marks an initiative or capability that is not Ready: Why explains it, down to who must act. Why
+	// and Conditions are in a complete model only (see Model.Complete); the live board serves them per node.
 	HasWhy bool              `json:"hasWhy,omitempty"`
 	Why    *plugin.WhyResult `json:"why,omitempty"`
 	// Goals only: the parent goal, progress in percent and the initiative counts.
@@ -124,7 +127,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 		status, h, msg := plugin.GoalStatus(g)
 		n := Node{ID: "goal/" + g.Name, Kind: "Goal", Name: g.Name, Title: g.Spec.Title, Owner: g.Spec.Owner,
 			Status: status, Health: h.Class(), Glyph: h.Glyph(), Message: msg, TargetDate: string(g.Spec.TargetDate),
-			Conditions: g.Status.Conditions, Parent: string(g.Spec.Parent)}
+			Parent: string(g.Spec.Parent)}
 		progress, counts := g.Status.Progress, g.Status.Initiatives
 		n.Progress, n.Counts = &progress, &counts
 		if c := findCondition(g.Status.Conditions, roadmapv1.ConditionAtRisk); c != nil && c.Status == metav1.ConditionTrue {
@@ -138,7 +141,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 		h := plugin.HealthOfCapability(c)
 		n := Node{ID: "capability/" + c.Name, Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Owner: c.Spec.Owner,
 			Status: phase, Health: h.Class(), Glyph: h.Glyph(), Message: c.Status.Summary,
-			Lifecycle: string(c.Spec.Lifecycle), TargetDate: string(c.Status.ETA), Conditions: c.Status.Conditions}
+			Lifecycle: string(c.Spec.Lifecycle), TargetDate: string(c.Status.ETA)}
 		if !roadmapview.IsReady(c) {
 			n.HasWhy = true
 		}
@@ -154,7 +157,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 		n := Node{ID: initiativeID(ini.Namespace, ini.Name), Kind: "Initiative", Namespace: ini.Namespace,
 			Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner, Track: string(ini.Spec.Track), Status: phase,
 			Health: h.Class(), Glyph: h.Glyph(), Message: ini.Status.Summary, State: string(roadmapview.StateOf(ini)),
-			TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore, Conditions: ini.Status.Conditions}
+			TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore}
 		if ini.Status.Phase == roadmapv1.PhaseBlocked {
 			n.HasWhy = true
 		}
@@ -163,11 +166,13 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 		namespaces[ini.Namespace] = true
 		m.Nodes = append(m.Nodes, n)
 	}
-	m.Nodes = append(m.Nodes, missingCapabilities(s)...)
-	m.Edges = edges(s)
+	view := plugin.Focus(s, "")
+	graphEdges, missing := plugin.GraphEdges(view)
+	m.Nodes = append(m.Nodes, missingCapabilities(missing)...)
+	m.Edges = edges(graphEdges)
 	m.Graph = LayoutGraph(m.Nodes, m.Edges)
 
-	plan := plugin.Plan(s, plugin.Focus(s, ""), "", now)
+	plan := plugin.Plan(s, view, "", now)
 	m.Critical = plan.CriticalPath
 	m.Timeline = LayoutTimeline(plan, cancelled(s), now)
 	m.Timeline.setTracks(m.Nodes)
@@ -193,15 +198,53 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	return m
 }
 
-// BuildWithWhy is Build with the why chain of every node that is not Ready: for an export, which cannot ask.
+// BuildWithWhy is Build with the conditions of every node and the why chain of every node that is not Ready: a
+// complete model, for an export, which cannot ask.
 func BuildWithWhy(s *roadmapview.Snapshot, now time.Time) *Model {
 	m := Build(s, now)
+	m.Complete = true
 	for i := range m.Nodes {
+		d := DetailOf(s, m.Nodes[i].ID)
+		m.Nodes[i].Conditions = d.Conditions
 		if m.Nodes[i].HasWhy {
-			m.Nodes[i].Why = Why(s, m.Nodes[i].ID)
+			m.Nodes[i].Why = d.Why
 		}
 	}
 	return m
+}
+
+// Detail is what the page shows of a selected node beyond the model: its conditions, and why it is not Ready.
+type Detail struct {
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Why        *plugin.WhyResult  `json:"why,omitempty"`
+}
+
+// DetailOf returns the detail of the node of an id (goal/NAME, capability/NAME or initiative/NAMESPACE/NAME);
+// it is empty for an id the snapshot does not hold.
+func DetailOf(s *roadmapview.Snapshot, id string) Detail {
+	var d Detail
+	switch kind, rest, _ := strings.Cut(id, "/"); kind {
+	case "goal":
+		if g := s.Goal(rest); g != nil {
+			d.Conditions = g.Status.Conditions
+		}
+	case "capability":
+		if c := s.Capability(rest); c != nil {
+			d.Conditions = c.Status.Conditions
+			if !roadmapview.IsReady(c) {
+				d.Why = Why(s, id)
+			}
+		}
+	case "initiative":
+		ns, name, _ := strings.Cut(rest, "/")
+		if ini := s.Initiative(ns, name); ini != nil {
+			d.Conditions = ini.Status.Conditions
+			if ini.Status.Phase == roadmapv1.PhaseBlocked {
+				d.Why = Why(s, id)
+			}
+		}
+	}
+	return d
 }
 
 // Why explains the node of an id (capability/NAME or initiative/NAMESPACE/NAME), or returns nil.
@@ -244,10 +287,9 @@ func cancelled(s *roadmapview.Snapshot) []plugin.PlanTask {
 }
 
 // edges are the relations of the graph the plugin draws (requires, depends on, provides, serves, part of),
-// between nodes of the snapshot.
-func edges(s *roadmapview.Snapshot) []Edge {
-	es, _ := plugin.GraphEdges(plugin.Focus(s, ""))
-	out := []Edge{}
+// between nodes of the snapshot, as the page reads them.
+func edges(es []plugin.GraphEdge) []Edge {
+	out := make([]Edge, 0, len(es))
 	for _, e := range es {
 		out = append(out, Edge{From: e.From, To: e.To, Label: e.Label})
 	}
@@ -256,8 +298,7 @@ func edges(s *roadmapview.Snapshot) []Edge {
 
 // missingCapabilities are the nodes of capabilities that are required but do not exist: shown broken, so the
 // dangling reference is visible.
-func missingCapabilities(s *roadmapview.Snapshot) []Node {
-	_, missing := plugin.GraphEdges(plugin.Focus(s, ""))
+func missingCapabilities(missing []string) []Node {
 	var out []Node
 	h := plugin.HealthOfWhyNode(plugin.WhyNode{Status: plugin.StatusNotFound})
 	for _, name := range missing {

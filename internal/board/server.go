@@ -22,11 +22,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -41,6 +42,9 @@ import (
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
+// VersionHeader carries the version of the model /api/roadmap returns; the event stream announces versions.
+const VersionHeader = "X-Roadmap-Version"
+
 // syncTimeout bounds the first listing of the informers.
 const syncTimeout = 2 * time.Minute
 
@@ -48,7 +52,9 @@ const syncTimeout = 2 * time.Minute
 const keepAlive = 15 * time.Second
 
 // Server watches the roadmap with one informer per kind and serves the board; every change is pushed to the
-// open pages as a new model over Server-Sent Events.
+// open pages over Server-Sent Events. The event carries the model's version, and the page fetches the model: a
+// browser parses a megabyte of JSON from a fetch in milliseconds, but takes the better part of a second to split
+// the same megabyte into an event-stream message (measured in headless Chromium at a thousand initiatives).
 type Server struct {
 	cache cache.Cache
 	scope roadmapview.Scope
@@ -62,7 +68,7 @@ type Server struct {
 	snap    *roadmapview.Snapshot
 	model   []byte
 	version uint64
-	subs    map[chan []byte]struct{}
+	subs    map[chan uint64]struct{}
 	ready   chan struct{}
 	err     error
 	onBuild func(time.Duration)
@@ -80,7 +86,7 @@ func New(ctx context.Context, cfg *rest.Config, scope roadmapview.Scope, now fun
 		return nil, err
 	}
 	scope = roadmapview.Scope{Namespace: first.Namespace}
-	opts := cache.Options{Scheme: roadmapview.Scheme}
+	opts := cache.Options{Scheme: roadmapview.Scheme, DefaultTransform: slim}
 	if scope.Namespace != "" {
 		opts.ByObject = map[client.Object]cache.ByObject{
 			&roadmapv1.Initiative{}: {Namespaces: map[string]cache.Config{scope.Namespace: {}}},
@@ -91,20 +97,29 @@ func New(ctx context.Context, cfg *rest.Config, scope roadmapview.Scope, now fun
 		return nil, fmt.Errorf("creating the informers: %w", err)
 	}
 	return &Server{cache: c, scope: scope, limited: first.Limited, now: now, dirty: make(chan struct{}, 1),
-		subs: map[chan []byte]struct{}{}, ready: make(chan struct{})}, nil
+		subs: map[chan uint64]struct{}{}, ready: make(chan struct{})}, nil
+}
+
+// slim drops what the board never reads before an object enters the informers' caches: managed fields and
+// annotations (a GitOps-applied object carries its whole manifest again in kubectl's last-applied annotation).
+// They are most of an object's size, and the board runs on the user's machine beside everything else.
+func slim(obj any) (any, error) {
+	if o, ok := obj.(metav1.Object); ok {
+		o.SetManagedFields(nil)
+		o.SetAnnotations(nil)
+	}
+	return obj, nil
 }
 
 // Start runs the informers and rebuilds the model on every change until ctx is done. It returns once the
 // informers have synced and the first model is built.
 func (s *Server) Start(ctx context.Context) error {
-	capabilities := &unstructured.Unstructured{}
-	capabilities.SetGroupVersionKind(roadmapv1.GroupVersion.WithKind("Capability"))
 	handler := toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { s.changed() },
 		UpdateFunc: func(any, any) { s.changed() },
 		DeleteFunc: func(any) { s.changed() },
 	}
-	for _, obj := range []client.Object{capabilities, &roadmapv1.Goal{}, &roadmapv1.Initiative{}} {
+	for _, obj := range []client.Object{&roadmapv1.Capability{}, &roadmapv1.Goal{}, &roadmapv1.Initiative{}} {
 		inf, err := s.cache.GetInformer(ctx, obj)
 		if err != nil {
 			return fmt.Errorf("watching %T: %w", obj, err)
@@ -150,7 +165,9 @@ func (s *Server) loop(ctx context.Context) {
 // rebuild reads the roadmap from the informers' caches, builds the model and pushes it to every open page.
 func (s *Server) rebuild(ctx context.Context) error {
 	began := time.Now()
-	snap, err := roadmapview.Load(ctx, s.cache, s.scope)
+	// The snapshot shares the cached objects rather than copying all of them on every change: informers replace
+	// an object on update and never modify it, and nothing that reads a snapshot writes to it.
+	snap, err := roadmapview.Load(ctx, s.cache, s.scope, client.UnsafeDisableDeepCopy)
 	if err != nil {
 		s.mu.Lock()
 		s.err = err
@@ -162,16 +179,8 @@ func (s *Server) rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("encoding the model: %w", err)
 	}
+	s.publish(snap, data)
 	s.mu.Lock()
-	s.snap, s.model, s.err = snap, data, nil
-	s.version++
-	for ch := range s.subs {
-		select { // latest wins: a page that has not read the previous model gets this one instead
-		case <-ch:
-		default:
-		}
-		ch <- data
-	}
 	onBuild := s.onBuild
 	s.mu.Unlock()
 	if onBuild != nil {
@@ -180,30 +189,45 @@ func (s *Server) rebuild(ctx context.Context) error {
 	return nil
 }
 
-// Model returns the current model as JSON.
-func (s *Server) Model() []byte {
+// publish makes data the current model, of a new version, and tells every open page.
+func (s *Server) publish(snap *roadmapview.Snapshot, data []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.model
+	s.snap, s.model, s.err = snap, data, nil
+	s.version++
+	for ch := range s.subs {
+		select { // latest wins: a page that has not heard of the previous version hears of this one instead
+		case <-ch:
+		default:
+		}
+		ch <- s.version
+	}
 }
 
-func (s *Server) subscribe() chan []byte {
-	ch := make(chan []byte, 1)
+// Model returns the current model as JSON, and its version.
+func (s *Server) Model() ([]byte, uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.model, s.version
+}
+
+func (s *Server) subscribe() chan uint64 {
+	ch := make(chan uint64, 1)
 	s.mu.Lock()
 	s.subs[ch] = struct{}{}
-	ch <- s.model
+	ch <- s.version
 	s.mu.Unlock()
 	return ch
 }
 
-func (s *Server) unsubscribe(ch chan []byte) {
+func (s *Server) unsubscribe(ch chan uint64) {
 	s.mu.Lock()
 	delete(s.subs, ch)
 	s.mu.Unlock()
 }
 
-// Handler serves the page, its assets, the model (/api/roadmap), the why chain of a node (/api/why?id=ID) and
-// the event stream (/api/events). Every
+// Handler serves the page, its assets, the model (/api/roadmap), the why chain of a node (/api/why?id=ID), its
+// conditions and why chain (/api/detail?id=ID) and the event stream (/api/events). Every
 // endpoint is read-only: anything but GET and HEAD is refused. loopbackOnly refuses requests whose Host is not a
 // loopback name, so a web page elsewhere cannot read the board through DNS rebinding.
 func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
@@ -215,24 +239,33 @@ func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
 	mux.HandleFunc("/app.js", asset("text/javascript; charset=utf-8", appJS))
 	mux.HandleFunc("/app.css", asset("text/css; charset=utf-8", appCSS))
 	mux.HandleFunc("/api/roadmap", func(w http.ResponseWriter, _ *http.Request) {
+		data, version := s.Model()
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(s.Model())
+		w.Header().Set(VersionHeader, strconv.FormatUint(version, 10))
+		_, _ = w.Write(data)
 	})
-	mux.HandleFunc("/api/why", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/api/why", s.ofSnapshot(func(snap *roadmapview.Snapshot, id string) any { return Why(snap, id) }))
+	mux.HandleFunc("/api/detail", s.ofSnapshot(func(snap *roadmapview.Snapshot, id string) any { return DetailOf(snap, id) }))
+	mux.HandleFunc("/api/events", func(w http.ResponseWriter, r *http.Request) { s.events(ctx, w, r) })
+	return secure(mux, loopbackOnly)
+}
+
+// ofSnapshot serves what answer computes from the current snapshot for the node of the query's id, as JSON
+// (null before the first snapshot).
+func (s *Server) ofSnapshot(answer func(snap *roadmapview.Snapshot, id string) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		snap := s.snap
 		s.mu.Unlock()
 		var res any
 		if snap != nil {
-			res = Why(snap, r.URL.Query().Get("id"))
+			res = answer(snap, r.URL.Query().Get("id"))
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_ = json.NewEncoder(w).Encode(res)
-	})
-	mux.HandleFunc("/api/events", func(w http.ResponseWriter, r *http.Request) { s.events(ctx, w, r) })
-	return secure(mux, loopbackOnly)
+	}
 }
 
 func asset(contentType string, data []byte) http.HandlerFunc {
@@ -276,7 +309,8 @@ func loopbackHost(hostport string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// events streams the model: the current one at once, then each new one, as "roadmap" events.
+// events streams the versions of the model: the current one at once, then each new one, as "roadmap" events
+// whose data is {"version":N}. A page that has not read one version hears only of the next.
 func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
@@ -302,8 +336,8 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 			return
 		case <-r.Context().Done():
 			return
-		case data := <-ch:
-			if _, err := fmt.Fprintf(w, "event: roadmap\ndata: %s\n\n", data); err != nil {
+		case version := <-ch:
+			if _, err := fmt.Fprintf(w, "event: roadmap\ndata: {\"version\":%d}\n\n", version); err != nil {
 				return
 			}
 			flusher.Flush()

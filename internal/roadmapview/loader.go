@@ -62,29 +62,30 @@ type Scope struct {
 	Fallback string
 }
 
-// Load lists the three kinds once and indexes them.
-func Load(ctx context.Context, c client.Reader, scope Scope) (*Snapshot, error) {
+// Load lists the three kinds once and indexes them. The options go with every list (a reader of an informer
+// cache may pass client.UnsafeDisableDeepCopy, when nothing writes to the snapshot).
+func Load(ctx context.Context, c client.Reader, scope Scope, opts ...client.ListOption) (*Snapshot, error) {
 	s := &Snapshot{Namespace: scope.Namespace}
 
 	caps := &roadmapv1.CapabilityList{}
-	if err := c.List(ctx, caps); err != nil {
+	if err := c.List(ctx, caps, opts...); err != nil {
 		return nil, explain(err, "list", "capabilities", "")
 	}
 	s.Capabilities = caps.Items
 
 	goals := &roadmapv1.GoalList{}
-	if err := c.List(ctx, goals); err != nil {
+	if err := c.List(ctx, goals, opts...); err != nil {
 		return nil, explain(err, "list", "goals", "")
 	}
 	s.Goals = goals.Items
 
 	initiatives := &roadmapv1.InitiativeList{}
-	err := c.List(ctx, initiatives, client.InNamespace(scope.Namespace))
+	err := c.List(ctx, initiatives, append([]client.ListOption{client.InNamespace(scope.Namespace)}, opts...)...)
 	if err != nil && scope.Namespace == "" && scope.Fallback != "" && apierrors.IsForbidden(err) {
 		s.Namespace = scope.Fallback
 		s.Limited = fmt.Sprintf("you may not list initiatives in all namespaces, so only those of namespace %s "+
 			"are shown; capabilities and goals are complete", scope.Fallback)
-		err = c.List(ctx, initiatives, client.InNamespace(scope.Fallback))
+		err = c.List(ctx, initiatives, append([]client.ListOption{client.InNamespace(scope.Fallback)}, opts...)...)
 	}
 	if err != nil {
 		return nil, explain(err, "list", "initiatives", s.Namespace)

@@ -304,8 +304,11 @@ func TestBoard(t *testing.T) {
 		chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#initiatives [data-id="%s"]`, blocked))),
 		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.ID("detail")),
-		chromedp.WaitVisible(chromedp.CSS(`#detail .actions`)))
+		chromedp.WaitVisible(chromedp.CSS(`#detail .actions`)),
+		chromedp.WaitVisible(chromedp.CSS(`#detail table.conditions`)))
 	detail := get(t, b, 10*time.Second, chromedp.TextContent(chromedp.ID("detail")))
+	g.Expect(detail).To(ContainSubstring("Conditions"))
+	g.Expect(detail).To(ContainSubstring("CapabilityNotReady"))
 	g.Expect(detail).To(ContainSubstring("Why it is not ready"))
 	g.Expect(detail).To(ContainSubstring("Who must act"))
 	g.Expect(detail).To(ContainSubstring("event-bus"))
@@ -319,8 +322,9 @@ func TestBoard(t *testing.T) {
 	for _, d := range dependents {
 		g.Expect(phases()[d]).To(Equal("Blocked"), "%s waits for the event bus", d)
 	}
-	// Someone is navigating with the keyboard while the change arrives: the focus stays where it was.
-	focused := "initiative/team-sre/slo-alerting"
+	// Someone is navigating with the keyboard while the change arrives: the focus stays where it was, on the row
+	// of a dependent, which the change redraws.
+	focused := "initiative/" + dependents[0]
 	b.do(t, 10*time.Second, chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`),
 		chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#initiatives [data-id="%s"]`, focused))))
 	capability := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "event-bus"}}
@@ -328,7 +332,7 @@ func TestBoard(t *testing.T) {
 		[]byte(`{"spec":{"lifecycle":"Available"}}`)))).To(Succeed())
 	patched := time.Now()
 	for _, d := range dependents {
-		// The page is observed on DOM mutations: nothing is fetched, the server pushes the change.
+		// The page is observed on DOM mutations; the server announces the change, and only then the page fetches.
 		_ = get(t, b, time.Minute, chromedp.Poll[bool](fmt.Sprintf(
 			`document.querySelector('tr[data-node="initiative/%s"]').dataset.phase === 'Ready'`, d),
 			chromedp.WithPollingMutation()))

@@ -30,6 +30,36 @@
   function $(id) { return document.getElementById(id); }
   function ref(n) { return n.namespace ? n.namespace + '/' + n.name : n.name; }
 
+  // keyed keeps the children of parent in step with items, one element per item: an item whose key and
+  // signature are unchanged keeps its element (and with it focus, selection and the browser's layout work), so a
+  // change of one initiative touches one row, one bar and one graph node, not thousands. parent holds nothing
+  // else. It returns the cache to pass next time.
+  function keyed(parent, cache, items, key, sig, build) {
+    var next = new Map();
+    items.forEach(function (it) {
+      var k = key(it);
+      while (next.has(k)) k += '\u0000';
+      var s = sig(it);
+      var old = cache.get(k);
+      next.set(k, old && old.sig === s ? old : { sig: s, el: build(it) });
+    });
+    cache.forEach(function (v, k) { var n = next.get(k); if (!n || n.el !== v.el) v.el.remove(); });
+    var cursor = parent.firstChild;
+    next.forEach(function (v) {
+      if (v.el === cursor) cursor = cursor.nextSibling;
+      else parent.insertBefore(v.el, cursor);
+    });
+    return next;
+  }
+  // once redraws a section only when what it shows changed.
+  var drawn = {};
+  function once(name, sig, draw) {
+    if (drawn[name] === sig) return;
+    drawn[name] = sig;
+    draw();
+  }
+  function filters() { return [state.ns, state.owner, state.track].join('\u0000'); }
+
   // --- the URL keeps the view: #ns=..&owner=..&track=..&since=..&sel=.. --------------------------------------
   function readHash() {
     var p = new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -76,16 +106,16 @@
   }
 
   // --- rendering -----------------------------------------------------------------------------------------------
-  // render redraws everything from the model; the keyboard focus and the scroll positions survive it, so a
-  // change arriving while someone navigates does not throw them back to the top.
+  // render draws the model. Elements of what did not change stay on the page, so the keyboard focus and the
+  // scroll positions survive a change arriving while someone navigates (and nothing here reads the layout back,
+  // which would make the browser lay out thousands of elements in the middle of drawing). Should the focused
+  // element be replaced, the focus moves to its replacement.
   function render() {
     if (!model) return;
     var active = document.activeElement;
     var focusId = active && active.getAttribute ? active.getAttribute('data-id') : null;
     var focusIn = focusId && active.closest ? active.closest('section, aside') : null;
-    var scrolls = ['timeline', 'graph'].map(function (id) { var e = $(id); return [e, e.scrollTop, e.scrollLeft]; });
     draw();
-    scrolls.forEach(function (s) { s[0].scrollTop = s[1]; s[0].scrollLeft = s[2]; });
     if (focusId && !active.isConnected) {
       var again = (focusIn && focusIn.isConnected ? focusIn : document).querySelector('[data-id="' + CSS.escape(focusId) + '"][role=button]');
       if (again) again.focus({ preventScroll: true });
@@ -129,9 +159,12 @@
   }
 
   function renderGoals() {
+    var goals = model.nodes.filter(function (n) { return n.kind === 'Goal'; });
+    once('goals', JSON.stringify(goals), function () { drawGoals(goals); });
+  }
+  function drawGoals(goals) {
     var ul = $('goals');
     clear(ul);
-    var goals = model.nodes.filter(function (n) { return n.kind === 'Goal'; });
     var names = {};
     goals.forEach(function (g) { names[g.name] = true; });
     function children(parent) {
@@ -165,94 +198,137 @@
     if (!goals.length) ul.appendChild(el('li', { class: 'muted' }, 'No goals.'));
   }
 
+  // The timeline and the graph are SVG drawings that stay on the page: their frames (size, ticks, lanes, today)
+  // are redrawn when they change, their bars, nodes and edges are keyed.
+  var timeline = null;
   function renderTimeline() {
-    var box = $('timeline');
-    clear(box);
     var tl = model.timeline;
+    if (!timeline) {
+      timeline = { svg: svg('svg', { role: 'group', class: 'timeline' }), bars: new Map() };
+      timeline.frame = svg('g');
+      timeline.barsG = svg('g');
+      timeline.today = svg('g');
+      timeline.svg.appendChild(timeline.frame);
+      timeline.svg.appendChild(timeline.barsG);
+      timeline.svg.appendChild(timeline.today);
+      $('timeline').appendChild(timeline.svg);
+    }
+    var s = timeline.svg;
+    once('timeline-frame', JSON.stringify([tl.width, tl.height, tl.start, tl.end, tl.ticks, tl.lanes]), function () {
+      setAttrs(s, { width: tl.width, height: tl.height, viewBox: '0 0 ' + tl.width + ' ' + tl.height, 'aria-label': 'Timeline from ' + tl.start + ' to ' + tl.end });
+      clear(timeline.frame);
+      tl.ticks.forEach(function (t) {
+        timeline.frame.appendChild(svg('line', { x1: t.x, x2: t.x, y1: 16, y2: tl.height, class: 'tick' }));
+        timeline.frame.appendChild(svg('text', { x: t.x + 3, y: 13, class: 'tick-label' }, t.label));
+      });
+      tl.lanes.forEach(function (l, i) {
+        timeline.frame.appendChild(svg('rect', { x: 0, y: l.y, width: tl.width, height: l.height, class: 'lane lane-' + (i % 2) }));
+        timeline.frame.appendChild(svg('text', { x: 6, y: l.y + 14, class: 'lane-label' }, l.owner));
+      });
+    });
+    once('timeline-today', JSON.stringify([tl.todayX, tl.height, model.today]), function () {
+      clear(timeline.today);
+      timeline.today.appendChild(svg('line', { x1: tl.todayX, x2: tl.todayX, y1: 0, y2: tl.height, class: 'today' }));
+      timeline.today.appendChild(svg('text', { x: tl.todayX + 3, y: tl.height - 4, class: 'today-label' }, 'today ' + model.today));
+    });
     var bars = tl.bars.filter(function (b) { var n = byId[b.node]; return !n || visible(n); });
-    var s = svg('svg', { width: tl.width, height: tl.height, viewBox: '0 0 ' + tl.width + ' ' + tl.height, role: 'group', 'aria-label': 'Timeline from ' + tl.start + ' to ' + tl.end, class: 'timeline' });
-    tl.ticks.forEach(function (t) {
-      s.appendChild(svg('line', { x1: t.x, x2: t.x, y1: 16, y2: tl.height, class: 'tick' }));
-      s.appendChild(svg('text', { x: t.x + 3, y: 13, class: 'tick-label' }, t.label));
-    });
-    var shown = {};
-    bars.forEach(function (b) { shown[b.node] = true; });
-    tl.lanes.forEach(function (l, i) {
-      s.appendChild(svg('rect', { x: 0, y: l.y, width: tl.width, height: l.height, class: 'lane lane-' + (i % 2) }));
-      s.appendChild(svg('text', { x: 6, y: l.y + 14, class: 'lane-label' }, l.owner));
-    });
-    bars.forEach(function (b) {
+    timeline.bars = keyed(timeline.barsG, timeline.bars, bars, function (b) { return b.node; }, function (b) {
       var n = byId[b.node] || {};
-      var cls = ['bar', 'h-' + b.health, 'track-' + (b.track || 'none').toLowerCase(), 'phase-' + b.phase.toLowerCase()];
-      if (b.critical) cls.push('critical');
-      if (b.pastDue) cls.push('late');
-      if (b.conflict) cls.push('conflict');
-      var marks = (b.critical ? '★ ' : '') + (b.conflict ? '⚠ ' : '') + (b.pastDue ? '‼ ' : '');
-      var g = activatable(svg('g', { class: cls.join(' ') }), b.node,
-        'initiative ' + b.label + ': ' + b.phase + ', ' + b.start + ' to ' + b.end + (b.critical ? ', on the critical path' : '') +
-        (b.conflict ? ', schedule conflict: ' + b.conflict : '') + (b.pastDue ? ', past its target date' : ''));
-      if (b.milestone) {
-        var x = b.x, y = b.y + 11;
-        g.appendChild(svg('path', { d: 'M' + x + ' ' + (y - 7) + 'l7 7l-7 7l-7-7z', class: 'shape' }));
-      } else {
-        g.appendChild(svg('rect', { x: b.x, y: b.y + 3, width: b.w, height: 16, rx: b.track === 'Innovation' ? 8 : 1, class: 'shape' }));
-      }
-      g.appendChild(svg('text', { x: b.x + Math.max(b.w, 8) + 6, y: b.y + 15, class: 'bar-label' }, marks + b.glyph + ' ' + b.label + ' · ' + b.phase));
-      g.appendChild(svg('title', null, (n.namespace ? n.namespace + '/' + n.name + ' · ' : '') + b.phase + ' · ' + b.start + ' → ' + b.end + (b.conflict ? ' · conflict: ' + b.conflict : '')));
-      s.appendChild(g);
-    });
-    s.appendChild(svg('line', { x1: tl.todayX, x2: tl.todayX, y1: 0, y2: tl.height, class: 'today' }));
-    s.appendChild(svg('text', { x: tl.todayX + 3, y: tl.height - 4, class: 'today-label' }, 'today ' + model.today));
-    box.appendChild(s);
-    $('unscheduled').textContent = tl.unscheduled && tl.unscheduled.length ? 'Unscheduled (no target date): ' + tl.unscheduled.join(', ') : '';
+      return JSON.stringify([b, n.namespace, n.name]);
+    }, bar);
+    var unscheduled = tl.unscheduled && tl.unscheduled.length ? 'Unscheduled (no target date): ' + tl.unscheduled.join(', ') : '';
+    if ($('unscheduled').textContent !== unscheduled) $('unscheduled').textContent = unscheduled;
   }
 
+  function bar(b) {
+    var n = byId[b.node] || {};
+    var cls = ['bar', 'h-' + b.health, 'track-' + (b.track || 'none').toLowerCase(), 'phase-' + b.phase.toLowerCase()];
+    if (b.critical) cls.push('critical');
+    if (b.pastDue) cls.push('late');
+    if (b.conflict) cls.push('conflict');
+    var marks = (b.critical ? '★ ' : '') + (b.conflict ? '⚠ ' : '') + (b.pastDue ? '‼ ' : '');
+    var g = activatable(svg('g', { class: cls.join(' ') }), b.node,
+      'initiative ' + b.label + ': ' + b.phase + ', ' + b.start + ' to ' + b.end + (b.critical ? ', on the critical path' : '') +
+      (b.conflict ? ', schedule conflict: ' + b.conflict : '') + (b.pastDue ? ', past its target date' : ''));
+    if (b.milestone) {
+      var x = b.x, y = b.y + 11;
+      g.appendChild(svg('path', { d: 'M' + x + ' ' + (y - 7) + 'l7 7l-7 7l-7-7z', class: 'shape' }));
+    } else {
+      g.appendChild(svg('rect', { x: b.x, y: b.y + 3, width: b.w, height: 16, rx: b.track === 'Innovation' ? 8 : 1, class: 'shape' }));
+    }
+    g.appendChild(svg('text', { x: b.x + Math.max(b.w, 8) + 6, y: b.y + 15, class: 'bar-label' }, marks + b.glyph + ' ' + b.label + ' · ' + b.phase));
+    g.appendChild(svg('title', null, (n.namespace ? n.namespace + '/' + n.name + ' · ' : '') + b.phase + ' · ' + b.start + ' → ' + b.end + (b.conflict ? ' · conflict: ' + b.conflict : '')));
+    return g;
+  }
+
+  var graph = null;
+  var NODE_W = 200, NODE_H = 32;
   function renderGraph() {
-    var box = $('graph');
-    clear(box);
     var gv = model.graph;
-    var W = 200, H = 32;
-    var s = svg('svg', { width: gv.width, height: gv.height, viewBox: '0 0 ' + gv.width + ' ' + gv.height, role: 'group', 'aria-label': 'Dependency graph', class: 'graph' });
-    var defs = svg('defs');
-    var marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
-    marker.appendChild(svg('path', { d: 'M0 0L10 5L0 10z', class: 'arrow' }));
-    defs.appendChild(marker);
-    s.appendChild(defs);
-    model.edges.forEach(function (e) {
-      var a = gv.places[e.from], b = gv.places[e.to];
-      if (!a || !b) return;
-      var na = byId[e.from], nb = byId[e.to];
-      var dim = (na && !visible(na)) || (nb && !visible(nb));
-      // Draw from the earlier column to the later one, the arrow pointing as the relation reads.
-      var forward = a.x <= b.x;
-      var l = forward ? a : b, r = forward ? b : a;
-      var x1 = l.x + W, y1 = l.y + H / 2, x2 = r.x, y2 = r.y + H / 2;
-      if (l.x === r.x) { x1 = l.x + W; x2 = r.x + W; }
-      var mx = (x1 + x2) / 2 + (l.x === r.x ? 40 : 0);
-      var attrs = { d: 'M' + x1 + ' ' + y1 + 'C' + mx + ' ' + y1 + ' ' + mx + ' ' + y2 + ' ' + x2 + ' ' + y2, class: 'edge' + (e.label === 'provides' || e.label === 'serves' ? ' dashed' : '') + (dim ? ' dim' : '') };
-      if (forward) attrs['marker-end'] = 'url(#arrow)'; else attrs['marker-start'] = 'url(#arrow)';
-      var p = svg('path', attrs);
-      p.appendChild(svg('title', null, e.from + ' ' + e.label + ' ' + e.to));
-      s.appendChild(p);
-    });
-    var shapes = { Goal: '◆', Capability: '⬡', Initiative: '▭' };
-    model.nodes.forEach(function (n) {
-      var pos = gv.places[n.id];
-      if (!pos) return;
-      var g = activatable(svg('g', { class: 'node kind-' + n.kind.toLowerCase() + ' h-' + n.health + (visible(n) ? '' : ' dim') }), n.id,
-        n.kind.toLowerCase() + ' ' + ref(n) + ': ' + n.status);
-      g.appendChild(svg('rect', { x: pos.x, y: pos.y, width: W, height: H, rx: n.kind === 'Goal' ? 16 : n.kind === 'Capability' ? 2 : 6, class: 'shape' }));
-      var name = n.title || n.name;
-      if (name.length > 28) name = name.slice(0, 27) + '…';
-      g.appendChild(svg('text', { x: pos.x + 6, y: pos.y + 13, class: 'node-name' }, shapes[n.kind] + ' ' + name));
-      g.appendChild(svg('text', { x: pos.x + 6, y: pos.y + 27, class: 'node-status' }, n.glyph + ' ' + n.status));
-      g.appendChild(svg('title', null, n.kind + ' ' + ref(n) + ': ' + n.status + (n.message ? ' — ' + n.message : '')));
-      s.appendChild(g);
-    });
-    box.appendChild(s);
+    if (!graph) {
+      graph = { svg: svg('svg', { role: 'group', 'aria-label': 'Dependency graph', class: 'graph' }), edges: new Map(), nodes: new Map() };
+      var defs = svg('defs');
+      var marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+      marker.appendChild(svg('path', { d: 'M0 0L10 5L0 10z', class: 'arrow' }));
+      defs.appendChild(marker);
+      graph.edgesG = svg('g');
+      graph.nodesG = svg('g');
+      graph.svg.appendChild(defs);
+      graph.svg.appendChild(graph.edgesG);
+      graph.svg.appendChild(graph.nodesG);
+      $('graph').appendChild(graph.svg);
+    }
+    setAttrs(graph.svg, { width: gv.width, height: gv.height, viewBox: '0 0 ' + gv.width + ' ' + gv.height });
+    var edges = model.edges.filter(function (e) { return gv.places[e.from] && gv.places[e.to]; });
+    graph.edges = keyed(graph.edgesG, graph.edges, edges, function (e) { return e.from + ' ' + e.label + ' ' + e.to; }, function (e) {
+      return JSON.stringify([gv.places[e.from], gv.places[e.to], dimmed(e)]);
+    }, edge);
+    var nodes = model.nodes.filter(function (n) { return gv.places[n.id]; });
+    graph.nodes = keyed(graph.nodesG, graph.nodes, nodes, function (n) { return n.id; }, function (n) {
+      return JSON.stringify([n.title, n.name, n.namespace, n.status, n.health, n.glyph, n.message, gv.places[n.id], visible(n)]);
+    }, graphNode);
+  }
+
+  function dimmed(e) {
+    var na = byId[e.from], nb = byId[e.to];
+    return !!((na && !visible(na)) || (nb && !visible(nb)));
+  }
+
+  function edge(e) {
+    var gv = model.graph;
+    var a = gv.places[e.from], b = gv.places[e.to];
+    // Draw from the earlier column to the later one, the arrow pointing as the relation reads.
+    var forward = a.x <= b.x;
+    var l = forward ? a : b, r = forward ? b : a;
+    var x1 = l.x + NODE_W, y1 = l.y + NODE_H / 2, x2 = r.x, y2 = r.y + NODE_H / 2;
+    if (l.x === r.x) { x1 = l.x + NODE_W; x2 = r.x + NODE_W; }
+    var mx = (x1 + x2) / 2 + (l.x === r.x ? 40 : 0);
+    var attrs = { d: 'M' + x1 + ' ' + y1 + 'C' + mx + ' ' + y1 + ' ' + mx + ' ' + y2 + ' ' + x2 + ' ' + y2, class: 'edge' + (e.label === 'provides' || e.label === 'serves' ? ' dashed' : '') + (dimmed(e) ? ' dim' : '') };
+    if (forward) attrs['marker-end'] = 'url(#arrow)'; else attrs['marker-start'] = 'url(#arrow)';
+    var p = svg('path', attrs);
+    p.appendChild(svg('title', null, e.from + ' ' + e.label + ' ' + e.to));
+    return p;
+  }
+
+  var shapes = { Goal: '◆', Capability: '⬡', Initiative: '▭' };
+  function graphNode(n) {
+    var pos = model.graph.places[n.id];
+    var g = activatable(svg('g', { class: 'node kind-' + n.kind.toLowerCase() + ' h-' + n.health + (visible(n) ? '' : ' dim') }), n.id,
+      n.kind.toLowerCase() + ' ' + ref(n) + ': ' + n.status);
+    g.appendChild(svg('rect', { x: pos.x, y: pos.y, width: NODE_W, height: NODE_H, rx: n.kind === 'Goal' ? 16 : n.kind === 'Capability' ? 2 : 6, class: 'shape' }));
+    var name = n.title || n.name;
+    if (name.length > 28) name = name.slice(0, 27) + '…';
+    g.appendChild(svg('text', { x: pos.x + 6, y: pos.y + 13, class: 'node-name' }, shapes[n.kind] + ' ' + name));
+    g.appendChild(svg('text', { x: pos.x + 6, y: pos.y + 27, class: 'node-status' }, n.glyph + ' ' + n.status));
+    g.appendChild(svg('title', null, n.kind + ' ' + ref(n) + ': ' + n.status + (n.message ? ' — ' + n.message : '')));
+    return g;
   }
 
   function renderChanges() {
+    var related = model.changes.map(function (c) { return byId[c.node] || null; });
+    once('changes', JSON.stringify([model.changes, related, model.generated, state.since, filters()]), drawChanges);
+  }
+  function drawChanges() {
     var box = $('changes');
     clear(box);
     var hours = parseInt(state.since, 10) || 24;
@@ -293,25 +369,30 @@
     return Math.round(s / 86400) + 'd ago';
   }
 
+  var rows = new Map();
   function renderList() {
     var tb = document.querySelector('#initiatives tbody');
-    clear(tb);
-    model.nodes.filter(function (n) { return n.kind === 'Initiative' && visible(n); }).forEach(function (n) {
-      var tr = el('tr', { 'data-node': n.id, 'data-phase': n.status, class: 'h-' + n.health });
-      var th = el('th', { scope: 'row' });
-      th.appendChild(activatable(el('span', { class: 'link' }, ref(n)), n.id, 'initiative ' + ref(n) + ': ' + n.status));
-      if (n.title) th.appendChild(el('div', { class: 'title' }, n.title));
-      tr.appendChild(th);
-      var td = el('td', { class: 'phase' });
-      td.appendChild(status(n));
-      tr.appendChild(td);
-      tr.appendChild(el('td', null, n.track || ''));
-      tr.appendChild(el('td', null, n.owner || '(no owner)'));
-      tr.appendChild(el('td', null, n.targetDate || ''));
-      tr.appendChild(el('td', null, n.priority || ''));
-      tr.appendChild(el('td', { class: 'message' }, n.message || ''));
-      tb.appendChild(tr);
-    });
+    var list = model.nodes.filter(function (n) { return n.kind === 'Initiative' && visible(n); });
+    rows = keyed(tb, rows, list, function (n) { return n.id; }, function (n) {
+      return JSON.stringify([n.title, n.status, n.health, n.glyph, n.track, n.owner, n.targetDate, n.priority, n.message]);
+    }, row);
+  }
+
+  function row(n) {
+    var tr = el('tr', { 'data-node': n.id, 'data-phase': n.status, class: 'h-' + n.health });
+    var th = el('th', { scope: 'row' });
+    th.appendChild(activatable(el('span', { class: 'link' }, ref(n)), n.id, 'initiative ' + ref(n) + ': ' + n.status));
+    if (n.title) th.appendChild(el('div', { class: 'title' }, n.title));
+    tr.appendChild(th);
+    var td = el('td', { class: 'phase' });
+    td.appendChild(status(n));
+    tr.appendChild(td);
+    tr.appendChild(el('td', null, n.track || ''));
+    tr.appendChild(el('td', null, n.owner || '(no owner)'));
+    tr.appendChild(el('td', null, n.targetDate || ''));
+    tr.appendChild(el('td', null, n.priority || ''));
+    tr.appendChild(el('td', { class: 'message' }, n.message || ''));
+    return tr;
   }
 
   function renderDetail(focus) {
@@ -338,36 +419,24 @@
     row('At risk', n.atRisk);
     row('Summary', n.message);
     d.appendChild(dl);
-    if (n.hasWhy) {
-      var box = el('div', { class: 'why-box' });
-      d.appendChild(box);
-      if (n.why) {
-        fillWhy(box, n.why);
-      } else {
-        // The live model leaves the chains out; ask for this one (on selection and on each change, never on a timer).
-        box.appendChild(el('p', { class: 'muted' }, 'Explaining…'));
-        var id = n.id;
-        fetch('api/why?id=' + encodeURIComponent(id)).then(function (r) { return r.json(); }).then(function (w) {
-          if (state.sel !== id || !box.isConnected) return;
-          clear(box);
-          if (w) fillWhy(box, w); else box.appendChild(el('p', { class: 'muted' }, 'No explanation available.'));
-        }).catch(function () {
-          if (box.isConnected) { clear(box); box.appendChild(el('p', { class: 'muted' }, 'Could not load the explanation.')); }
-        });
-      }
-    }
-    if (n.conditions && n.conditions.length) {
-      d.appendChild(el('h3', null, 'Conditions'));
-      var t = el('table', { class: 'conditions' });
-      var hr = el('tr');
-      ['Type', 'Status', 'Reason', 'Message', 'Since'].forEach(function (h) { hr.appendChild(el('th', { scope: 'col' }, h)); });
-      t.appendChild(hr);
-      n.conditions.forEach(function (c) {
-        var tr = el('tr');
-        [c.type, c.status, c.reason, c.message, c.lastTransitionTime].forEach(function (v) { tr.appendChild(el('td', null, v || '')); });
-        t.appendChild(tr);
+    var box = el('div', { class: 'why-box' });
+    var conds = el('div');
+    d.appendChild(box);
+    d.appendChild(conds);
+    if (model.complete) {
+      fillDetail(box, conds, n, { why: n.why, conditions: n.conditions });
+    } else {
+      // The live model leaves conditions and why chains out; ask for this node's (on selection and on each
+      // change, never on a timer).
+      if (n.hasWhy) box.appendChild(el('p', { class: 'muted' }, 'Explaining…'));
+      var id = n.id;
+      fetch('api/detail?id=' + encodeURIComponent(id)).then(function (r) { return r.json(); }).then(function (detail) {
+        if (state.sel !== id || !box.isConnected) return;
+        clear(box);
+        fillDetail(box, conds, n, detail || {});
+      }).catch(function () {
+        if (box.isConnected) { clear(box); box.appendChild(el('p', { class: 'muted' }, 'Could not load the details.')); }
       });
-      d.appendChild(t);
     }
     var rel = model.edges.filter(function (e) { return e.from === n.id || e.to === n.id; });
     if (rel.length) {
@@ -386,6 +455,25 @@
       d.appendChild(ul2);
     }
     if (focus) d.focus();
+  }
+
+  function fillDetail(box, conds, n, detail) {
+    if (n.hasWhy) {
+      if (detail.why) fillWhy(box, detail.why); else box.appendChild(el('p', { class: 'muted' }, 'No explanation available.'));
+    }
+    var cs = detail.conditions || [];
+    if (!cs.length) return;
+    conds.appendChild(el('h3', null, 'Conditions'));
+    var t = el('table', { class: 'conditions' });
+    var hr = el('tr');
+    ['Type', 'Status', 'Reason', 'Message', 'Since'].forEach(function (h) { hr.appendChild(el('th', { scope: 'col' }, h)); });
+    t.appendChild(hr);
+    cs.forEach(function (c) {
+      var tr = el('tr');
+      [c.type, c.status, c.reason, c.message, c.lastTransitionTime].forEach(function (v) { tr.appendChild(el('td', null, v || '')); });
+      t.appendChild(tr);
+    });
+    conds.appendChild(t);
   }
 
   function fillWhy(box, why) {
@@ -424,7 +512,10 @@
   // --- data: an exported snapshot carries it; the live board fetches it and then listens for changes ----------
   function setModel(m) {
     model = m;
+    // The time each model takes to draw is on the page's performance timeline, for anyone measuring the board.
+    var began = performance.now();
     render();
+    performance.measure('board-render', { start: began });
     document.body.setAttribute('data-version', String((parseInt(document.body.getAttribute('data-version') || '0', 10)) + 1));
   }
 
@@ -446,14 +537,42 @@
     setModel(JSON.parse(embedded.textContent));
     return;
   }
+  // The event stream announces each version of the model; the page fetches the model when it is told of a
+  // version newer than the one it has (a megabyte of JSON parses in milliseconds from a fetch, but takes the
+  // better part of a second as an event-stream message). One fetch at a time: announcements during a fetch fold
+  // into one more. Nothing is fetched unless the server announced a change: no polling.
+  var have = null, announced = null, fetching = false;
+  function fetchModel() {
+    if (fetching || announced === null || (have !== null && announced <= have)) return;
+    fetching = true;
+    fetch('api/roadmap', { cache: 'no-store' }).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      var version = Number(r.headers.get('X-Roadmap-Version'));
+      return r.json().then(function (m) {
+        have = version;
+        setModel(m);
+      });
+    }).then(function () {
+      fetching = false;
+      fetchModel();
+    }, function () {
+      // The stream says when the server is back, and its next announcement fetches again.
+      fetching = false;
+    });
+  }
   function connect() {
     var es = new EventSource('api/events');
     es.addEventListener('open', function () {
+      // A restarted server counts its versions afresh: take whatever it announces first.
+      have = null;
       conn.textContent = '● live';
       conn.className = 'conn live';
       document.body.setAttribute('data-connection', 'live');
     });
-    es.addEventListener('roadmap', function (ev) { setModel(JSON.parse(ev.data)); });
+    es.addEventListener('roadmap', function (ev) {
+      announced = JSON.parse(ev.data).version;
+      fetchModel();
+    });
     es.addEventListener('error', function () {
       // EventSource reconnects by itself; say so until it has.
       conn.textContent = '⚠ disconnected — reconnecting…';
