@@ -47,6 +47,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -229,7 +230,7 @@ var stale = map[string]bool{
 
 // normalise replaces the times the control plane wrote (creation, condition transitions) with times relative
 // to the fixed clock, so the output does not depend on when the test runs.
-func normalise(s *plugin.Snapshot) {
+func normalise(s *roadmapview.Snapshot) {
 	at := func(key string) metav1.Time {
 		if stale[key] {
 			return metav1.NewTime(clock.Add(-72 * time.Hour))
@@ -281,7 +282,7 @@ func condition(conds []metav1.Condition, t string) metav1.Condition {
 
 // settled checks that the operator has evaluated everything the commands show.
 func settled(g Gomega) {
-	s, err := plugin.Load(context.Background(), k, plugin.Scope{})
+	s, err := roadmapview.Load(context.Background(), k, roadmapview.Scope{})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(s.Capabilities).To(HaveLen(5))
 	g.Expect(s.Initiatives).To(HaveLen(8))

@@ -14,6 +14,12 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
+// Package plugin implements `kubectl roadmap`: it explains the status the operator computed (why an initiative
+// is blocked and who must act, trees, standups, graphs and plans). It never recomputes readiness: the roadmap is
+// read once into a roadmapview.Snapshot, and the read model of internal/roadmapview (shared with the web board)
+// says what to show; this package holds the commands and the renderers: terminal text with its colours and
+// escaping, and the Mermaid and Graphviz text of graphs and plans. The renderers are pure functions of the
+// model, so they are tested without a cluster.
 package plugin
 
 import (
@@ -23,6 +29,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -38,7 +46,7 @@ type Options struct {
 	// Now is the clock: "today" for target dates, the end of the standup window.
 	Now func() time.Time
 	// AfterLoad, when set, sees every snapshot before it is rendered (tests normalise times with it).
-	AfterLoad func(*Snapshot)
+	AfterLoad func(*roadmapview.Snapshot)
 	// IsTerminal reports whether output goes to a terminal, which turns colours on.
 	IsTerminal func(io.Writer) bool
 
@@ -98,16 +106,16 @@ func (o *Options) namespace() (string, error) {
 
 // load lists the roadmap with the configuration of the flags. For text output (output ""), every string is
 // escaped for the terminal (see EscapeTerminal); structured output gets the objects as they are.
-func (o *Options) load(cmd *cobra.Command, scope Scope, output string) (*Snapshot, error) {
+func (o *Options) load(cmd *cobra.Command, scope roadmapview.Scope, output string) (*roadmapview.Snapshot, error) {
 	cfg, err := o.ConfigFlags.ToRESTConfig()
 	if err != nil {
 		return nil, err
 	}
-	c, err := NewClient(cfg)
+	c, err := roadmapview.NewClient(cfg)
 	if err != nil {
 		return nil, err
 	}
-	s, err := Load(cmd.Context(), c, scope)
+	s, err := roadmapview.Load(cmd.Context(), c, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -123,12 +131,12 @@ func (o *Options) load(cmd *cobra.Command, scope Scope, output string) (*Snapsho
 
 // wideScope lists every namespace, falling back to the current one if that is forbidden: for commands that
 // follow references across namespaces.
-func (o *Options) wideScope() (Scope, string, error) {
+func (o *Options) wideScope() (roadmapview.Scope, string, error) {
 	ns, err := o.namespace()
 	if err != nil {
-		return Scope{}, "", err
+		return roadmapview.Scope{}, "", err
 	}
-	return Scope{Fallback: ns}, ns, nil
+	return roadmapview.Scope{Fallback: ns}, ns, nil
 }
 
 func addOutputFlag(cmd *cobra.Command, output *string) {
@@ -177,22 +185,22 @@ func kindOf(s string) (string, bool) {
 
 // parseRef reads TYPE NAME, TYPE/NAME, NAMESPACE/NAME (an initiative) or NAME (Kind left empty). An initiative
 // NAME may be NAMESPACE/NAME; otherwise it is in namespace ns.
-func parseRef(args []string, ns string) (Ref, error) {
-	var ref Ref
+func parseRef(args []string, ns string) (roadmapview.Ref, error) {
+	var ref roadmapview.Ref
 	switch len(args) {
 	case 2:
 		kind, ok := kindOf(args[0])
 		if !ok {
 			return ref, fmt.Errorf("unknown kind %q: use goal, capability or initiative", args[0])
 		}
-		ref = Ref{Kind: kind, Name: args[1]}
+		ref = roadmapview.Ref{Kind: kind, Name: args[1]}
 	case 1:
 		ref.Name = args[0]
 		if prefix, rest, found := strings.Cut(args[0], "/"); found {
 			if kind, ok := kindOf(prefix); ok {
-				ref = Ref{Kind: kind, Name: rest}
+				ref = roadmapview.Ref{Kind: kind, Name: rest}
 			} else {
-				ref = Ref{Kind: "Initiative", Namespace: prefix, Name: rest}
+				ref = roadmapview.Ref{Kind: "Initiative", Namespace: prefix, Name: rest}
 			}
 		}
 	default:
@@ -213,19 +221,19 @@ func parseRef(args []string, ns string) (Ref, error) {
 }
 
 // resolve finds the kind of a bare NAME: the goal, capability or initiative (in namespace ns) of that name.
-func resolve(s *Snapshot, ref Ref, ns string) (Ref, error) {
+func resolve(s *roadmapview.Snapshot, ref roadmapview.Ref, ns string) (roadmapview.Ref, error) {
 	if ref.Kind != "" {
 		return ref, nil
 	}
-	var found []Ref
+	var found []roadmapview.Ref
 	if s.Goal(ref.Name) != nil {
-		found = append(found, Ref{Kind: "Goal", Name: ref.Name})
+		found = append(found, roadmapview.Ref{Kind: "Goal", Name: ref.Name})
 	}
 	if s.Capability(ref.Name) != nil {
-		found = append(found, Ref{Kind: "Capability", Name: ref.Name})
+		found = append(found, roadmapview.Ref{Kind: "Capability", Name: ref.Name})
 	}
 	if s.Initiative(ns, ref.Name) != nil {
-		found = append(found, Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name})
+		found = append(found, roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name})
 	}
 	switch len(found) {
 	case 0:
@@ -267,13 +275,13 @@ INITIATIVE is NAME (in --namespace), NAMESPACE/NAME, or initiative/NAME; capabil
 				return err
 			}
 			if ref.Kind == "" {
-				ref = Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name}
+				ref = roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name}
 			}
 			s, err := o.load(cmd, scope, output)
 			if err != nil {
 				return err
 			}
-			res, err := Why(s, ref)
+			res, err := roadmapview.Why(s, ref)
 			if err != nil {
 				return err
 			}
@@ -317,7 +325,7 @@ The object is TYPE/NAME, TYPE NAME, or a NAME that only one goal, capability or 
 			if ref, err = resolve(s, ref, ns); err != nil {
 				return err
 			}
-			root, err := Tree(s, ref)
+			root, err := roadmapview.Tree(s, ref)
 			if err != nil {
 				return err
 			}
@@ -368,7 +376,7 @@ cluster-scoped and always included.`,
 			if err != nil {
 				return err
 			}
-			scope := Scope{}
+			scope := roadmapview.Scope{}
 			if !o.allNamespaces {
 				if scope.Namespace, err = o.namespace(); err != nil {
 					return err
@@ -378,7 +386,7 @@ cluster-scoped and always included.`,
 			if err != nil {
 				return err
 			}
-			res := Standup(s, o.Now(), window)
+			res := roadmapview.Standup(s, o.Now(), window)
 			if output != "" {
 				return o.printStructured(res, output)
 			}
@@ -425,7 +433,7 @@ namespace and what they need, wait for and serve.`,
 			if err != nil {
 				return err
 			}
-			return RenderGraph(o.Streams.Out, Focus(s, focus), format)
+			return RenderGraph(o.Streams.Out, roadmapview.Focus(s, focus), format)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "mermaid", "Graph format: dot or mermaid.")
@@ -465,7 +473,7 @@ namespace and those they wait for.`,
 			if err != nil {
 				return err
 			}
-			p := Plan(s, Focus(s, focus), focus, o.Now())
+			p := roadmapview.Plan(s, roadmapview.Focus(s, focus), focus, o.Now())
 			if output != "" {
 				return o.printStructured(p, output)
 			}

@@ -24,6 +24,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
+
 	"github.com/google/go-cmp/cmp"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -40,18 +43,18 @@ import (
 func TestParseRef(t *testing.T) {
 	cases := []struct {
 		args []string
-		want Ref
+		want roadmapview.Ref
 		err  string
 	}{
-		{args: []string{"recs"}, want: Ref{Name: "recs"}},
-		{args: []string{"initiative/recs"}, want: Ref{Kind: "Initiative", Namespace: "here", Name: "recs"}},
-		{args: []string{"ini", "recs"}, want: Ref{Kind: "Initiative", Namespace: "here", Name: "recs"}},
-		{args: []string{"shop/recs"}, want: Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
-		{args: []string{"initiative/shop/recs"}, want: Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
-		{args: []string{"initiatives.roadmap.dev", "shop/recs"}, want: Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
-		{args: []string{"cap/event-bus"}, want: Ref{Kind: "Capability", Name: "event-bus"}},
-		{args: []string{"capability", "event-bus"}, want: Ref{Kind: "Capability", Name: "event-bus"}},
-		{args: []string{"goal/g"}, want: Ref{Kind: "Goal", Name: "g"}},
+		{args: []string{"recs"}, want: roadmapview.Ref{Name: "recs"}},
+		{args: []string{"initiative/recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "here", Name: "recs"}},
+		{args: []string{"ini", "recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "here", Name: "recs"}},
+		{args: []string{"shop/recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
+		{args: []string{"initiative/shop/recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
+		{args: []string{"initiatives.roadmap.dev", "shop/recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
+		{args: []string{"cap/event-bus"}, want: roadmapview.Ref{Kind: "Capability", Name: "event-bus"}},
+		{args: []string{"capability", "event-bus"}, want: roadmapview.Ref{Kind: "Capability", Name: "event-bus"}},
+		{args: []string{"goal/g"}, want: roadmapview.Ref{Kind: "Goal", Name: "g"}},
 		{args: []string{"pod", "x"}, err: `unknown kind "pod": use goal, capability or initiative`},
 		{args: []string{"goal/a/b"}, err: `invalid name "goal/a/b"`},
 		{args: []string{"initiative/"}, err: `invalid name "initiative/"`},
@@ -72,18 +75,18 @@ func TestParseRef(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
-	s := fixture()
+	s := roadmapviewtest.Roadmap()
 	s.Goals = append(s.Goals, roadmapv1.Goal{ObjectMeta: metav1.ObjectMeta{Name: "event-bus"}})
 	s.Index()
-	if got, err := resolve(s, Ref{Name: "recs"}, "team-personalisation"); err != nil ||
-		got != (Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"}) {
+	if got, err := resolve(s, roadmapview.Ref{Name: "recs"}, "team-personalisation"); err != nil ||
+		got != (roadmapview.Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"}) {
 		t.Errorf("resolve recs = %+v, %v", got, err)
 	}
-	if _, err := resolve(s, Ref{Name: "event-bus"}, "x"); err == nil ||
+	if _, err := resolve(s, roadmapview.Ref{Name: "event-bus"}, "x"); err == nil ||
 		err.Error() != "event-bus is ambiguous: say goal/event-bus or capability/event-bus" {
 		t.Errorf("ambiguous: %v", err)
 	}
-	if _, err := resolve(s, Ref{Name: "nope"}, "x"); err == nil ||
+	if _, err := resolve(s, roadmapview.Ref{Name: "nope"}, "x"); err == nil ||
 		err.Error() != "no goal, capability or initiative (in namespace x) is named nope" {
 		t.Errorf("missing: %v", err)
 	}
@@ -106,7 +109,7 @@ func TestParseWindow(t *testing.T) {
 }
 
 func fakeClient(funcs interceptor.Funcs, objs ...client.Object) client.Client {
-	return interceptor.NewClient(fake.NewClientBuilder().WithScheme(Scheme).WithObjects(objs...).Build(), funcs)
+	return interceptor.NewClient(fake.NewClientBuilder().WithScheme(roadmapview.Scheme).WithObjects(objs...).Build(), funcs)
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -118,7 +121,7 @@ func TestLoadErrors(t *testing.T) {
 		return &apimeta.NoKindMatchError{GroupKind: schema.GroupKind{Group: "roadmap.dev", Kind: "Capability"},
 			SearchedVersions: []string{"v1alpha1"}}
 	}}
-	if _, err := Load(ctx, fakeClient(noMatch), Scope{}); !errors.Is(err, ErrCRDsNotInstalled) ||
+	if _, err := roadmapview.Load(ctx, fakeClient(noMatch), roadmapview.Scope{}); !errors.Is(err, roadmapview.ErrCRDsNotInstalled) ||
 		err.Error() != "roadmap.dev CRDs are not installed in this cluster (kubectl get crd initiatives.roadmap.dev): "+
 			"install them with `make install`" {
 		t.Errorf("no CRDs: err = %v", err)
@@ -135,12 +138,12 @@ func TestLoadErrors(t *testing.T) {
 			return c.List(ctx, list, opts...)
 		}}
 	}
-	_, err := Load(ctx, fakeClient(forbidInitiatives(false)), Scope{Namespace: "shop"})
+	_, err := roadmapview.Load(ctx, fakeClient(forbidInitiatives(false)), roadmapview.Scope{Namespace: "shop"})
 	if err == nil || !strings.HasPrefix(err.Error(), "forbidden: RBAC does not allow you to list initiatives.roadmap.dev in "+
 		"namespace shop (check with: kubectl auth can-i list initiatives.roadmap.dev -n shop); the server said: ") {
 		t.Errorf("forbidden: err = %v", err)
 	}
-	_, err = Load(ctx, fakeClient(forbidInitiatives(false)), Scope{})
+	_, err = roadmapview.Load(ctx, fakeClient(forbidInitiatives(false)), roadmapview.Scope{})
 	if err == nil || !strings.Contains(err.Error(), "list initiatives.roadmap.dev at the cluster scope (check with: kubectl auth can-i list initiatives.roadmap.dev -A)") {
 		t.Errorf("forbidden cluster-wide: err = %v", err)
 	}
@@ -148,7 +151,7 @@ func TestLoadErrors(t *testing.T) {
 	// Commands that follow references fall back to their namespace when listing all is forbidden.
 	ini := &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "recs"}}
 	other := &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: "kafka"}}
-	s, err := Load(ctx, fakeClient(forbidInitiatives(true), ini, other), Scope{Fallback: "shop"})
+	s, err := roadmapview.Load(ctx, fakeClient(forbidInitiatives(true), ini, other), roadmapview.Scope{Fallback: "shop"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +170,7 @@ func TestLoadReadsChecks(t *testing.T) {
 			{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "platform", Name: "ingress", Reason: "InProgress", Message: "1 of 3"},
 		}}}
 	plain := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}
-	s, err := Load(context.Background(), fakeClient(interceptor.Funcs{}, c, plain), Scope{})
+	s, err := roadmapview.Load(context.Background(), fakeClient(interceptor.Funcs{}, c, plain), roadmapview.Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,30 +22,33 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
 
-func startedEarly(message string, at metav1.Time) iniOpt {
+func startedEarly(message string, at metav1.Time) roadmapviewtest.InitiativeOption {
 	return func(i *roadmapv1.Initiative) {
 		i.Status.Conditions = append(i.Status.Conditions,
-			cond(roadmapv1.ConditionStartedEarly, metav1.ConditionTrue, roadmapv1.StartedEarlyReasonPrerequisitesNotReady, message, at))
+			roadmapviewtest.Condition(roadmapv1.ConditionStartedEarly, metav1.ConditionTrue, roadmapv1.StartedEarlyReasonPrerequisitesNotReady, message, at))
 	}
 }
 
 // TestStandupStartedEarly: work declared Active before its platform is ready is told at every standup, however
 // long ago it started, until it clears.
 func TestStandupStartedEarly(t *testing.T) {
-	s := fixture()
+	s := roadmapviewtest.Roadmap()
 	msg := "declared Active while a required capability is not Ready: capability event-bus: Planned"
-	s.Initiatives = append(s.Initiatives, fixtureInitiative("team-personalisation", "eager", "team-personalisation",
-		roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady, state(roadmapv1.StateActive), requires("event-bus"),
-		priority("4.00"), changedAt(longAgo), startedEarly(msg, longAgo),
-		blockedBy("Capability", "", "event-bus", "CapabilityNotReady", "capability event-bus: Planned")))
+	s.Initiatives = append(s.Initiatives, roadmapviewtest.Initiative("team-personalisation", "eager", "team-personalisation",
+		roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady, roadmapviewtest.State(roadmapv1.StateActive), roadmapviewtest.Requires("event-bus"),
+		roadmapviewtest.Priority("4.00"), roadmapviewtest.ChangedAt(roadmapviewtest.LongAgo), startedEarly(msg, roadmapviewtest.LongAgo),
+		roadmapviewtest.BlockedBy("Capability", "", "event-bus", "CapabilityNotReady", "capability event-bus: Planned")))
 	s.Index()
-	res := Standup(s, clock, 24*time.Hour)
-	var found []StandupItem
+	res := roadmapview.Standup(s, roadmapviewtest.Clock, 24*time.Hour)
+	var found []roadmapview.StandupItem
 	for _, team := range res.Teams {
 		if team.Owner == "team-personalisation" {
 			found = team.StartedEarly
@@ -69,24 +72,24 @@ func TestStandupStartedEarly(t *testing.T) {
 // TestWhyRetiredListsEveryDependent: the InUse condition names the first few dependents; `why capability/NAME`
 // lists every open one (Done and Cancelled work left out).
 func TestWhyRetiredListsEveryDependent(t *testing.T) {
-	s := fixture()
-	old := fixtureCapability("old-bus", "team-data", roadmapv1.LifecycleRetired, roadmapv1.CapabilityPhaseRetired,
+	s := roadmapviewtest.Roadmap()
+	old := roadmapviewtest.Capability("old-bus", "team-data", roadmapv1.LifecycleRetired, roadmapv1.CapabilityPhaseRetired,
 		metav1.ConditionFalse, "NotAvailable", "capability is Retired")
-	old.Status.Conditions = append(old.Status.Conditions, cond(roadmapv1.ConditionInUse, metav1.ConditionTrue,
-		roadmapv1.InUseReasonRequiredByOpenWork, "Retired but still required by 5 open initiatives: a/one, a/two, b/four (+2 more)", recent))
+	old.Status.Conditions = append(old.Status.Conditions, roadmapviewtest.Condition(roadmapv1.ConditionInUse, metav1.ConditionTrue,
+		roadmapv1.InUseReasonRequiredByOpenWork, "Retired but still required by 5 open initiatives: a/one, a/two, b/four (+2 more)", roadmapviewtest.Recent))
 	s.Capabilities = append(s.Capabilities, old)
 	s.Initiatives = append(s.Initiatives,
-		fixtureInitiative("b", "four", "team-b", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus")),
-		fixtureInitiative("a", "two", "team-a", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus"), state(roadmapv1.StateActive)),
-		fixtureInitiative("a", "one", "team-a", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus", "observability")),
-		fixtureInitiative("c", "five", "team-c", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus")),
-		fixtureInitiative("c", "six", "", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus")),
-		fixtureInitiative("d", "finished", "team-d", roadmapv1.PhaseDone, "Done", requires("old-bus"), state(roadmapv1.StateDone)),
-		fixtureInitiative("d", "dropped", "team-d", roadmapv1.PhaseCancelled, "Cancelled", requires("old-bus"), state(roadmapv1.StateCancelled)),
-		fixtureInitiative("d", "other", "team-d", roadmapv1.PhaseReady, "PrerequisitesMet", requires("observability")),
+		roadmapviewtest.Initiative("b", "four", "team-b", roadmapv1.PhaseBlocked, "CapabilityNotReady", roadmapviewtest.Requires("old-bus")),
+		roadmapviewtest.Initiative("a", "two", "team-a", roadmapv1.PhaseBlocked, "CapabilityNotReady", roadmapviewtest.Requires("old-bus"), roadmapviewtest.State(roadmapv1.StateActive)),
+		roadmapviewtest.Initiative("a", "one", "team-a", roadmapv1.PhaseBlocked, "CapabilityNotReady", roadmapviewtest.Requires("old-bus", "observability")),
+		roadmapviewtest.Initiative("c", "five", "team-c", roadmapv1.PhaseBlocked, "CapabilityNotReady", roadmapviewtest.Requires("old-bus")),
+		roadmapviewtest.Initiative("c", "six", "", roadmapv1.PhaseBlocked, "CapabilityNotReady", roadmapviewtest.Requires("old-bus")),
+		roadmapviewtest.Initiative("d", "finished", "team-d", roadmapv1.PhaseDone, "Done", roadmapviewtest.Requires("old-bus"), roadmapviewtest.State(roadmapv1.StateDone)),
+		roadmapviewtest.Initiative("d", "dropped", "team-d", roadmapv1.PhaseCancelled, "Cancelled", roadmapviewtest.Requires("old-bus"), roadmapviewtest.State(roadmapv1.StateCancelled)),
+		roadmapviewtest.Initiative("d", "other", "team-d", roadmapv1.PhaseReady, "PrerequisitesMet", roadmapviewtest.Requires("observability")),
 	)
 	s.Index()
-	res, err := Why(s, Ref{Kind: "Capability", Name: "old-bus"})
+	res, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Capability", Name: "old-bus"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +112,7 @@ func TestWhyRetiredListsEveryDependent(t *testing.T) {
 	}
 
 	// An Available capability has no such list, however many require it.
-	res, err = Why(s, Ref{Kind: "Capability", Name: "observability"})
+	res, err = roadmapview.Why(s, roadmapview.Ref{Kind: "Capability", Name: "observability"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -42,25 +44,25 @@ type verdict struct {
 	name    string
 	kstatus []status.Status
 	argocd  []string
-	plugin  []Health
+	plugin  []roadmapview.Health
 }
 
 var (
 	verdictReady = verdict{"ready", []status.Status{status.CurrentStatus},
-		[]string{argocdhealth.StatusHealthy}, []Health{HealthOK}}
+		[]string{argocdhealth.StatusHealthy}, []roadmapview.Health{roadmapview.HealthOK}}
 	// Waiting on other objects: Argo CD parks it (Suspended), or shows it converging when the initiative gates
 	// sync waves (Progressing).
 	verdictWaiting = verdict{"waiting", []status.Status{status.InProgressStatus},
-		[]string{argocdhealth.StatusSuspended, argocdhealth.StatusProgressing}, []Health{HealthWaiting, HealthBlocked}}
+		[]string{argocdhealth.StatusSuspended, argocdhealth.StatusProgressing}, []roadmapview.Health{roadmapview.HealthWaiting, roadmapview.HealthBlocked}}
 	verdictBroken = verdict{"broken", []status.Status{status.FailedStatus},
-		[]string{argocdhealth.StatusDegraded}, []Health{HealthBroken}}
+		[]string{argocdhealth.StatusDegraded}, []roadmapview.Health{roadmapview.HealthBroken}}
 	// Retired or Cancelled: settled, and not Ready. kstatus has no word for it: it reads Ready=False without
 	// Stalled as InProgress, so a kstatus-aware tool keeps waiting on it rather than proceeding, as Argo CD's
 	// Suspended holds a sync wave; the plugin tells it apart, greyed out.
 	verdictInactive = verdict{"inactive", []status.Status{status.InProgressStatus},
-		[]string{argocdhealth.StatusSuspended}, []Health{HealthInactive}}
+		[]string{argocdhealth.StatusSuspended}, []roadmapview.Health{roadmapview.HealthInactive}}
 	verdictUnevaluated = verdict{"not evaluated", []status.Status{status.InProgressStatus},
-		[]string{argocdhealth.StatusProgressing}, []Health{HealthUnknown}}
+		[]string{argocdhealth.StatusProgressing}, []roadmapview.Health{roadmapview.HealthUnknown}}
 	verdicts = []verdict{verdictReady, verdictWaiting, verdictBroken, verdictInactive, verdictUnevaluated}
 )
 
@@ -68,7 +70,7 @@ var (
 type readings struct {
 	kstatus status.Status
 	argocd  argocdhealth.HealthStatus
-	plugin  Health
+	plugin  roadmapview.Health
 }
 
 func read(t *testing.T, obj map[string]any) readings {
@@ -89,13 +91,13 @@ func read(t *testing.T, obj map[string]any) readings {
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj, &c); err != nil {
 			t.Fatal(err)
 		}
-		r.plugin = HealthOfCapability(&c)
+		r.plugin = roadmapview.HealthOfCapability(&c)
 	case "Initiative":
 		var ini roadmapv1.Initiative
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj, &ini); err != nil {
 			t.Fatal(err)
 		}
-		r.plugin = HealthOfInitiative(&ini)
+		r.plugin = roadmapview.HealthOfInitiative(&ini)
 	default:
 		t.Fatalf("no plugin classification for kind %q", kind)
 	}
@@ -306,44 +308,44 @@ func TestCheckHealthFollowsTheOperator(t *testing.T) {
 		{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kafka", Name: "zookeeper", Reason: "InProgress"},
 		{APIVersion: "apps/v1", Kind: "Service", Namespace: "kafka", Name: "broker", Reason: "Current", Passing: true},
 	}
-	want := map[string]Health{"broker": HealthBlocked, "migrate": HealthBroken, "w": HealthBroken,
-		"zookeeper": HealthWaiting}
+	want := map[string]roadmapview.Health{"broker": roadmapview.HealthBlocked, "migrate": roadmapview.HealthBroken, "w": roadmapview.HealthBroken,
+		"zookeeper": roadmapview.HealthWaiting}
 	c := roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "event-bus"},
 		Spec: roadmapv1.CapabilitySpec{Title: "Event bus", Lifecycle: roadmapv1.LifecycleAvailable}}
 	phase, res := readiness.EvaluateCapability(readiness.CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable, Checks: checks})
 	readiness.SetCapabilityStatus(&c, phase, res)
 	c.Status.Checks = checks
-	s := (&Snapshot{Capabilities: []roadmapv1.Capability{c}}).Index()
+	s := (&roadmapview.Snapshot{Capabilities: []roadmapv1.Capability{c}}).Index()
 
-	if got := HealthOfCapability(s.Capability("event-bus")); got != HealthBroken {
+	if got := roadmapview.HealthOfCapability(s.Capability("event-bus")); got != roadmapview.HealthBroken {
 		t.Errorf("capability stalled on a check reads %s, want broken", got.Glyph())
 	}
-	why, err := Why(s, Ref{Kind: "Capability", Name: "event-bus"})
+	why, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Capability", Name: "event-bus"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := nodeHealth(why.Target); got != HealthBroken {
+	if got := roadmapview.HealthOfWhyNode(why.Target); got != roadmapview.HealthBroken {
 		t.Errorf("why: capability stalled on a check reads %s, want broken", got.Glyph())
 	}
 	if len(why.Target.BlockedBy) != len(want) {
 		t.Fatalf("why lists %d checks, want the %d failing ones: %+v", len(why.Target.BlockedBy), len(want), why.Target.BlockedBy)
 	}
 	for _, n := range why.Target.BlockedBy {
-		if got := nodeHealth(n); got != want[n.Name] {
+		if got := roadmapview.HealthOfWhyNode(n); got != want[n.Name] {
 			t.Errorf("why: check %s %s reads %s, want %s", n.CheckKind, n.Name, got.Glyph(), want[n.Name].Glyph())
 		}
 	}
-	tree, err := Tree(s, Ref{Kind: "Capability", Name: "event-bus"})
+	tree, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Capability", Name: "event-bus"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tree.Health != HealthBroken {
+	if tree.Health != roadmapview.HealthBroken {
 		t.Errorf("tree: capability stalled on a check reads %s, want broken", tree.Health.Glyph())
 	}
 	for _, n := range tree.Children {
 		w, failing := want[n.Label[strings.LastIndex(n.Label, "/")+1:]]
 		if !failing || strings.HasPrefix(n.Label, "check Service/") {
-			w = HealthOK
+			w = roadmapview.HealthOK
 		}
 		if n.Health != w {
 			t.Errorf("tree: %s reads %s, want %s", n.Label, n.Health.Glyph(), w.Glyph())

@@ -23,6 +23,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
+
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -49,16 +52,16 @@ func expectText(t *testing.T, got, want string) {
 }
 
 func TestRenderTree(t *testing.T) {
-	root := &TreeNode{Label: "Goal/g", Status: "AtRisk", Health: HealthBlocked, Owner: "cpo", Due: "2035-12-31",
-		Message: "at risk", Children: []*TreeNode{
-			{Label: "Initiative/ns/a", Status: "Blocked", Health: HealthBlocked, Owner: "team-a", Children: []*TreeNode{
-				{Label: "Capability/c", Status: "Planned", Health: HealthWaiting, Due: "2035-06-30"},
-				{Label: "Capability/d", Status: "Ready", Health: HealthOK},
+	root := &roadmapview.TreeNode{Label: "Goal/g", Status: "AtRisk", Health: roadmapview.HealthBlocked, Owner: "cpo", Due: "2035-12-31",
+		Message: "at risk", Children: []*roadmapview.TreeNode{
+			{Label: "Initiative/ns/a", Status: "Blocked", Health: roadmapview.HealthBlocked, Owner: "team-a", Children: []*roadmapview.TreeNode{
+				{Label: "Capability/c", Status: "Planned", Health: roadmapview.HealthWaiting, Due: "2035-06-30"},
+				{Label: "Capability/d", Status: "Ready", Health: roadmapview.HealthOK},
 			}},
-			{Label: "Initiative/ns/b", Status: "Done", Health: HealthOK, Owner: "team-b", Children: []*TreeNode{
-				{Label: "depends on Initiative/ns/a", Status: "Blocked", Health: HealthBlocked, Note: "see above"},
+			{Label: "Initiative/ns/b", Status: "Done", Health: roadmapview.HealthOK, Owner: "team-b", Children: []*roadmapview.TreeNode{
+				{Label: "depends on Initiative/ns/a", Status: "Blocked", Health: roadmapview.HealthBlocked, Note: "see above"},
 			}},
-			{Label: "Initiative/ns/x", Status: "Cancelled", Health: HealthInactive},
+			{Label: "Initiative/ns/x", Status: "Cancelled", Health: roadmapview.HealthInactive},
 		}}
 	plain := render(t, func(b *bytes.Buffer) error { return RenderTree(b, root, Style{}) })
 	expectText(t, plain, `
@@ -89,8 +92,8 @@ Goal/g                          ✖ AtRisk     cpo     2035-12-31  at risk
 }
 
 func TestTreeFromSnapshot(t *testing.T) {
-	s := fixture()
-	capTree, err := Tree(s, Ref{Kind: "Capability", Name: "event-bus"})
+	s := roadmapviewtest.Roadmap()
+	capTree, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Capability", Name: "event-bus"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +110,7 @@ Capability/event-bus                              ◷ Planned                   
 `)
 
 	// A dependsOn cycle ends where it closes instead of recursing forever.
-	cycle, err := Tree(s, Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
+	cycle, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +120,7 @@ Capability/event-bus                              ◷ Planned                   
 	}
 
 	// A goal shows its sub-goals, then the initiatives serving it directly; each object is expanded once.
-	goal, err := Tree(s, Ref{Kind: "Goal", Name: "personalisation"})
+	goal, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Goal", Name: "personalisation"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,14 +134,14 @@ Capability/event-bus                              ◷ Planned                   
 		t.Errorf("goal children (-want +got):\n%s", d)
 	}
 
-	if _, err := Tree(s, Ref{Kind: "Goal", Name: "nope"}); err == nil || err.Error() != "goal nope not found" {
+	if _, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Goal", Name: "nope"}); err == nil || err.Error() != "goal nope not found" {
 		t.Errorf("missing goal: err = %v", err)
 	}
 }
 
 func TestWhy(t *testing.T) {
-	s := fixture()
-	res, err := Why(s, Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"})
+	s := roadmapviewtest.Roadmap()
+	res, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,11 +164,11 @@ Who must act:
 `)
 
 	// Missing capabilities and capabilities nobody owns: the requirer acts, and "(no owner)" sorts last.
-	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "ab-testing"})
+	res, err = roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "ab-testing"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff([]Action{
+	if d := cmp.Diff([]roadmapview.Action{
 		{Owner: "team-personalisation", Subject: "initiative team-personalisation/ab-testing",
 			Do: "fix spec.requires: capability gone does not exist"},
 		{Owner: "(no owner)", Subject: "capability feature-flags", Do: "plan it (no initiative provides it) and declare it Available"},
@@ -174,7 +177,7 @@ Who must act:
 	}
 
 	// A cycle is printed and the chain stops there.
-	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
+	res, err = roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +190,7 @@ Who must act:
 `)
 
 	// Nothing blocks a Ready initiative.
-	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "ops", Name: "network-refresh"})
+	res, err = roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "ops", Name: "network-refresh"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,34 +200,34 @@ Who must act:
   initiative can start and has no prerequisites
 `)
 
-	if _, err := Why(s, Ref{Kind: "Initiative", Namespace: "ops", Name: "nope"}); err == nil ||
+	if _, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "ops", Name: "nope"}); err == nil ||
 		err.Error() != "initiative ops/nope not found" {
 		t.Errorf("missing initiative: err = %v", err)
 	}
-	limited := fixture()
+	limited := roadmapviewtest.Roadmap()
 	limited.Namespace, limited.Limited = "ops", "you may not list initiatives in all namespaces"
-	if _, err := Why(limited, Ref{Kind: "Initiative", Namespace: "elsewhere", Name: "x"}); err == nil ||
+	if _, err := roadmapview.Why(limited, roadmapview.Ref{Kind: "Initiative", Namespace: "elsewhere", Name: "x"}); err == nil ||
 		!strings.Contains(err.Error(), "not visible") {
 		t.Errorf("invisible initiative: err = %v", err)
 	}
 }
 
 func TestWhyRetiredAndUnevaluated(t *testing.T) {
-	s := fixture()
+	s := roadmapviewtest.Roadmap()
 	s.Capabilities = append(s.Capabilities,
-		fixtureCapability("old-bus", "team-data", "Retired", "Retired", "False", "NotAvailable", "capability is Retired"),
-		fixtureCapability("fresh", "team-data", "Available", "", "False", "", ""))
+		roadmapviewtest.Capability("old-bus", "team-data", "Retired", "Retired", "False", "NotAvailable", "capability is Retired"),
+		roadmapviewtest.Capability("fresh", "team-data", "Available", "", "False", "", ""))
 	s.Capabilities[len(s.Capabilities)-1].Status.Conditions = nil
-	s.Initiatives = append(s.Initiatives, fixtureInitiative("shop", "legacy", "team-shop", "Blocked", "CapabilityNotReady",
-		requires("old-bus", "fresh"),
-		blockedBy("Capability", "", "old-bus", "CapabilityNotReady", "capability old-bus: Retired"),
-		blockedBy("Capability", "", "fresh", "CapabilityNotReady", "capability fresh: not yet evaluated")))
+	s.Initiatives = append(s.Initiatives, roadmapviewtest.Initiative("shop", "legacy", "team-shop", "Blocked", "CapabilityNotReady",
+		roadmapviewtest.Requires("old-bus", "fresh"),
+		roadmapviewtest.BlockedBy("Capability", "", "old-bus", "CapabilityNotReady", "capability old-bus: Retired"),
+		roadmapviewtest.BlockedBy("Capability", "", "fresh", "CapabilityNotReady", "capability fresh: not yet evaluated")))
 	s.Index()
-	res, err := Why(s, Ref{Kind: "Initiative", Namespace: "shop", Name: "legacy"})
+	res, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "shop", Name: "legacy"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff([]Action{
+	if d := cmp.Diff([]roadmapview.Action{
 		{Owner: "team-data", Subject: "capability fresh", Do: "see its Ready condition: not evaluated yet (is the operator running?)"},
 		{Owner: "team-shop", Subject: "capability old-bus", Do: "stop requiring it: it is Retired"},
 	}, res.Actions); d != "" {
@@ -233,8 +236,8 @@ func TestWhyRetiredAndUnevaluated(t *testing.T) {
 }
 
 func TestStandup(t *testing.T) {
-	s := fixture()
-	res := Standup(s, clock, 24*time.Hour)
+	s := roadmapviewtest.Roadmap()
+	res := roadmapview.Standup(s, roadmapviewtest.Clock, 24*time.Hour)
 	type entry struct{ owner, section, item string }
 	var got []entry
 	for _, team := range res.Teams {
@@ -268,14 +271,14 @@ func TestStandup(t *testing.T) {
 	}
 
 	// A wider window takes older changes in; an item without owner goes to "(no owner)", last.
-	s.Initiatives = append(s.Initiatives, fixtureInitiative("x", "orphan", "", "Ready", "PrerequisitesMet", priority("9.00")))
+	s.Initiatives = append(s.Initiatives, roadmapviewtest.Initiative("x", "orphan", "", "Ready", "PrerequisitesMet", roadmapviewtest.Priority("9.00")))
 	s.Index()
-	wide := Standup(s, clock, 7*24*time.Hour)
+	wide := roadmapview.Standup(s, roadmapviewtest.Clock, 7*24*time.Hour)
 	last := wide.Teams[len(wide.Teams)-1]
 	if last.Owner != "(no owner)" || len(last.BecameReady) != 1 {
 		t.Errorf("last team = %+v", last)
 	}
-	var platform StandupTeam
+	var platform roadmapview.StandupTeam
 	for _, team := range wide.Teams {
 		if team.Owner == "team-platform" {
 			platform = team
@@ -296,13 +299,13 @@ func TestStandup(t *testing.T) {
 			t.Errorf("standup text lacks %q:\n%s", want, text)
 		}
 	}
-	empty := Standup((&Snapshot{}).Index(), clock, time.Hour)
+	empty := roadmapview.Standup((&roadmapview.Snapshot{}).Index(), roadmapviewtest.Clock, time.Hour)
 	if text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, empty, Style{}) }); !strings.Contains(text,
 		"Nothing became Ready, Blocked, Done or Cancelled, and nothing is past its target date.") ||
 		strings.Contains(text, "-A") {
 		t.Errorf("empty standup:\n%s", text)
 	}
-	emptyTeam := Standup((&Snapshot{Namespace: "team-checkout"}).Index(), clock, time.Hour)
+	emptyTeam := roadmapview.Standup((&roadmapview.Snapshot{Namespace: "team-checkout"}).Index(), roadmapviewtest.Clock, time.Hour)
 	if text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, emptyTeam, Style{}) }); !strings.Contains(text,
 		"Only namespace team-checkout was looked at: kubectl roadmap standup -A covers every team.") {
 		t.Errorf("empty standup of one namespace does not hint -A:\n%s", text)
@@ -310,12 +313,12 @@ func TestStandup(t *testing.T) {
 }
 
 func TestPlan(t *testing.T) {
-	s := fixture()
+	s := roadmapviewtest.Roadmap()
 	s.Initiatives = append(s.Initiatives,
-		fixtureInitiative("ops", "someday", "team-data", "Ready", "PrerequisitesMet"),
-		fixtureInitiative("ops", "dropped", "team-data", "Cancelled", "Cancelled", state("Cancelled"), target("2036-01-01")))
+		roadmapviewtest.Initiative("ops", "someday", "team-data", "Ready", "PrerequisitesMet"),
+		roadmapviewtest.Initiative("ops", "dropped", "team-data", "Cancelled", "Cancelled", roadmapviewtest.State("Cancelled"), roadmapviewtest.Target("2036-01-01")))
 	s.Index()
-	p := Plan(s, Focus(s, ""), "", clock)
+	p := roadmapview.Plan(s, roadmapview.Focus(s, ""), "", roadmapviewtest.Clock)
 	if d := cmp.Diff([]string{"ops/network-refresh", "ops/kafka-cluster", "team-personalisation/recs",
 		"team-personalisation/legacy-sunset"}, p.CriticalPath); d != "" {
 		t.Errorf("critical path (-want +got):\n%s", d)
@@ -323,7 +326,7 @@ func TestPlan(t *testing.T) {
 	if d := cmp.Diff([]string{"ops/someday"}, p.Unscheduled); d != "" {
 		t.Errorf("unscheduled (-want +got):\n%s", d)
 	}
-	byKey := map[string]PlanTask{}
+	byKey := map[string]roadmapview.PlanTask{}
 	for _, task := range p.Tasks {
 		byKey[task.Key()] = task
 	}
@@ -367,8 +370,8 @@ func TestPlan(t *testing.T) {
 }
 
 func TestFocus(t *testing.T) {
-	s := fixture()
-	v := Focus(s, "team-personalisation")
+	s := roadmapviewtest.Roadmap()
+	v := roadmapview.Focus(s, "team-personalisation")
 	var got []string
 	for _, g := range v.Goals {
 		got = append(got, "goal/"+g.Name)
@@ -392,8 +395,8 @@ func TestFocus(t *testing.T) {
 }
 
 func TestGraph(t *testing.T) {
-	s := fixture()
-	dot := render(t, func(b *bytes.Buffer) error { return RenderGraph(b, Focus(s, "team-search"), "dot") })
+	s := roadmapviewtest.Roadmap()
+	dot := render(t, func(b *bytes.Buffer) error { return RenderGraph(b, roadmapview.Focus(s, "team-search"), "dot") })
 	expectText(t, dot, `
 digraph roadmap {
   rankdir=LR;
@@ -405,7 +408,7 @@ digraph roadmap {
   "initiative/team-search/search-v2" -> "initiative/team-search/search-index" [label="depends on"];
 }
 `)
-	if err := RenderGraph(&bytes.Buffer{}, Focus(s, ""), "png"); err == nil {
+	if err := RenderGraph(&bytes.Buffer{}, roadmapview.Focus(s, ""), "png"); err == nil {
 		t.Error("an unknown format is accepted")
 	}
 	if d := cmp.Diff(map[string]string{"a-b": "a_b", "a.b": "a_b_2", "ns/x": "ns__x"},
@@ -417,7 +420,7 @@ digraph roadmap {
 // TestFleetChecksNameTheirCluster: a check whose object lives in other clusters shows one line per cluster, in
 // why and in tree, naming the cluster.
 func TestFleetChecksNameTheirCluster(t *testing.T) {
-	obs := fixtureCapability("observability", "team-sre", roadmapv1.LifecycleAvailable, roadmapv1.CapabilityPhaseBlocked,
+	obs := roadmapviewtest.Capability("observability", "team-sre", roadmapv1.LifecycleAvailable, roadmapv1.CapabilityPhaseBlocked,
 		metav1.ConditionFalse, "ChecksFailing", "check Deployment monitoring/prometheus not Current in 1 of 2 clusters: prod-us (ClusterUnreachable)")
 	obs.Status.Checks = []roadmapv1.CheckStatus{
 		{Cluster: "prod-eu", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus",
@@ -425,8 +428,8 @@ func TestFleetChecksNameTheirCluster(t *testing.T) {
 		{Cluster: "prod-us", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus",
 			Reason: "ClusterUnreachable", Message: "cluster prod-us unreachable since 2035-01-01T10:00:00Z"},
 	}
-	s := (&Snapshot{Capabilities: []roadmapv1.Capability{obs}}).Index()
-	res, err := Why(s, Ref{Kind: "Capability", Name: "observability"})
+	s := (&roadmapview.Snapshot{Capabilities: []roadmapv1.Capability{obs}}).Index()
+	res, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Capability", Name: "observability"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +438,7 @@ func TestFleetChecksNameTheirCluster(t *testing.T) {
 		strings.Contains(why, "in cluster prod-eu") {
 		t.Errorf("why should name the failing cluster only:\n%s", why)
 	}
-	root, err := Tree(s, Ref{Kind: "Capability", Name: "observability"})
+	root, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Capability", Name: "observability"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +451,7 @@ func TestFleetChecksNameTheirCluster(t *testing.T) {
 	}
 	// A cluster out of reach is waited for (its last results stand for a grace period), not a broken check.
 	for _, n := range root.Children {
-		if strings.HasSuffix(n.Label, "in cluster prod-us") && n.Health != HealthWaiting {
+		if strings.HasSuffix(n.Label, "in cluster prod-us") && n.Health != roadmapview.HealthWaiting {
 			t.Errorf("tree: %s reads %s, want waiting", n.Label, n.Health.Glyph())
 		}
 	}

@@ -22,6 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
+
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/yaml"
 
@@ -32,21 +35,21 @@ import (
 // status.completedAt, and never as "became Ready" even when its Ready condition flipped (Blocked -> Done); work
 // finished before the window, or Done without a recorded completedAt, is not told at all.
 func TestStandupFinishedWork(t *testing.T) {
-	s := &Snapshot{Initiatives: []roadmapv1.Initiative{
+	s := &roadmapview.Snapshot{Initiatives: []roadmapv1.Initiative{
 		// Blocked -> Done: Ready flipped to True two hours ago.
-		fixtureInitiative("shop", "checkout-v2", "team-shop", roadmapv1.PhaseDone, "Done", state(roadmapv1.StateDone),
-			priority("4.00"), completedAt(recent)),
+		roadmapviewtest.Initiative("shop", "checkout-v2", "team-shop", roadmapv1.PhaseDone, "Done", roadmapviewtest.State(roadmapv1.StateDone),
+			roadmapviewtest.Priority("4.00"), roadmapviewtest.CompletedAt(roadmapviewtest.Recent)),
 		// Ready -> Done: Ready=True since long ago, completed recently.
-		fixtureInitiative("shop", "search-v1", "team-shop", roadmapv1.PhaseDone, "Done", state(roadmapv1.StateDone),
-			changedAt(longAgo), completedAt(recent)),
-		fixtureInitiative("shop", "chatbot", "team-shop", roadmapv1.PhaseCancelled, "Cancelled",
-			state(roadmapv1.StateCancelled), completedAt(recent)),
-		fixtureInitiative("shop", "old-work", "team-shop", roadmapv1.PhaseDone, "Done", state(roadmapv1.StateDone),
-			changedAt(longAgo), completedAt(longAgo)),
-		fixtureInitiative("shop", "unrecorded", "team-shop", roadmapv1.PhaseDone, "Done", state(roadmapv1.StateDone)),
+		roadmapviewtest.Initiative("shop", "search-v1", "team-shop", roadmapv1.PhaseDone, "Done", roadmapviewtest.State(roadmapv1.StateDone),
+			roadmapviewtest.ChangedAt(roadmapviewtest.LongAgo), roadmapviewtest.CompletedAt(roadmapviewtest.Recent)),
+		roadmapviewtest.Initiative("shop", "chatbot", "team-shop", roadmapv1.PhaseCancelled, "Cancelled",
+			roadmapviewtest.State(roadmapv1.StateCancelled), roadmapviewtest.CompletedAt(roadmapviewtest.Recent)),
+		roadmapviewtest.Initiative("shop", "old-work", "team-shop", roadmapv1.PhaseDone, "Done", roadmapviewtest.State(roadmapv1.StateDone),
+			roadmapviewtest.ChangedAt(roadmapviewtest.LongAgo), roadmapviewtest.CompletedAt(roadmapviewtest.LongAgo)),
+		roadmapviewtest.Initiative("shop", "unrecorded", "team-shop", roadmapv1.PhaseDone, "Done", roadmapviewtest.State(roadmapv1.StateDone)),
 	}}
 	s.Index()
-	res := Standup(s, clock, 24*time.Hour)
+	res := roadmapview.Standup(s, roadmapviewtest.Clock, 24*time.Hour)
 	if len(res.Teams) != 1 {
 		t.Fatalf("teams = %+v", res.Teams)
 	}
