@@ -30,13 +30,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
-
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/yaml"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // Options configure the commands. NewOptions gives the defaults; tests replace the clock and hook the snapshot.

@@ -17,13 +17,13 @@ limitations under the License.
 package plugin
 
 import (
-	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
-
 	"fmt"
 	"io"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // RenderGraph writes the roadmap as a Graphviz (dot) or Mermaid flowchart: goals, capabilities and initiatives,

@@ -17,14 +17,13 @@ limitations under the License.
 package plugin
 
 import (
-	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
-
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // RenderPlan writes a plan as a table (text) or as a Mermaid Gantt chart (mermaid), critical path marked.

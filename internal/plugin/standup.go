@@ -17,14 +17,14 @@ limitations under the License.
 package plugin
 
 import (
-	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
-
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/duration"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // RenderStandup writes the standup grouped by team.

@@ -17,10 +17,10 @@ limitations under the License.
 package plugin
 
 import (
-	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
-
 	"io"
 	"strings"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 func joinNonEmpty(sep string, parts ...string) string {

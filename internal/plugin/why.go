@@ -17,13 +17,12 @@ limitations under the License.
 package plugin
 
 import (
-	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
-
 	"fmt"
 	"io"
 	"strings"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // relationPrefix is how a line says what the node is to its parent.

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package plugin
+package roadmapview_test
 
 import (
 	"os"
@@ -22,8 +22,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -34,6 +32,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/argocdhealth"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // healthChecks is where the Argo CD health checks and their fixtures live.
@@ -44,7 +43,7 @@ type verdict struct {
 	name    string
 	kstatus []status.Status
 	argocd  []string
-	plugin  []roadmapview.Health
+	model   []roadmapview.Health
 }
 
 var (
@@ -58,7 +57,7 @@ var (
 		[]string{argocdhealth.StatusDegraded}, []roadmapview.Health{roadmapview.HealthBroken}}
 	// Retired or Cancelled: settled, and not Ready. kstatus has no word for it: it reads Ready=False without
 	// Stalled as InProgress, so a kstatus-aware tool keeps waiting on it rather than proceeding, as Argo CD's
-	// Suspended holds a sync wave; the plugin tells it apart, greyed out.
+	// Suspended holds a sync wave; the read model tells it apart, greyed out.
 	verdictInactive = verdict{"inactive", []status.Status{status.InProgressStatus},
 		[]string{argocdhealth.StatusSuspended}, []roadmapview.Health{roadmapview.HealthInactive}}
 	verdictUnevaluated = verdict{"not evaluated", []status.Status{status.InProgressStatus},
@@ -66,11 +65,11 @@ var (
 	verdicts = []verdict{verdictReady, verdictWaiting, verdictBroken, verdictInactive, verdictUnevaluated}
 )
 
-// readings is what kstatus, the Argo CD health check and the plugin say of one object.
+// readings is what kstatus, the Argo CD health check and the read model say of one object.
 type readings struct {
 	kstatus status.Status
 	argocd  argocdhealth.HealthStatus
-	plugin  roadmapview.Health
+	model   roadmapview.Health
 }
 
 func read(t *testing.T, obj map[string]any) readings {
@@ -91,15 +90,15 @@ func read(t *testing.T, obj map[string]any) readings {
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj, &c); err != nil {
 			t.Fatal(err)
 		}
-		r.plugin = roadmapview.HealthOfCapability(&c)
+		r.model = roadmapview.HealthOfCapability(&c)
 	case "Initiative":
 		var ini roadmapv1.Initiative
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj, &ini); err != nil {
 			t.Fatal(err)
 		}
-		r.plugin = roadmapview.HealthOfInitiative(&ini)
+		r.model = roadmapview.HealthOfInitiative(&ini)
 	default:
-		t.Fatalf("no plugin classification for kind %q", kind)
+		t.Fatalf("no classification for kind %q", kind)
 	}
 	return r
 }
@@ -108,18 +107,18 @@ func read(t *testing.T, obj map[string]any) readings {
 func agree(t *testing.T, r readings, want *verdict) {
 	t.Helper()
 	for _, v := range verdicts {
-		if slices.Contains(v.plugin, r.plugin) {
+		if slices.Contains(v.model, r.model) {
 			if want != nil && v.name != want.name {
-				t.Errorf("the plugin reads %q (%s), want %s", r.plugin.Glyph(), v.name, want.name)
+				t.Errorf("the read model reads %q (%s), want %s", r.model.Glyph(), v.name, want.name)
 			}
 			if !slices.Contains(v.kstatus, r.kstatus) || !slices.Contains(v.argocd, r.argocd.Status) {
-				t.Errorf("disagreement: the plugin reads %s, so kstatus must be one of %v and Argo CD one of %v; "+
+				t.Errorf("disagreement: the read model reads %s, so kstatus must be one of %v and Argo CD one of %v; "+
 					"got kstatus %s, Argo CD %s (%q)", v.name, v.kstatus, v.argocd, r.kstatus, r.argocd.Status, r.argocd.Message)
 			}
 			return
 		}
 	}
-	t.Fatalf("the plugin's health %d is no verdict", r.plugin)
+	t.Fatalf("the read model's health %d is no verdict", r.model)
 }
 
 func toUnstructured(t *testing.T, obj runtime.Object) map[string]any {
@@ -132,7 +131,7 @@ func toUnstructured(t *testing.T, obj runtime.Object) map[string]any {
 }
 
 // TestHealthAgreement runs every case through the operator's status writer (readiness), then kstatus, the Argo
-// CD health check and the plugin's classification, which must all reach the same verdict.
+// CD health check and the read model's classification, which must all reach the same verdict.
 func TestHealthAgreement(t *testing.T) {
 	ready := readiness.CapabilityView{Name: "k8s", Lifecycle: roadmapv1.LifecycleAvailable, Ready: true, Reason: "Ready"}
 	planned := readiness.CapabilityView{Name: "event-bus", Lifecycle: roadmapv1.LifecyclePlanned, Reason: "NotAvailable"}
@@ -264,7 +263,7 @@ func TestHealthAgreement(t *testing.T) {
 
 // TestHealthAgreementOnFixtures runs every Argo CD fixture of capabilities and initiatives, hand-written and
 // recorded from the operator (live-*.yaml, see test/gitops), through kstatus, the Argo CD health check and the
-// plugin, which must agree. Two kinds of fixture are objects the apiserver never serves, and are left out:
+// read model, which must agree. Two kinds of fixture are objects the apiserver never serves, and are left out:
 // malformed ones (the CRD schema rejects them) and ones without a status (the CRD defaults
 // status.observedGeneration to -1, and kstatus reads a status-less object as Current).
 func TestHealthAgreementOnFixtures(t *testing.T) {
@@ -298,7 +297,7 @@ func TestHealthAgreementOnFixtures(t *testing.T) {
 }
 
 // TestCheckHealthFollowsTheOperator: a check's mark in why and tree is the operator's verdict on it (its
-// blockedBy entry), not a list of reasons of the plugin's own: a Failed object is broken, a missing one is
+// blockedBy entry), not a list of reasons of the read model's own: a Failed object is broken, a missing one is
 // waited for.
 func TestCheckHealthFollowsTheOperator(t *testing.T) {
 	checks := []roadmapv1.CheckStatus{
