@@ -46,6 +46,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
@@ -264,7 +265,7 @@ func normalise(s *roadmapview.Snapshot) {
 // kubectlRoadmap runs the plugin's command line as a user would, with the fixed clock.
 func kubectlRoadmap(kubeconfig string, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
-	o := plugin.NewOptions(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	o := cliopts.NewOptions(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	o.Now = func() time.Time { return clock }
 	o.AfterLoad = normalise
 	cmd := plugin.NewCommand(o)

@@ -25,51 +25,25 @@ package plugin
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
-	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/yaml"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
-// Options configure the commands. NewOptions gives the defaults; tests replace the clock and hook the snapshot.
-type Options struct {
-	ConfigFlags *genericclioptions.ConfigFlags
-	Streams     genericiooptions.IOStreams
-	// Now is the clock: "today" for target dates, the end of the standup window.
-	Now func() time.Time
-	// AfterLoad, when set, sees every snapshot before it is rendered (tests normalise times with it).
-	AfterLoad func(*roadmapview.Snapshot)
-	// IsTerminal reports whether output goes to a terminal, which turns colours on.
-	IsTerminal func(io.Writer) bool
-
-	allNamespaces bool
-	noColor       bool
-}
-
-// NewOptions returns the options of the real plugin: kubectl's configuration flags, the real clock, and colours
-// on terminals.
-func NewOptions(streams genericiooptions.IOStreams) *Options {
-	return &Options{
-		ConfigFlags: genericclioptions.NewConfigFlags(true),
-		Streams:     streams,
-		Now:         time.Now,
-		IsTerminal: func(w io.Writer) bool {
-			f, ok := w.(*os.File)
-			return ok && term.IsTerminal(int(f.Fd()))
-		},
-	}
+// commands are the plugin's commands, configured by the options they share with the board's.
+type commands struct {
+	*cliopts.Options
 }
 
 // NewCommand builds `kubectl roadmap` and its subcommands.
-func NewCommand(o *Options) *cobra.Command {
+func NewCommand(opts *cliopts.Options) *cobra.Command {
+	o := &commands{opts}
 	root := &cobra.Command{
 		Use:   "kubectl-roadmap",
 		Short: "Explain the roadmap: why work is blocked and who must act, trees, standups, graphs and plans",
@@ -83,30 +57,21 @@ must act, trees of goals and prerequisites, standup reports, dependency graphs a
 	root.SetOut(o.Streams.Out)
 	root.SetErr(o.Streams.ErrOut)
 	o.ConfigFlags.AddFlags(root.PersistentFlags())
-	root.PersistentFlags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false,
+	root.PersistentFlags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false,
 		"Initiatives of all namespaces (standup; graph and plan show all unless --namespace is given).")
-	root.PersistentFlags().BoolVar(&o.noColor, "no-color", false,
+	root.PersistentFlags().BoolVar(&o.NoColor, "no-color", false,
 		"No colours (they are off anyway when the output is not a terminal or NO_COLOR is set).")
 	root.AddCommand(o.whyCommand(), o.treeCommand(), o.standupCommand(), o.graphCommand(), o.planCommand())
 	return root
 }
 
-func (o *Options) style() Style {
-	return Style{Color: !o.noColor && os.Getenv("NO_COLOR") == "" && o.IsTerminal != nil && o.IsTerminal(o.Streams.Out)}
-}
-
-// namespace is --namespace, or the namespace of the kubeconfig context.
-func (o *Options) namespace() (string, error) {
-	ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
-	if err != nil {
-		return "", fmt.Errorf("reading the namespace from the kubeconfig: %w", err)
-	}
-	return ns, nil
+func (o *commands) style() Style {
+	return Style{Color: !o.NoColor && os.Getenv("NO_COLOR") == "" && o.IsTerminal != nil && o.IsTerminal(o.Streams.Out)}
 }
 
 // load lists the roadmap with the configuration of the flags. For text output (output ""), every string is
 // escaped for the terminal (see EscapeTerminal); structured output gets the objects as they are.
-func (o *Options) load(cmd *cobra.Command, scope roadmapview.Scope, output string) (*roadmapview.Snapshot, error) {
+func (o *commands) load(cmd *cobra.Command, scope roadmapview.Scope, output string) (*roadmapview.Snapshot, error) {
 	cfg, err := o.ConfigFlags.ToRESTConfig()
 	if err != nil {
 		return nil, err
@@ -131,8 +96,8 @@ func (o *Options) load(cmd *cobra.Command, scope roadmapview.Scope, output strin
 
 // wideScope lists every namespace, falling back to the current one if that is forbidden: for commands that
 // follow references across namespaces.
-func (o *Options) wideScope() (roadmapview.Scope, string, error) {
-	ns, err := o.namespace()
+func (o *commands) wideScope() (roadmapview.Scope, string, error) {
+	ns, err := o.Namespace()
 	if err != nil {
 		return roadmapview.Scope{}, "", err
 	}
@@ -144,7 +109,7 @@ func addOutputFlag(cmd *cobra.Command, output *string) {
 }
 
 // printStructured writes v as JSON or YAML.
-func (o *Options) printStructured(v any, output string) error {
+func (o *commands) printStructured(v any, output string) error {
 	switch output {
 	case "json":
 		data, err := json.MarshalIndent(v, "", "  ")
@@ -248,7 +213,7 @@ func resolve(s *roadmapview.Snapshot, ref roadmapview.Ref, ns string) (roadmapvi
 	return ref, fmt.Errorf("%s is ambiguous: say %s", ref.Name, strings.Join(names, " or "))
 }
 
-func (o *Options) whyCommand() *cobra.Command {
+func (o *commands) whyCommand() *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
 		Use:   "why INITIATIVE",
@@ -295,7 +260,7 @@ INITIATIVE is NAME (in --namespace), NAMESPACE/NAME, or initiative/NAME; capabil
 	return cmd
 }
 
-func (o *Options) treeCommand() *cobra.Command {
+func (o *commands) treeCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "tree (goal|capability|initiative)/NAME",
 		Short: "Show a goal, capability or initiative with everything below it, with status glyphs and colours",
@@ -355,7 +320,7 @@ func parseWindow(s string) (time.Duration, error) {
 	return d, nil
 }
 
-func (o *Options) standupCommand() *cobra.Command {
+func (o *commands) standupCommand() *cobra.Command {
 	var output, since string
 	cmd := &cobra.Command{
 		Use:   "standup",
@@ -377,8 +342,8 @@ cluster-scoped and always included.`,
 				return err
 			}
 			scope := roadmapview.Scope{}
-			if !o.allNamespaces {
-				if scope.Namespace, err = o.namespace(); err != nil {
+			if !o.AllNamespaces {
+				if scope.Namespace, err = o.Namespace(); err != nil {
 					return err
 				}
 			}
@@ -399,14 +364,14 @@ cluster-scoped and always included.`,
 }
 
 // focusNamespace is the namespace graph and plan focus on: --namespace when given explicitly and -A is not.
-func (o *Options) focusNamespace(cmd *cobra.Command) (string, error) {
-	if o.allNamespaces || !cmd.Flags().Changed("namespace") {
+func (o *commands) focusNamespace(cmd *cobra.Command) (string, error) {
+	if o.AllNamespaces || !cmd.Flags().Changed("namespace") {
 		return "", nil
 	}
-	return o.namespace()
+	return o.Namespace()
 }
 
-func (o *Options) graphCommand() *cobra.Command {
+func (o *commands) graphCommand() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "graph",
@@ -440,7 +405,7 @@ namespace and what they need, wait for and serve.`,
 	return cmd
 }
 
-func (o *Options) planCommand() *cobra.Command {
+func (o *commands) planCommand() *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
 		Use:   "plan",

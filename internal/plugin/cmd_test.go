@@ -25,6 +25,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
 )
@@ -113,13 +114,13 @@ func TestColours(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("NO_COLOR", tc.noColor)
-			o := NewOptions(genericiooptions.NewTestIOStreamsDiscard())
+			o := cliopts.NewOptions(genericiooptions.NewTestIOStreamsDiscard())
 			o.IsTerminal = func(io.Writer) bool { return tc.tty }
 			root := NewCommand(o)
 			if err := root.PersistentFlags().Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			if got := o.style().Color; got != tc.want {
+			if got := (&commands{o}).style().Color; got != tc.want {
 				t.Errorf("colours = %v, want %v", got, tc.want)
 			}
 		})
