@@ -23,6 +23,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
+// joinNonEmpty joins the parts that are not empty with sep.
 func joinNonEmpty(sep string, parts ...string) string {
 	var out []string
 	for _, p := range parts {

@@ -276,7 +276,7 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 					Do: "fix spec.dependsOn: initiative " + e.Namespace + "/" + e.Name + " does not exist"}}
 		}
 		return b.prerequisiteInitiative(dep, RelationDependsOn, parent)
-	default: // a kind this plugin does not know yet: say what the status says
+	default: // a kind this read model does not know yet: say what the status says
 		return WhyNode{Relation: strings.ToLower(e.Kind), Kind: e.Kind, Namespace: e.Namespace, Name: e.Name,
 			Status: e.Reason, Reason: e.Reason, Message: e.Message, Stalled: e.Stalled}
 	}
