@@ -30,6 +30,7 @@ import (
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 )
 
@@ -40,7 +41,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-	opts := plugin.NewOptions(streams)
+	opts := cliopts.NewOptions(streams)
 	root := plugin.NewCommand(opts)
 	root.AddCommand(board.Commands(opts)...)
 	if err := root.ExecuteContext(ctx); err != nil {

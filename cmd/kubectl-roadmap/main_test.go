@@ -46,7 +46,9 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -229,7 +231,7 @@ var stale = map[string]bool{
 
 // normalise replaces the times the control plane wrote (creation, condition transitions) with times relative
 // to the fixed clock, so the output does not depend on when the test runs.
-func normalise(s *plugin.Snapshot) {
+func normalise(s *roadmapview.Snapshot) {
 	at := func(key string) metav1.Time {
 		if stale[key] {
 			return metav1.NewTime(clock.Add(-72 * time.Hour))
@@ -263,7 +265,7 @@ func normalise(s *plugin.Snapshot) {
 // kubectlRoadmap runs the plugin's command line as a user would, with the fixed clock.
 func kubectlRoadmap(kubeconfig string, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
-	o := plugin.NewOptions(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	o := cliopts.NewOptions(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	o.Now = func() time.Time { return clock }
 	o.AfterLoad = normalise
 	cmd := plugin.NewCommand(o)
@@ -281,7 +283,7 @@ func condition(conds []metav1.Condition, t string) metav1.Condition {
 
 // settled checks that the operator has evaluated everything the commands show.
 func settled(g Gomega) {
-	s, err := plugin.Load(context.Background(), k, plugin.Scope{})
+	s, err := roadmapview.Load(context.Background(), k, roadmapview.Scope{})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(s.Capabilities).To(HaveLen(5))
 	g.Expect(s.Initiatives).To(HaveLen(8))

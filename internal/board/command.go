@@ -24,19 +24,19 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
-// Commands returns `kubectl roadmap serve` and `kubectl roadmap export`, configured by the plugin's options
-// (kubeconfig flags, --namespace, -A, the clock).
-func Commands(o *plugin.Options) []*cobra.Command {
+// Commands returns `kubectl roadmap serve` and `kubectl roadmap export`, configured by the options they share
+// with the plugin's commands (kubeconfig flags, --namespace, -A, the clock).
+func Commands(o *cliopts.Options) []*cobra.Command {
 	return []*cobra.Command{serveCommand(o), exportCommand(o)}
 }
 
 // scope is every namespace (falling back to the kubeconfig's namespace when that is forbidden), or the
 // namespace given with --namespace when -A is not.
-func scope(o *plugin.Options, cmd *cobra.Command) (roadmapview.Scope, error) {
+func scope(o *cliopts.Options, cmd *cobra.Command) (roadmapview.Scope, error) {
 	ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
 	if err != nil {
 		return roadmapview.Scope{}, fmt.Errorf("reading the namespace from the kubeconfig: %w", err)
@@ -48,7 +48,7 @@ func scope(o *plugin.Options, cmd *cobra.Command) (roadmapview.Scope, error) {
 	return roadmapview.Scope{Fallback: ns}, nil
 }
 
-func serveCommand(o *plugin.Options) *cobra.Command {
+func serveCommand(o *cliopts.Options) *cobra.Command {
 	var address string
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -92,7 +92,7 @@ you may not list all of them; the page says so), or of --namespace.`,
 	return cmd
 }
 
-func exportCommand(o *plugin.Options) *cobra.Command {
+func exportCommand(o *cliopts.Options) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "export",

@@ -21,8 +21,8 @@ import (
 	"time"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // Timeline geometry, in SVG user units.
@@ -91,9 +91,9 @@ type Tick struct {
 
 // LayoutTimeline places the tasks of a plan, and the Cancelled initiatives the plan leaves out, on a time axis
 // from a week before the earliest start (or today) to two weeks after the latest target (or today).
-func LayoutTimeline(p *plugin.PlanResult, cancelled []plugin.PlanTask, now time.Time) Timeline {
+func LayoutTimeline(p *roadmapview.PlanResult, cancelled []roadmapview.PlanTask, now time.Time) Timeline {
 	day := dateOnly(now)
-	tasks := append(append([]plugin.PlanTask{}, p.Tasks...), cancelled...)
+	tasks := append(append([]roadmapview.PlanTask{}, p.Tasks...), cancelled...)
 	first, last := day, day
 	for _, t := range tasks {
 		if s, ok := parse(t.Start); ok && s.Before(first) {
@@ -119,7 +119,7 @@ func LayoutTimeline(p *plugin.PlanResult, cancelled []plugin.PlanTask, now time.
 	for _, k := range p.CriticalPath {
 		critical[k] = true
 	}
-	byOwner := map[string][]plugin.PlanTask{}
+	byOwner := map[string][]roadmapview.PlanTask{}
 	for _, t := range tasks {
 		byOwner[ownerOrNone(t.Owner)] = append(byOwner[ownerOrNone(t.Owner)], t)
 	}
@@ -147,7 +147,7 @@ func LayoutTimeline(p *plugin.PlanResult, cancelled []plugin.PlanTask, now time.
 		for _, t := range ts {
 			start, _ := parse(t.Start)
 			end, _ := parse(t.TargetDate)
-			h := plugin.HealthOfInitiativePhase(t.Phase)
+			h := roadmapview.HealthOfInitiativePhase(t.Phase)
 			b := Bar{Node: initiativeID(t.Namespace, t.Name), Label: t.Key(), X: x(start), Y: y, W: x(end) - x(start),
 				Start: t.Start, End: t.TargetDate, Phase: t.Phase, Health: h.Class(), Glyph: h.Glyph(),
 				Critical: critical[t.Key()], Conflict: t.Conflict, OnCycle: t.OnCycle, After: t.After,

@@ -16,8 +16,8 @@ limitations under the License.
 
 // Package board is the roadmap board: `kubectl roadmap serve`, a read-only web view of goals, the timeline and
 // the dependency graph, live from the cluster, and `kubectl roadmap export`, the same view as one file. It
-// renders the read model of internal/roadmapview with the verdicts of the plugin (why, plan, standup, goal
-// status), so the terminal and the board never disagree.
+// renders the read model of internal/roadmapview (why, plan, standup, goal status, health), the one the terminal
+// commands render, so the terminal and the board never disagree.
 package board
 
 import (
@@ -28,7 +28,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
@@ -86,8 +85,8 @@ type Node struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 	// HasWhy marks an initiative or capability that is not Ready: Why explains it, down to who must act. Why
 	// and Conditions are in a complete model only (see Model.Complete); the live board serves them per node.
-	HasWhy bool              `json:"hasWhy,omitempty"`
-	Why    *plugin.WhyResult `json:"why,omitempty"`
+	HasWhy bool                   `json:"hasWhy,omitempty"`
+	Why    *roadmapview.WhyResult `json:"why,omitempty"`
 	// Goals only: the parent goal, progress in percent and the initiative counts.
 	Parent   string                      `json:"parent,omitempty"`
 	Progress *int32                      `json:"progress,omitempty"`
@@ -124,7 +123,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 
 	for i := range s.Goals {
 		g := &s.Goals[i]
-		status, h, msg := plugin.GoalStatus(g)
+		status, h, msg := roadmapview.GoalStatus(g)
 		n := Node{ID: "goal/" + g.Name, Kind: "Goal", Name: g.Name, Title: g.Spec.Title, Owner: g.Spec.Owner,
 			Status: status, Health: h.Class(), Glyph: h.Glyph(), Message: msg, TargetDate: string(g.Spec.TargetDate),
 			Parent: string(g.Spec.Parent)}
@@ -138,7 +137,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	for i := range s.Capabilities {
 		c := &s.Capabilities[i]
 		phase := roadmapview.CapabilityPhase(c)
-		h := plugin.HealthOfCapability(c)
+		h := roadmapview.HealthOfCapability(c)
 		n := Node{ID: "capability/" + c.Name, Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Owner: c.Spec.Owner,
 			Status: phase, Health: h.Class(), Glyph: h.Glyph(), Message: c.Status.Summary,
 			Lifecycle: string(c.Spec.Lifecycle), TargetDate: string(c.Status.ETA)}
@@ -153,7 +152,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	for i := range s.Initiatives {
 		ini := &s.Initiatives[i]
 		phase := roadmapview.InitiativePhase(ini)
-		h := plugin.HealthOfInitiative(ini)
+		h := roadmapview.HealthOfInitiative(ini)
 		n := Node{ID: initiativeID(ini.Namespace, ini.Name), Kind: "Initiative", Namespace: ini.Namespace,
 			Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner, Track: string(ini.Spec.Track), Status: phase,
 			Health: h.Class(), Glyph: h.Glyph(), Message: ini.Status.Summary, State: string(roadmapview.StateOf(ini)),
@@ -166,20 +165,20 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 		namespaces[ini.Namespace] = true
 		m.Nodes = append(m.Nodes, n)
 	}
-	view := plugin.Focus(s, "")
-	graphEdges, missing := plugin.GraphEdges(view)
+	view := roadmapview.Focus(s, "")
+	graphEdges, missing := roadmapview.GraphEdges(view)
 	m.Nodes = append(m.Nodes, missingCapabilities(missing)...)
 	m.Edges = edges(graphEdges)
 	m.Graph = LayoutGraph(m.Nodes, m.Edges)
 
-	plan := plugin.Plan(s, view, "", now)
+	plan := roadmapview.Plan(s, view, "", now)
 	m.Critical = plan.CriticalPath
 	m.Timeline = LayoutTimeline(plan, cancelled(s), now)
 	m.Timeline.setTracks(m.Nodes)
 
-	standup := plugin.Standup(s, now, ChangesWindow)
+	standup := roadmapview.Standup(s, now, ChangesWindow)
 	for _, t := range standup.Teams {
-		add := func(what string, items []plugin.StandupItem) {
+		add := func(what string, items []roadmapview.StandupItem) {
 			for _, it := range items {
 				id := "capability/" + it.Name
 				if it.Kind == "Initiative" {
@@ -215,8 +214,8 @@ func BuildWithWhy(s *roadmapview.Snapshot, now time.Time) *Model {
 
 // Detail is what the page shows of a selected node beyond the model: its conditions, and why it is not Ready.
 type Detail struct {
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
-	Why        *plugin.WhyResult  `json:"why,omitempty"`
+	Conditions []metav1.Condition     `json:"conditions,omitempty"`
+	Why        *roadmapview.WhyResult `json:"why,omitempty"`
 }
 
 // DetailOf returns the detail of the node of an id (goal/NAME, capability/NAME or initiative/NAMESPACE/NAME);
@@ -248,21 +247,21 @@ func DetailOf(s *roadmapview.Snapshot, id string) Detail {
 }
 
 // Why explains the node of an id (capability/NAME or initiative/NAMESPACE/NAME), or returns nil.
-func Why(s *roadmapview.Snapshot, id string) *plugin.WhyResult {
-	var ref plugin.Ref
+func Why(s *roadmapview.Snapshot, id string) *roadmapview.WhyResult {
+	var ref roadmapview.Ref
 	switch kind, rest, _ := strings.Cut(id, "/"); kind {
 	case "capability":
-		ref = plugin.Ref{Kind: "Capability", Name: rest}
+		ref = roadmapview.Ref{Kind: "Capability", Name: rest}
 	case "initiative":
 		ns, name, ok := strings.Cut(rest, "/")
 		if !ok {
 			return nil
 		}
-		ref = plugin.Ref{Kind: "Initiative", Namespace: ns, Name: name}
+		ref = roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: name}
 	default:
 		return nil
 	}
-	res, err := plugin.Why(s, ref)
+	res, err := roadmapview.Why(s, ref)
 	if err != nil {
 		return nil
 	}
@@ -271,15 +270,15 @@ func Why(s *roadmapview.Snapshot, id string) *plugin.WhyResult {
 
 // cancelled lists the Cancelled initiatives with a target date: the plan leaves them out, the timeline shows
 // them, struck through, where they would have ended.
-func cancelled(s *roadmapview.Snapshot) []plugin.PlanTask {
-	var out []plugin.PlanTask
+func cancelled(s *roadmapview.Snapshot) []roadmapview.PlanTask {
+	var out []roadmapview.PlanTask
 	for i := range s.Initiatives {
 		ini := &s.Initiatives[i]
 		if ini.Spec.TargetDate == "" ||
 			(ini.Status.Phase != roadmapv1.PhaseCancelled && ini.Spec.State != roadmapv1.StateCancelled) {
 			continue
 		}
-		out = append(out, plugin.PlanTask{Namespace: ini.Namespace, Name: ini.Name, Title: ini.Spec.Title,
+		out = append(out, roadmapview.PlanTask{Namespace: ini.Namespace, Name: ini.Name, Title: ini.Spec.Title,
 			Owner: ini.Spec.Owner, Phase: string(roadmapv1.PhaseCancelled), State: string(roadmapv1.StateCancelled),
 			Start: string(ini.Spec.TargetDate), TargetDate: string(ini.Spec.TargetDate)})
 	}
@@ -288,7 +287,7 @@ func cancelled(s *roadmapview.Snapshot) []plugin.PlanTask {
 
 // edges are the relations of the graph the plugin draws (requires, depends on, provides, serves, part of),
 // between nodes of the snapshot, as the page reads them.
-func edges(es []plugin.GraphEdge) []Edge {
+func edges(es []roadmapview.GraphEdge) []Edge {
 	out := make([]Edge, 0, len(es))
 	for _, e := range es {
 		out = append(out, Edge{From: e.From, To: e.To, Label: e.Label})
@@ -300,9 +299,9 @@ func edges(es []plugin.GraphEdge) []Edge {
 // dangling reference is visible.
 func missingCapabilities(missing []string) []Node {
 	var out []Node
-	h := plugin.HealthOfWhyNode(plugin.WhyNode{Status: plugin.StatusNotFound})
+	h := roadmapview.HealthOfWhyNode(roadmapview.WhyNode{Status: roadmapview.StatusNotFound})
 	for _, name := range missing {
-		out = append(out, Node{ID: "capability/" + name, Kind: "Capability", Name: name, Status: plugin.StatusNotFound,
+		out = append(out, Node{ID: "capability/" + name, Kind: "Capability", Name: name, Status: roadmapview.StatusNotFound,
 			Health: h.Class(), Glyph: h.Glyph(), Message: "no capability of this name exists, but it is required"})
 	}
 	return out

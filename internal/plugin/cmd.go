@@ -14,54 +14,36 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
+// Package plugin implements `kubectl roadmap`: it explains the status the operator computed (why an initiative
+// is blocked and who must act, trees, standups, graphs and plans). It never recomputes readiness: the roadmap is
+// read once into a roadmapview.Snapshot, and the read model of internal/roadmapview (shared with the web board)
+// says what to show; this package holds the commands and the renderers: terminal text with its colours and
+// escaping, and the Mermaid and Graphviz text of graphs and plans. The renderers are pure functions of the
+// model, so they are tested without a cluster.
 package plugin
 
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
-	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/yaml"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
-// Options configure the commands. NewOptions gives the defaults; tests replace the clock and hook the snapshot.
-type Options struct {
-	ConfigFlags *genericclioptions.ConfigFlags
-	Streams     genericiooptions.IOStreams
-	// Now is the clock: "today" for target dates, the end of the standup window.
-	Now func() time.Time
-	// AfterLoad, when set, sees every snapshot before it is rendered (tests normalise times with it).
-	AfterLoad func(*Snapshot)
-	// IsTerminal reports whether output goes to a terminal, which turns colours on.
-	IsTerminal func(io.Writer) bool
-
-	allNamespaces bool
-	noColor       bool
-}
-
-// NewOptions returns the options of the real plugin: kubectl's configuration flags, the real clock, and colours
-// on terminals.
-func NewOptions(streams genericiooptions.IOStreams) *Options {
-	return &Options{
-		ConfigFlags: genericclioptions.NewConfigFlags(true),
-		Streams:     streams,
-		Now:         time.Now,
-		IsTerminal: func(w io.Writer) bool {
-			f, ok := w.(*os.File)
-			return ok && term.IsTerminal(int(f.Fd()))
-		},
-	}
+// commands are the plugin's commands, configured by the options they share with the board's.
+type commands struct {
+	*cliopts.Options
 }
 
 // NewCommand builds `kubectl roadmap` and its subcommands.
-func NewCommand(o *Options) *cobra.Command {
+func NewCommand(opts *cliopts.Options) *cobra.Command {
+	o := &commands{opts}
 	root := &cobra.Command{
 		Use:   "kubectl-roadmap",
 		Short: "Explain the roadmap: why work is blocked and who must act, trees, standups, graphs and plans",
@@ -75,39 +57,30 @@ must act, trees of goals and prerequisites, standup reports, dependency graphs a
 	root.SetOut(o.Streams.Out)
 	root.SetErr(o.Streams.ErrOut)
 	o.ConfigFlags.AddFlags(root.PersistentFlags())
-	root.PersistentFlags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false,
+	root.PersistentFlags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false,
 		"Initiatives of all namespaces (standup; graph and plan show all unless --namespace is given).")
-	root.PersistentFlags().BoolVar(&o.noColor, "no-color", false,
+	root.PersistentFlags().BoolVar(&o.NoColor, "no-color", false,
 		"No colours (they are off anyway when the output is not a terminal or NO_COLOR is set).")
 	root.AddCommand(o.whyCommand(), o.treeCommand(), o.standupCommand(), o.graphCommand(), o.planCommand())
 	return root
 }
 
-func (o *Options) style() Style {
-	return Style{Color: !o.noColor && os.Getenv("NO_COLOR") == "" && o.IsTerminal != nil && o.IsTerminal(o.Streams.Out)}
-}
-
-// namespace is --namespace, or the namespace of the kubeconfig context.
-func (o *Options) namespace() (string, error) {
-	ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
-	if err != nil {
-		return "", fmt.Errorf("reading the namespace from the kubeconfig: %w", err)
-	}
-	return ns, nil
+func (o *commands) style() Style {
+	return Style{Color: !o.NoColor && os.Getenv("NO_COLOR") == "" && o.IsTerminal != nil && o.IsTerminal(o.Streams.Out)}
 }
 
 // load lists the roadmap with the configuration of the flags. For text output (output ""), every string is
 // escaped for the terminal (see EscapeTerminal); structured output gets the objects as they are.
-func (o *Options) load(cmd *cobra.Command, scope Scope, output string) (*Snapshot, error) {
+func (o *commands) load(cmd *cobra.Command, scope roadmapview.Scope, output string) (*roadmapview.Snapshot, error) {
 	cfg, err := o.ConfigFlags.ToRESTConfig()
 	if err != nil {
 		return nil, err
 	}
-	c, err := NewClient(cfg)
+	c, err := roadmapview.NewClient(cfg)
 	if err != nil {
 		return nil, err
 	}
-	s, err := Load(cmd.Context(), c, scope)
+	s, err := roadmapview.Load(cmd.Context(), c, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -123,12 +96,12 @@ func (o *Options) load(cmd *cobra.Command, scope Scope, output string) (*Snapsho
 
 // wideScope lists every namespace, falling back to the current one if that is forbidden: for commands that
 // follow references across namespaces.
-func (o *Options) wideScope() (Scope, string, error) {
-	ns, err := o.namespace()
+func (o *commands) wideScope() (roadmapview.Scope, string, error) {
+	ns, err := o.Namespace()
 	if err != nil {
-		return Scope{}, "", err
+		return roadmapview.Scope{}, "", err
 	}
-	return Scope{Fallback: ns}, ns, nil
+	return roadmapview.Scope{Fallback: ns}, ns, nil
 }
 
 func addOutputFlag(cmd *cobra.Command, output *string) {
@@ -136,7 +109,7 @@ func addOutputFlag(cmd *cobra.Command, output *string) {
 }
 
 // printStructured writes v as JSON or YAML.
-func (o *Options) printStructured(v any, output string) error {
+func (o *commands) printStructured(v any, output string) error {
 	switch output {
 	case "json":
 		data, err := json.MarshalIndent(v, "", "  ")
@@ -177,22 +150,22 @@ func kindOf(s string) (string, bool) {
 
 // parseRef reads TYPE NAME, TYPE/NAME, NAMESPACE/NAME (an initiative) or NAME (Kind left empty). An initiative
 // NAME may be NAMESPACE/NAME; otherwise it is in namespace ns.
-func parseRef(args []string, ns string) (Ref, error) {
-	var ref Ref
+func parseRef(args []string, ns string) (roadmapview.Ref, error) {
+	var ref roadmapview.Ref
 	switch len(args) {
 	case 2:
 		kind, ok := kindOf(args[0])
 		if !ok {
 			return ref, fmt.Errorf("unknown kind %q: use goal, capability or initiative", args[0])
 		}
-		ref = Ref{Kind: kind, Name: args[1]}
+		ref = roadmapview.Ref{Kind: kind, Name: args[1]}
 	case 1:
 		ref.Name = args[0]
 		if prefix, rest, found := strings.Cut(args[0], "/"); found {
 			if kind, ok := kindOf(prefix); ok {
-				ref = Ref{Kind: kind, Name: rest}
+				ref = roadmapview.Ref{Kind: kind, Name: rest}
 			} else {
-				ref = Ref{Kind: "Initiative", Namespace: prefix, Name: rest}
+				ref = roadmapview.Ref{Kind: "Initiative", Namespace: prefix, Name: rest}
 			}
 		}
 	default:
@@ -213,19 +186,19 @@ func parseRef(args []string, ns string) (Ref, error) {
 }
 
 // resolve finds the kind of a bare NAME: the goal, capability or initiative (in namespace ns) of that name.
-func resolve(s *Snapshot, ref Ref, ns string) (Ref, error) {
+func resolve(s *roadmapview.Snapshot, ref roadmapview.Ref, ns string) (roadmapview.Ref, error) {
 	if ref.Kind != "" {
 		return ref, nil
 	}
-	var found []Ref
+	var found []roadmapview.Ref
 	if s.Goal(ref.Name) != nil {
-		found = append(found, Ref{Kind: "Goal", Name: ref.Name})
+		found = append(found, roadmapview.Ref{Kind: "Goal", Name: ref.Name})
 	}
 	if s.Capability(ref.Name) != nil {
-		found = append(found, Ref{Kind: "Capability", Name: ref.Name})
+		found = append(found, roadmapview.Ref{Kind: "Capability", Name: ref.Name})
 	}
 	if s.Initiative(ns, ref.Name) != nil {
-		found = append(found, Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name})
+		found = append(found, roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name})
 	}
 	switch len(found) {
 	case 0:
@@ -240,7 +213,7 @@ func resolve(s *Snapshot, ref Ref, ns string) (Ref, error) {
 	return ref, fmt.Errorf("%s is ambiguous: say %s", ref.Name, strings.Join(names, " or "))
 }
 
-func (o *Options) whyCommand() *cobra.Command {
+func (o *commands) whyCommand() *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
 		Use:   "why INITIATIVE",
@@ -267,13 +240,13 @@ INITIATIVE is NAME (in --namespace), NAMESPACE/NAME, or initiative/NAME; capabil
 				return err
 			}
 			if ref.Kind == "" {
-				ref = Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name}
+				ref = roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: ref.Name}
 			}
 			s, err := o.load(cmd, scope, output)
 			if err != nil {
 				return err
 			}
-			res, err := Why(s, ref)
+			res, err := roadmapview.Why(s, ref)
 			if err != nil {
 				return err
 			}
@@ -287,7 +260,7 @@ INITIATIVE is NAME (in --namespace), NAMESPACE/NAME, or initiative/NAME; capabil
 	return cmd
 }
 
-func (o *Options) treeCommand() *cobra.Command {
+func (o *commands) treeCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "tree (goal|capability|initiative)/NAME",
 		Short: "Show a goal, capability or initiative with everything below it, with status glyphs and colours",
@@ -317,7 +290,7 @@ The object is TYPE/NAME, TYPE NAME, or a NAME that only one goal, capability or 
 			if ref, err = resolve(s, ref, ns); err != nil {
 				return err
 			}
-			root, err := Tree(s, ref)
+			root, err := roadmapview.Tree(s, ref)
 			if err != nil {
 				return err
 			}
@@ -347,7 +320,7 @@ func parseWindow(s string) (time.Duration, error) {
 	return d, nil
 }
 
-func (o *Options) standupCommand() *cobra.Command {
+func (o *commands) standupCommand() *cobra.Command {
 	var output, since string
 	cmd := &cobra.Command{
 		Use:   "standup",
@@ -368,9 +341,9 @@ cluster-scoped and always included.`,
 			if err != nil {
 				return err
 			}
-			scope := Scope{}
-			if !o.allNamespaces {
-				if scope.Namespace, err = o.namespace(); err != nil {
+			scope := roadmapview.Scope{}
+			if !o.AllNamespaces {
+				if scope.Namespace, err = o.Namespace(); err != nil {
 					return err
 				}
 			}
@@ -378,7 +351,7 @@ cluster-scoped and always included.`,
 			if err != nil {
 				return err
 			}
-			res := Standup(s, o.Now(), window)
+			res := roadmapview.Standup(s, o.Now(), window)
 			if output != "" {
 				return o.printStructured(res, output)
 			}
@@ -391,14 +364,14 @@ cluster-scoped and always included.`,
 }
 
 // focusNamespace is the namespace graph and plan focus on: --namespace when given explicitly and -A is not.
-func (o *Options) focusNamespace(cmd *cobra.Command) (string, error) {
-	if o.allNamespaces || !cmd.Flags().Changed("namespace") {
+func (o *commands) focusNamespace(cmd *cobra.Command) (string, error) {
+	if o.AllNamespaces || !cmd.Flags().Changed("namespace") {
 		return "", nil
 	}
-	return o.namespace()
+	return o.Namespace()
 }
 
-func (o *Options) graphCommand() *cobra.Command {
+func (o *commands) graphCommand() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "graph",
@@ -425,14 +398,14 @@ namespace and what they need, wait for and serve.`,
 			if err != nil {
 				return err
 			}
-			return RenderGraph(o.Streams.Out, Focus(s, focus), format)
+			return RenderGraph(o.Streams.Out, roadmapview.Focus(s, focus), format)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "mermaid", "Graph format: dot or mermaid.")
 	return cmd
 }
 
-func (o *Options) planCommand() *cobra.Command {
+func (o *commands) planCommand() *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
 		Use:   "plan",
@@ -465,7 +438,7 @@ namespace and those they wait for.`,
 			if err != nil {
 				return err
 			}
-			p := Plan(s, Focus(s, focus), focus, o.Now())
+			p := roadmapview.Plan(s, roadmapview.Focus(s, focus), focus, o.Now())
 			if output != "" {
 				return o.printStructured(p, output)
 			}

@@ -17,41 +17,34 @@ limitations under the License.
 package plugin
 
 import (
-	"context"
-	"errors"
 	"io"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/fake"
-	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
 )
 
 func TestParseRef(t *testing.T) {
 	cases := []struct {
 		args []string
-		want Ref
+		want roadmapview.Ref
 		err  string
 	}{
-		{args: []string{"recs"}, want: Ref{Name: "recs"}},
-		{args: []string{"initiative/recs"}, want: Ref{Kind: "Initiative", Namespace: "here", Name: "recs"}},
-		{args: []string{"ini", "recs"}, want: Ref{Kind: "Initiative", Namespace: "here", Name: "recs"}},
-		{args: []string{"shop/recs"}, want: Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
-		{args: []string{"initiative/shop/recs"}, want: Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
-		{args: []string{"initiatives.roadmap.dev", "shop/recs"}, want: Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
-		{args: []string{"cap/event-bus"}, want: Ref{Kind: "Capability", Name: "event-bus"}},
-		{args: []string{"capability", "event-bus"}, want: Ref{Kind: "Capability", Name: "event-bus"}},
-		{args: []string{"goal/g"}, want: Ref{Kind: "Goal", Name: "g"}},
+		{args: []string{"recs"}, want: roadmapview.Ref{Name: "recs"}},
+		{args: []string{"initiative/recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "here", Name: "recs"}},
+		{args: []string{"ini", "recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "here", Name: "recs"}},
+		{args: []string{"shop/recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
+		{args: []string{"initiative/shop/recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
+		{args: []string{"initiatives.roadmap.dev", "shop/recs"}, want: roadmapview.Ref{Kind: "Initiative", Namespace: "shop", Name: "recs"}},
+		{args: []string{"cap/event-bus"}, want: roadmapview.Ref{Kind: "Capability", Name: "event-bus"}},
+		{args: []string{"capability", "event-bus"}, want: roadmapview.Ref{Kind: "Capability", Name: "event-bus"}},
+		{args: []string{"goal/g"}, want: roadmapview.Ref{Kind: "Goal", Name: "g"}},
 		{args: []string{"pod", "x"}, err: `unknown kind "pod": use goal, capability or initiative`},
 		{args: []string{"goal/a/b"}, err: `invalid name "goal/a/b"`},
 		{args: []string{"initiative/"}, err: `invalid name "initiative/"`},
@@ -72,18 +65,18 @@ func TestParseRef(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
-	s := fixture()
+	s := roadmapviewtest.Roadmap()
 	s.Goals = append(s.Goals, roadmapv1.Goal{ObjectMeta: metav1.ObjectMeta{Name: "event-bus"}})
 	s.Index()
-	if got, err := resolve(s, Ref{Name: "recs"}, "team-personalisation"); err != nil ||
-		got != (Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"}) {
+	if got, err := resolve(s, roadmapview.Ref{Name: "recs"}, "team-personalisation"); err != nil ||
+		got != (roadmapview.Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"}) {
 		t.Errorf("resolve recs = %+v, %v", got, err)
 	}
-	if _, err := resolve(s, Ref{Name: "event-bus"}, "x"); err == nil ||
+	if _, err := resolve(s, roadmapview.Ref{Name: "event-bus"}, "x"); err == nil ||
 		err.Error() != "event-bus is ambiguous: say goal/event-bus or capability/event-bus" {
 		t.Errorf("ambiguous: %v", err)
 	}
-	if _, err := resolve(s, Ref{Name: "nope"}, "x"); err == nil ||
+	if _, err := resolve(s, roadmapview.Ref{Name: "nope"}, "x"); err == nil ||
 		err.Error() != "no goal, capability or initiative (in namespace x) is named nope" {
 		t.Errorf("missing: %v", err)
 	}
@@ -105,84 +98,6 @@ func TestParseWindow(t *testing.T) {
 	}
 }
 
-func fakeClient(funcs interceptor.Funcs, objs ...client.Object) client.Client {
-	return interceptor.NewClient(fake.NewClientBuilder().WithScheme(Scheme).WithObjects(objs...).Build(), funcs)
-}
-
-func TestLoadErrors(t *testing.T) {
-	ctx := context.Background()
-	gr := func(resource string) schema.GroupResource {
-		return schema.GroupResource{Group: "roadmap.dev", Resource: resource}
-	}
-	noMatch := interceptor.Funcs{List: func(context.Context, client.WithWatch, client.ObjectList, ...client.ListOption) error {
-		return &apimeta.NoKindMatchError{GroupKind: schema.GroupKind{Group: "roadmap.dev", Kind: "Capability"},
-			SearchedVersions: []string{"v1alpha1"}}
-	}}
-	if _, err := Load(ctx, fakeClient(noMatch), Scope{}); !errors.Is(err, ErrCRDsNotInstalled) ||
-		err.Error() != "roadmap.dev CRDs are not installed in this cluster (kubectl get crd initiatives.roadmap.dev): "+
-			"install them with `make install`" {
-		t.Errorf("no CRDs: err = %v", err)
-	}
-
-	forbidInitiatives := func(clusterWideOnly bool) interceptor.Funcs {
-		return interceptor.Funcs{List: func(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) error {
-			if _, ok := list.(*roadmapv1.InitiativeList); ok {
-				lo := (&client.ListOptions{}).ApplyOptions(opts)
-				if !clusterWideOnly || lo.Namespace == "" {
-					return apierrors.NewForbidden(gr("initiatives"), "", errors.New(`User "dev" cannot list resource "initiatives"`))
-				}
-			}
-			return c.List(ctx, list, opts...)
-		}}
-	}
-	_, err := Load(ctx, fakeClient(forbidInitiatives(false)), Scope{Namespace: "shop"})
-	if err == nil || !strings.HasPrefix(err.Error(), "forbidden: RBAC does not allow you to list initiatives.roadmap.dev in "+
-		"namespace shop (check with: kubectl auth can-i list initiatives.roadmap.dev -n shop); the server said: ") {
-		t.Errorf("forbidden: err = %v", err)
-	}
-	_, err = Load(ctx, fakeClient(forbidInitiatives(false)), Scope{})
-	if err == nil || !strings.Contains(err.Error(), "list initiatives.roadmap.dev at the cluster scope (check with: kubectl auth can-i list initiatives.roadmap.dev -A)") {
-		t.Errorf("forbidden cluster-wide: err = %v", err)
-	}
-
-	// Commands that follow references fall back to their namespace when listing all is forbidden.
-	ini := &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "recs"}}
-	other := &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: "kafka"}}
-	s, err := Load(ctx, fakeClient(forbidInitiatives(true), ini, other), Scope{Fallback: "shop"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Namespace != "shop" || !strings.Contains(s.Limited, "you may not list initiatives in all namespaces") ||
-		len(s.Initiatives) != 1 || s.Visible("ops") || !s.Visible("shop") {
-		t.Errorf("fallback snapshot: namespace %q, limited %q, %d initiatives", s.Namespace, s.Limited, len(s.Initiatives))
-	}
-}
-
-// TestLoadReadsChecks: status.checks arrive through Load as the typed API has them (a malformed entry cannot: the
-// CRD's schema rejects it, and a capability that does not decode fails Load loudly).
-func TestLoadReadsChecks(t *testing.T) {
-	c := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "kubernetes-platform"},
-		Spec: roadmapv1.CapabilitySpec{Title: "k8s", Lifecycle: roadmapv1.LifecycleAvailable},
-		Status: roadmapv1.CapabilityStatus{Phase: roadmapv1.CapabilityPhaseBlocked, Checks: []roadmapv1.CheckStatus{
-			{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "platform", Name: "ingress", Reason: "InProgress", Message: "1 of 3"},
-		}}}
-	plain := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}
-	s, err := Load(context.Background(), fakeClient(interceptor.Funcs{}, c, plain), Scope{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := s.Capability("kubernetes-platform")
-	if got == nil || got.Status.Phase != "Blocked" || got.Spec.Title != "k8s" {
-		t.Fatalf("capability = %+v", got)
-	}
-	if d := cmp.Diff(c.Status.Checks, got.Status.Checks); d != "" {
-		t.Errorf("checks (-want +got):\n%s", d)
-	}
-	if p := s.Capability("plain"); p == nil || p.Status.Checks != nil {
-		t.Errorf("a capability without checks = %+v", p)
-	}
-}
-
 func TestColours(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -199,13 +114,13 @@ func TestColours(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("NO_COLOR", tc.noColor)
-			o := NewOptions(genericiooptions.NewTestIOStreamsDiscard())
+			o := cliopts.NewOptions(genericiooptions.NewTestIOStreamsDiscard())
 			o.IsTerminal = func(io.Writer) bool { return tc.tty }
 			root := NewCommand(o)
 			if err := root.PersistentFlags().Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			if got := o.style().Color; got != tc.want {
+			if got := (&commands{o}).style().Color; got != tc.want {
 				t.Errorf("colours = %v, want %v", got, tc.want)
 			}
 		})

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // EscapeTerminal makes text safe to print on a terminal, as kubectl does with what it prints: every character
@@ -71,8 +73,8 @@ func printable(r rune) bool {
 // escapedSnapshot returns a copy of the snapshot in which every string (names, titles, owners, messages, annotations) is
 // escaped for a terminal, for the text renderers; structured output (-o json, -o yaml) uses the snapshot as it
 // is, since its encoders escape control characters themselves.
-func escapedSnapshot(s *Snapshot) *Snapshot {
-	out := &Snapshot{Namespace: s.Namespace, Limited: s.Limited}
+func escapedSnapshot(s *roadmapview.Snapshot) *roadmapview.Snapshot {
+	out := &roadmapview.Snapshot{Namespace: s.Namespace, Limited: s.Limited}
 	for i := range s.Capabilities {
 		out.Capabilities = append(out.Capabilities, *s.Capabilities[i].DeepCopy())
 	}

@@ -22,6 +22,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
 )
 
 func TestEscapeTerminal(t *testing.T) {
@@ -62,7 +65,7 @@ func controls(out string) []string {
 // are printed escaped by why, tree, standup, plan and graph, with colours on and off.
 func TestRenderersEscapeHostileText(t *testing.T) {
 	const retitle, clearScreen = "\x1b]0;pwned\a", "\x1b[2J"
-	hostile := fixture()
+	hostile := roadmapviewtest.Roadmap()
 	recs := hostile.Initiative("team-personalisation", "recs")
 	recs.Spec.Owner = "team" + retitle
 	recs.Spec.Title = "Recs" + clearScreen
@@ -84,29 +87,29 @@ func TestRenderersEscapeHostileText(t *testing.T) {
 		t.Fatalf("escaped owner = %q", got)
 	}
 
-	renders := map[string]func(*Snapshot, Style, *bytes.Buffer) error{
-		"why": func(s *Snapshot, st Style, b *bytes.Buffer) error {
-			res, err := Why(s, Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"})
+	renders := map[string]func(*roadmapview.Snapshot, Style, *bytes.Buffer) error{
+		"why": func(s *roadmapview.Snapshot, st Style, b *bytes.Buffer) error {
+			res, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"})
 			if err != nil {
 				return err
 			}
 			return RenderWhy(b, res, st)
 		},
-		"tree": func(s *Snapshot, st Style, b *bytes.Buffer) error {
-			root, err := Tree(s, Ref{Kind: "Goal", Name: "personalisation"})
+		"tree": func(s *roadmapview.Snapshot, st Style, b *bytes.Buffer) error {
+			root, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Goal", Name: "personalisation"})
 			if err != nil {
 				return err
 			}
 			return RenderTree(b, root, st)
 		},
-		"standup": func(s *Snapshot, st Style, b *bytes.Buffer) error {
-			return RenderStandup(b, Standup(s, clock, 7*24*time.Hour), st)
+		"standup": func(s *roadmapview.Snapshot, st Style, b *bytes.Buffer) error {
+			return RenderStandup(b, roadmapview.Standup(s, roadmapviewtest.Clock, 7*24*time.Hour), st)
 		},
-		"plan": func(s *Snapshot, st Style, b *bytes.Buffer) error {
-			return RenderPlan(b, Plan(s, Focus(s, ""), "", clock), "text", st)
+		"plan": func(s *roadmapview.Snapshot, st Style, b *bytes.Buffer) error {
+			return RenderPlan(b, roadmapview.Plan(s, roadmapview.Focus(s, ""), "", roadmapviewtest.Clock), "text", st)
 		},
-		"graph": func(s *Snapshot, _ Style, b *bytes.Buffer) error {
-			return RenderGraph(b, Focus(s, ""), "mermaid")
+		"graph": func(s *roadmapview.Snapshot, _ Style, b *bytes.Buffer) error {
+			return RenderGraph(b, roadmapview.Focus(s, ""), "mermaid")
 		},
 	}
 	for name, render := range renders {
@@ -143,7 +146,7 @@ func TestRenderersEscapeHostileText(t *testing.T) {
 }
 
 func TestEscapedKeepsEveryObject(t *testing.T) {
-	s := fixture()
+	s := roadmapviewtest.Roadmap()
 	e := escapedSnapshot(s)
 	if len(e.Capabilities) != len(s.Capabilities) || len(e.Initiatives) != len(s.Initiatives) || len(e.Goals) != len(s.Goals) {
 		t.Fatalf("escaped snapshot lost objects")

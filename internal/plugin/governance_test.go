@@ -24,41 +24,19 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
 )
 
-func startedEarly(message string, at metav1.Time) iniOpt {
-	return func(i *roadmapv1.Initiative) {
-		i.Status.Conditions = append(i.Status.Conditions,
-			cond(roadmapv1.ConditionStartedEarly, metav1.ConditionTrue, roadmapv1.StartedEarlyReasonPrerequisitesNotReady, message, at))
-	}
-}
-
-// TestStandupStartedEarly: work declared Active before its platform is ready is told at every standup, however
-// long ago it started, until it clears.
-func TestStandupStartedEarly(t *testing.T) {
-	s := fixture()
+// TestRenderStartedEarly: work declared Active before its platform is ready has a section of its own in the
+// standup, with the condition's message.
+func TestRenderStartedEarly(t *testing.T) {
 	msg := "declared Active while a required capability is not Ready: capability event-bus: Planned"
-	s.Initiatives = append(s.Initiatives, fixtureInitiative("team-personalisation", "eager", "team-personalisation",
-		roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady, state(roadmapv1.StateActive), requires("event-bus"),
-		priority("4.00"), changedAt(longAgo), startedEarly(msg, longAgo),
-		blockedBy("Capability", "", "event-bus", "CapabilityNotReady", "capability event-bus: Planned")))
-	s.Index()
-	res := Standup(s, clock, 24*time.Hour)
-	var found []StandupItem
-	for _, team := range res.Teams {
-		if team.Owner == "team-personalisation" {
-			found = team.StartedEarly
-		}
-		for _, it := range team.BecameBlocked {
-			if it.Name == "eager" {
-				t.Errorf("eager became Blocked three days ago, outside the window: %+v", it)
-			}
-		}
-	}
-	if len(found) != 1 || found[0].Name != "eager" || found[0].Message != msg {
-		t.Fatalf("started early = %+v", found)
-	}
+	res := &roadmapview.StandupResult{Now: metav1.NewTime(roadmapviewtest.Clock),
+		Since: metav1.NewTime(roadmapviewtest.Clock.Add(-24 * time.Hour)),
+		Teams: []roadmapview.StandupTeam{{Owner: "team-personalisation", StartedEarly: []roadmapview.StandupItem{
+			{Kind: "Initiative", Namespace: "team-personalisation", Name: "eager", Phase: "Blocked", Priority: "4.00", Message: msg},
+		}}}}
 	text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, res, Style{}) })
 	want := "  started before its platform is ready:\n    ✖ initiative team-personalisation/eager"
 	if !strings.Contains(text, want) || !strings.Contains(text, "priority 4.00") || !strings.Contains(text, msg+"\n") {
@@ -66,36 +44,20 @@ func TestStandupStartedEarly(t *testing.T) {
 	}
 }
 
-// TestWhyRetiredListsEveryDependent: the InUse condition names the first few dependents; `why capability/NAME`
-// lists every open one (Done and Cancelled work left out).
-func TestWhyRetiredListsEveryDependent(t *testing.T) {
-	s := fixture()
-	old := fixtureCapability("old-bus", "team-data", roadmapv1.LifecycleRetired, roadmapv1.CapabilityPhaseRetired,
-		metav1.ConditionFalse, "NotAvailable", "capability is Retired")
-	old.Status.Conditions = append(old.Status.Conditions, cond(roadmapv1.ConditionInUse, metav1.ConditionTrue,
-		roadmapv1.InUseReasonRequiredByOpenWork, "Retired but still required by 5 open initiatives: a/one, a/two, b/four (+2 more)", recent))
-	s.Capabilities = append(s.Capabilities, old)
-	s.Initiatives = append(s.Initiatives,
-		fixtureInitiative("b", "four", "team-b", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus")),
-		fixtureInitiative("a", "two", "team-a", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus"), state(roadmapv1.StateActive)),
-		fixtureInitiative("a", "one", "team-a", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus", "observability")),
-		fixtureInitiative("c", "five", "team-c", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus")),
-		fixtureInitiative("c", "six", "", roadmapv1.PhaseBlocked, "CapabilityNotReady", requires("old-bus")),
-		fixtureInitiative("d", "finished", "team-d", roadmapv1.PhaseDone, "Done", requires("old-bus"), state(roadmapv1.StateDone)),
-		fixtureInitiative("d", "dropped", "team-d", roadmapv1.PhaseCancelled, "Cancelled", requires("old-bus"), state(roadmapv1.StateCancelled)),
-		fixtureInitiative("d", "other", "team-d", roadmapv1.PhaseReady, "PrerequisitesMet", requires("observability")),
-	)
-	s.Index()
-	res, err := Why(s, Ref{Kind: "Capability", Name: "old-bus"})
-	if err != nil {
-		t.Fatal(err)
+// TestRenderWhyRequiredBy: `why capability/NAME` of a Retired capability lists, after its chain, every open
+// initiative that still requires it.
+func TestRenderWhyRequiredBy(t *testing.T) {
+	dependent := func(ns, name, owner, state string) roadmapview.WhyNode {
+		return roadmapview.WhyNode{Relation: roadmapview.RelationRequiredBy, Kind: "Initiative", Namespace: ns, Name: name,
+			Owner: owner, Status: "Blocked", State: state}
 	}
-	var got []string
-	for _, n := range res.RequiredBy {
-		got = append(got, n.Namespace+"/"+n.Name)
-	}
-	if want := []string{"a/one", "a/two", "b/four", "c/five", "c/six"}; strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("required by %v, want %v", got, want)
+	res := &roadmapview.WhyResult{
+		Target: roadmapview.WhyNode{Kind: "Capability", Name: "old-bus", Owner: "team-data", Status: "Retired",
+			Lifecycle: "Retired", Action: &roadmapview.Action{Owner: "team-data", Subject: "capability old-bus",
+				Do: "stop requiring it: it is Retired"}},
+		RequiredBy: []roadmapview.WhyNode{dependent("a", "one", "team-a", "Proposed"), dependent("a", "two", "team-a", "Active"),
+			dependent("b", "four", "team-b", "Proposed"), dependent("c", "five", "team-c", "Proposed"),
+			dependent("c", "six", "", "Proposed")},
 	}
 	text := render(t, func(b *bytes.Buffer) error { return RenderWhy(b, res, Style{}) })
 	for _, want := range []string{
@@ -106,14 +68,5 @@ func TestWhyRetiredListsEveryDependent(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("why text lacks %q:\n%s", want, text)
 		}
-	}
-
-	// An Available capability has no such list, however many require it.
-	res, err = Why(s, Ref{Kind: "Capability", Name: "observability"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.RequiredBy != nil {
-		t.Errorf("required by of an Available capability = %+v", res.RequiredBy)
 	}
 }

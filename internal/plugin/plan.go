@@ -21,135 +21,13 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"time"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-	"github.com/roadmap-operator/roadmap-operator/internal/graph"
-	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
-// PlanTask is one initiative on the plan.
-type PlanTask struct {
-	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
-	Title     string `json:"title,omitempty"`
-	Owner     string `json:"owner,omitempty"`
-	Phase     string `json:"phase"`
-	State     string `json:"state"`
-	// Start is the earliest day the work can start: when its last prerequisite is due, or today.
-	Start      string `json:"start"`
-	TargetDate string `json:"targetDate"`
-	// After lists the prerequisites on the plan (dependsOn, and providers of required capabilities).
-	After []string `json:"after,omitempty"`
-	// Critical marks the tasks on the critical path.
-	Critical bool `json:"critical,omitempty"`
-	// Conflict says which prerequisite is due after this task's target date.
-	Conflict string `json:"conflict,omitempty"`
-	// OnCycle marks tasks whose prerequisites form a cycle (the operator reports DependencyCycle).
-	OnCycle bool `json:"onCycle,omitempty"`
-}
-
-// Key is namespace/name.
-func (t PlanTask) Key() string { return t.Namespace + "/" + t.Name }
-
-// PlanResult is a plan of initiatives by target date.
-type PlanResult struct {
-	Today     string     `json:"today"`
-	Namespace string     `json:"namespace,omitempty"`
-	Tasks     []PlanTask `json:"tasks"`
-	// CriticalPath is the chain of open initiatives that determines when the plan ends, first to last.
-	CriticalPath []string `json:"criticalPath,omitempty"`
-	// Unscheduled are open initiatives without a target date, which cannot be placed.
-	Unscheduled []string `json:"unscheduled,omitempty"`
-	Note        string   `json:"note,omitempty"`
-}
-
-// Plan lays the initiatives of a view out by target date. Edges are dependsOn and provider -> requirer (an
-// initiative waits for the initiatives providing the capabilities it requires). Cancelled initiatives are left
-// out; Done ones are shown but cannot be critical.
-func Plan(s *Snapshot, v View, namespace string, now time.Time) *PlanResult {
-	day := today(now)
-	res := &PlanResult{Today: day.Format(time.DateOnly), Namespace: namespace, Tasks: []PlanTask{}, Note: s.Limited}
-	dates := map[string]time.Time{}
-	index := map[string]int{}
-	for _, ini := range v.Initiatives {
-		if ini.Status.Phase == roadmapv1.PhaseCancelled || ini.Spec.State == roadmapv1.StateCancelled {
-			continue
-		}
-		target, ok := roadmap.ParseDate(ini.Spec.TargetDate)
-		if !ok {
-			if open(ini) {
-				res.Unscheduled = append(res.Unscheduled, keyOf(ini).String())
-			}
-			continue
-		}
-		t := PlanTask{Namespace: ini.Namespace, Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner,
-			Phase: initiativePhase(ini), State: string(stateOf(ini)), TargetDate: string(ini.Spec.TargetDate)}
-		dates[t.Key()] = target
-		index[t.Key()] = len(res.Tasks)
-		res.Tasks = append(res.Tasks, t)
-	}
-	var openKeys []string
-	for _, ini := range v.Initiatives {
-		i, ok := index[keyOf(ini).String()]
-		if !ok {
-			continue
-		}
-		t := &res.Tasks[i]
-		start := day
-		if target := dates[t.Key()]; target.Before(start) {
-			start = target
-		}
-		var latest time.Time
-		var binding string
-		for _, p := range s.Prerequisites(ini) {
-			d, ok := dates[p.String()]
-			if !ok {
-				continue
-			}
-			t.After = append(t.After, p.String())
-			if d.After(latest) || latest.IsZero() {
-				latest, binding = d, p.String()
-			}
-		}
-		if len(t.After) > 0 {
-			start = latest
-			if latest.After(dates[t.Key()]) && open(ini) {
-				t.Conflict = fmt.Sprintf("%s is due %s, after this target date", binding, latest.Format(time.DateOnly))
-			}
-		}
-		t.Start = start.Format(time.DateOnly)
-		if open(ini) {
-			openKeys = append(openKeys, t.Key())
-		}
-	}
-
-	after := map[string][]string{}
-	for _, t := range res.Tasks {
-		after[t.Key()] = t.After
-	}
-	path, cyclic := graph.CriticalPath(openKeys, graph.MapEdges(after), func(k string) int64 {
-		return dates[k].Unix() / 86400
-	})
-	res.CriticalPath = path
-	for _, k := range path {
-		res.Tasks[index[k]].Critical = true
-	}
-	for _, k := range cyclic {
-		res.Tasks[index[k]].OnCycle = true
-	}
-	sort.SliceStable(res.Tasks, func(i, j int) bool {
-		a, b := res.Tasks[i], res.Tasks[j]
-		if a.TargetDate != b.TargetDate {
-			return a.TargetDate < b.TargetDate
-		}
-		return a.Key() < b.Key()
-	})
-	return res
-}
-
 // RenderPlan writes a plan as a table (text) or as a Mermaid Gantt chart (mermaid), critical path marked.
-func RenderPlan(w io.Writer, p *PlanResult, format string, st Style) error {
+func RenderPlan(w io.Writer, p *roadmapview.PlanResult, format string, st Style) error {
 	switch format {
 	case "text":
 		return renderPlanText(w, p, st)
@@ -159,7 +37,7 @@ func RenderPlan(w io.Writer, p *PlanResult, format string, st Style) error {
 	return fmt.Errorf("unknown plan format %q: use text or mermaid", format)
 }
 
-func renderPlanText(w io.Writer, p *PlanResult, st Style) error {
+func renderPlanText(w io.Writer, p *roadmapview.PlanResult, st Style) error {
 	ew := &errWriter{w: w}
 	scope := "all namespaces"
 	if p.Namespace != "" {
@@ -171,7 +49,7 @@ func renderPlanText(w io.Writer, p *PlanResult, st Style) error {
 	}
 	header := []string{"", "INITIATIVE", "OWNER", "PHASE", "START", "TARGET", "AFTER"}
 	rows := [][]string{header}
-	healths := []Health{HealthUnknown}
+	healths := []roadmapview.Health{roadmapview.HealthUnknown}
 	for _, t := range p.Tasks {
 		mark := ""
 		if t.Critical {
@@ -185,7 +63,7 @@ func renderPlanText(w io.Writer, p *PlanResult, st Style) error {
 			after = joinNonEmpty(" ", after, "(dependency cycle)")
 		}
 		rows = append(rows, []string{mark, t.Key(), t.Owner, t.Phase, t.Start, t.TargetDate, after})
-		healths = append(healths, healthOfInitiativePhase(t.Phase))
+		healths = append(healths, roadmapview.HealthOfInitiativePhase(t.Phase))
 	}
 	if len(p.Tasks) > 0 {
 		widths := make([]int, len(header))
@@ -231,7 +109,7 @@ func renderPlanText(w io.Writer, p *PlanResult, st Style) error {
 	return ew.err
 }
 
-func targetOf(p *PlanResult, key string) string {
+func targetOf(p *roadmapview.PlanResult, key string) string {
 	for _, t := range p.Tasks {
 		if t.Key() == key {
 			return t.TargetDate
@@ -243,7 +121,7 @@ func targetOf(p *PlanResult, key string) string {
 // renderPlanMermaid writes a Gantt chart: one section per owner, a bar per initiative from its earliest start
 // (`after` its prerequisites) to its target date; critical tasks are tagged crit, Done ones done, Active ones
 // active; a task whose prerequisite is due after its own target date is a milestone marked as a conflict.
-func renderPlanMermaid(w io.Writer, p *PlanResult) error {
+func renderPlanMermaid(w io.Writer, p *roadmapview.PlanResult) error {
 	ew := &errWriter{w: w}
 	keys := make([]string, len(p.Tasks))
 	for i, t := range p.Tasks {
@@ -254,16 +132,16 @@ func renderPlanMermaid(w io.Writer, p *PlanResult) error {
 	ew.printf("  title Roadmap plan as of %s (critical path: crit)\n", p.Today)
 	ew.println("  dateFormat YYYY-MM-DD")
 	ew.println("  axisFormat %Y-%m")
-	owners := map[string][]PlanTask{}
+	owners := map[string][]roadmapview.PlanTask{}
 	var names []string
 	for _, t := range p.Tasks {
-		o := ownerOrNone(t.Owner)
+		o := roadmapview.OwnerOrNone(t.Owner)
 		if owners[o] == nil {
 			names = append(names, o)
 		}
 		owners[o] = append(owners[o], t)
 	}
-	sort.Slice(names, func(i, j int) bool { return ownerLess(names[i], names[j]) })
+	sort.Slice(names, func(i, j int) bool { return roadmapview.OwnerLess(names[i], names[j]) })
 	for _, o := range names {
 		ew.printf("  section %s\n", mermaidText(o))
 		for _, t := range owners[o] {

@@ -27,6 +27,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
 )
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
@@ -49,16 +51,16 @@ func expectText(t *testing.T, got, want string) {
 }
 
 func TestRenderTree(t *testing.T) {
-	root := &TreeNode{Label: "Goal/g", Status: "AtRisk", Health: HealthBlocked, Owner: "cpo", Due: "2035-12-31",
-		Message: "at risk", Children: []*TreeNode{
-			{Label: "Initiative/ns/a", Status: "Blocked", Health: HealthBlocked, Owner: "team-a", Children: []*TreeNode{
-				{Label: "Capability/c", Status: "Planned", Health: HealthWaiting, Due: "2035-06-30"},
-				{Label: "Capability/d", Status: "Ready", Health: HealthOK},
+	root := &roadmapview.TreeNode{Label: "Goal/g", Status: "AtRisk", Health: roadmapview.HealthBlocked, Owner: "cpo", Due: "2035-12-31",
+		Message: "at risk", Children: []*roadmapview.TreeNode{
+			{Label: "Initiative/ns/a", Status: "Blocked", Health: roadmapview.HealthBlocked, Owner: "team-a", Children: []*roadmapview.TreeNode{
+				{Label: "Capability/c", Status: "Planned", Health: roadmapview.HealthWaiting, Due: "2035-06-30"},
+				{Label: "Capability/d", Status: "Ready", Health: roadmapview.HealthOK},
 			}},
-			{Label: "Initiative/ns/b", Status: "Done", Health: HealthOK, Owner: "team-b", Children: []*TreeNode{
-				{Label: "depends on Initiative/ns/a", Status: "Blocked", Health: HealthBlocked, Note: "see above"},
+			{Label: "Initiative/ns/b", Status: "Done", Health: roadmapview.HealthOK, Owner: "team-b", Children: []*roadmapview.TreeNode{
+				{Label: "depends on Initiative/ns/a", Status: "Blocked", Health: roadmapview.HealthBlocked, Note: "see above"},
 			}},
-			{Label: "Initiative/ns/x", Status: "Cancelled", Health: HealthInactive},
+			{Label: "Initiative/ns/x", Status: "Cancelled", Health: roadmapview.HealthInactive},
 		}}
 	plain := render(t, func(b *bytes.Buffer) error { return RenderTree(b, root, Style{}) })
 	expectText(t, plain, `
@@ -88,9 +90,9 @@ Goal/g                          ✖ AtRisk     cpo     2035-12-31  at risk
 	}
 }
 
-func TestTreeFromSnapshot(t *testing.T) {
-	s := fixture()
-	capTree, err := Tree(s, Ref{Kind: "Capability", Name: "event-bus"})
+func TestRenderTreeFromSnapshot(t *testing.T) {
+	s := roadmapviewtest.Roadmap()
+	capTree, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Capability", Name: "event-bus"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,40 +107,11 @@ Capability/event-bus                              ◷ Planned                   
 └─provided by Initiative/ops/kafka-cluster        ✖ Blocked                         team-data      2035-06-30  capability kubernetes-platform: PrerequisiteNotReady
   └─Capability/kubernetes-platform                ✖ Blocked (PrerequisiteNotReady)  team-platform              (see above) capability networking: Planned; check Deployment platform/ingress: InProgress
 `)
-
-	// A dependsOn cycle ends where it closes instead of recursing forever.
-	cycle, err := Tree(s, Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cycle.Children[0].Children[0]; got.Label != "depends on Initiative/team-search/search-v2" || got.Note != "cycle" ||
-		got.Children != nil {
-		t.Errorf("cycle closing node = %+v", got)
-	}
-
-	// A goal shows its sub-goals, then the initiatives serving it directly; each object is expanded once.
-	goal, err := Tree(s, Ref{Kind: "Goal", Name: "personalisation"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var labels []string
-	for _, c := range goal.Children {
-		labels = append(labels, c.Label+" "+c.Note)
-	}
-	want := []string{"Goal/recommendations ", "Initiative/ops/cluster-upgrade ", "Initiative/ops/kafka-cluster see above",
-		"Initiative/ops/network-refresh see above", "Initiative/team-personalisation/legacy-sunset "}
-	if d := cmp.Diff(want, labels); d != "" {
-		t.Errorf("goal children (-want +got):\n%s", d)
-	}
-
-	if _, err := Tree(s, Ref{Kind: "Goal", Name: "nope"}); err == nil || err.Error() != "goal nope not found" {
-		t.Errorf("missing goal: err = %v", err)
-	}
 }
 
-func TestWhy(t *testing.T) {
-	s := fixture()
-	res, err := Why(s, Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"})
+func TestRenderWhy(t *testing.T) {
+	s := roadmapviewtest.Roadmap()
+	res, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "recs"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,21 +133,8 @@ Who must act:
   team-platform  check Deployment platform/ingress: make it healthy
 `)
 
-	// Missing capabilities and capabilities nobody owns: the requirer acts, and "(no owner)" sorts last.
-	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "team-personalisation", Name: "ab-testing"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff([]Action{
-		{Owner: "team-personalisation", Subject: "initiative team-personalisation/ab-testing",
-			Do: "fix spec.requires: capability gone does not exist"},
-		{Owner: "(no owner)", Subject: "capability feature-flags", Do: "plan it (no initiative provides it) and declare it Available"},
-	}, res.Actions); d != "" {
-		t.Errorf("actions (-want +got):\n%s", d)
-	}
-
 	// A cycle is printed and the chain stops there.
-	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
+	res, err = roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "team-search", Name: "search-v2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +147,7 @@ Who must act:
 `)
 
 	// Nothing blocks a Ready initiative.
-	res, err = Why(s, Ref{Kind: "Initiative", Namespace: "ops", Name: "network-refresh"})
+	res, err = roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "ops", Name: "network-refresh"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,95 +156,12 @@ Who must act:
 ✔ initiative ops/network-refresh: Ready (state Active) · owner team-network · due 2035-02-28 · priority 3.00
   initiative can start and has no prerequisites
 `)
-
-	if _, err := Why(s, Ref{Kind: "Initiative", Namespace: "ops", Name: "nope"}); err == nil ||
-		err.Error() != "initiative ops/nope not found" {
-		t.Errorf("missing initiative: err = %v", err)
-	}
-	limited := fixture()
-	limited.Namespace, limited.Limited = "ops", "you may not list initiatives in all namespaces"
-	if _, err := Why(limited, Ref{Kind: "Initiative", Namespace: "elsewhere", Name: "x"}); err == nil ||
-		!strings.Contains(err.Error(), "not visible") {
-		t.Errorf("invisible initiative: err = %v", err)
-	}
 }
 
-func TestWhyRetiredAndUnevaluated(t *testing.T) {
-	s := fixture()
-	s.Capabilities = append(s.Capabilities,
-		fixtureCapability("old-bus", "team-data", "Retired", "Retired", "False", "NotAvailable", "capability is Retired"),
-		fixtureCapability("fresh", "team-data", "Available", "", "False", "", ""))
-	s.Capabilities[len(s.Capabilities)-1].Status.Conditions = nil
-	s.Initiatives = append(s.Initiatives, fixtureInitiative("shop", "legacy", "team-shop", "Blocked", "CapabilityNotReady",
-		requires("old-bus", "fresh"),
-		blockedBy("Capability", "", "old-bus", "CapabilityNotReady", "capability old-bus: Retired"),
-		blockedBy("Capability", "", "fresh", "CapabilityNotReady", "capability fresh: not yet evaluated")))
-	s.Index()
-	res, err := Why(s, Ref{Kind: "Initiative", Namespace: "shop", Name: "legacy"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff([]Action{
-		{Owner: "team-data", Subject: "capability fresh", Do: "see its Ready condition: not evaluated yet (is the operator running?)"},
-		{Owner: "team-shop", Subject: "capability old-bus", Do: "stop requiring it: it is Retired"},
-	}, res.Actions); d != "" {
-		t.Errorf("actions (-want +got):\n%s", d)
-	}
-}
-
-func TestStandup(t *testing.T) {
-	s := fixture()
-	res := Standup(s, clock, 24*time.Hour)
-	type entry struct{ owner, section, item string }
-	var got []entry
-	for _, team := range res.Teams {
-		for _, it := range team.BecameReady {
-			got = append(got, entry{team.Owner, "ready", it.Namespace + "/" + it.Name})
-		}
-		for _, it := range team.BecameBlocked {
-			got = append(got, entry{team.Owner, "blocked", it.Namespace + "/" + it.Name})
-		}
-		for _, it := range team.PastTargetDate {
-			got = append(got, entry{team.Owner, "late", it.Namespace + "/" + it.Name})
-		}
-	}
-	// Sorted by owner; within a section by priority, unscored last. Changes older than the window (observability,
-	// cluster-upgrade, search-index) and Planned capabilities (not Blocked) are left out.
-	want := []entry{
-		{"team-data", "blocked", "ops/kafka-cluster"},
-		{"team-network", "ready", "ops/network-refresh"},
-		{"team-personalisation", "blocked", "team-personalisation/recs"},
-		{"team-personalisation", "blocked", "team-personalisation/ab-testing"},
-		{"team-personalisation", "blocked", "team-personalisation/legacy-sunset"},
-		{"team-personalisation", "late", "team-personalisation/legacy-sunset"},
-		{"team-platform", "blocked", "/kubernetes-platform"},
-		{"team-search", "blocked", "team-search/search-v2"},
-	}
-	if d := cmp.Diff(want, got, cmp.AllowUnexported(entry{})); d != "" {
-		t.Errorf("standup (-want +got):\n%s", d)
-	}
-	if late := res.Teams[2].PastTargetDate[0]; late.DaysLate != 15 {
-		t.Errorf("days late = %d, want 15", late.DaysLate)
-	}
-
-	// A wider window takes older changes in; an item without owner goes to "(no owner)", last.
-	s.Initiatives = append(s.Initiatives, fixtureInitiative("x", "orphan", "", "Ready", "PrerequisitesMet", priority("9.00")))
-	s.Index()
-	wide := Standup(s, clock, 7*24*time.Hour)
-	last := wide.Teams[len(wide.Teams)-1]
-	if last.Owner != "(no owner)" || len(last.BecameReady) != 1 {
-		t.Errorf("last team = %+v", last)
-	}
-	var platform StandupTeam
-	for _, team := range wide.Teams {
-		if team.Owner == "team-platform" {
-			platform = team
-		}
-	}
-	if len(platform.BecameReady) != 0 || len(platform.BecameDone) != 1 || platform.BecameDone[0].Name != "cluster-upgrade" {
-		t.Errorf("team-platform in a week = %+v", platform)
-	}
-
+// TestRenderStandup: the standup is told by team, each item with its mark, phase, priority and when it changed
+// or how late it is; an empty one says so, and hints at -A when one namespace was looked at.
+func TestRenderStandup(t *testing.T) {
+	res := roadmapview.Standup(roadmapviewtest.Roadmap(), roadmapviewtest.Clock, 24*time.Hour)
 	text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, res, Style{}) })
 	for _, want := range []string{
 		"Standup for all namespaces: changes in the last 24h (since 2035-01-14 09:00 UTC), work past its target date on 2035-01-15\n",
@@ -296,57 +173,27 @@ func TestStandup(t *testing.T) {
 			t.Errorf("standup text lacks %q:\n%s", want, text)
 		}
 	}
-	empty := Standup((&Snapshot{}).Index(), clock, time.Hour)
+	empty := roadmapview.Standup((&roadmapview.Snapshot{}).Index(), roadmapviewtest.Clock, time.Hour)
 	if text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, empty, Style{}) }); !strings.Contains(text,
 		"Nothing became Ready, Blocked, Done or Cancelled, and nothing is past its target date.") ||
 		strings.Contains(text, "-A") {
 		t.Errorf("empty standup:\n%s", text)
 	}
-	emptyTeam := Standup((&Snapshot{Namespace: "team-checkout"}).Index(), clock, time.Hour)
+	emptyTeam := roadmapview.Standup((&roadmapview.Snapshot{Namespace: "team-checkout"}).Index(), roadmapviewtest.Clock, time.Hour)
 	if text := render(t, func(b *bytes.Buffer) error { return RenderStandup(b, emptyTeam, Style{}) }); !strings.Contains(text,
 		"Only namespace team-checkout was looked at: kubectl roadmap standup -A covers every team.") {
 		t.Errorf("empty standup of one namespace does not hint -A:\n%s", text)
 	}
 }
 
-func TestPlan(t *testing.T) {
-	s := fixture()
+// TestRenderPlan: the plan as a table with the critical path, and as a Mermaid Gantt chart (critical, done and
+// active tasks tagged, a conflict as a milestone, the unscheduled work in a comment).
+func TestRenderPlan(t *testing.T) {
+	s := roadmapviewtest.Roadmap()
 	s.Initiatives = append(s.Initiatives,
-		fixtureInitiative("ops", "someday", "team-data", "Ready", "PrerequisitesMet"),
-		fixtureInitiative("ops", "dropped", "team-data", "Cancelled", "Cancelled", state("Cancelled"), target("2036-01-01")))
+		roadmapviewtest.Initiative("ops", "someday", "team-data", "Ready", "PrerequisitesMet"))
 	s.Index()
-	p := Plan(s, Focus(s, ""), "", clock)
-	if d := cmp.Diff([]string{"ops/network-refresh", "ops/kafka-cluster", "team-personalisation/recs",
-		"team-personalisation/legacy-sunset"}, p.CriticalPath); d != "" {
-		t.Errorf("critical path (-want +got):\n%s", d)
-	}
-	if d := cmp.Diff([]string{"ops/someday"}, p.Unscheduled); d != "" {
-		t.Errorf("unscheduled (-want +got):\n%s", d)
-	}
-	byKey := map[string]PlanTask{}
-	for _, task := range p.Tasks {
-		byKey[task.Key()] = task
-	}
-	if _, ok := byKey["ops/dropped"]; ok {
-		t.Error("a cancelled initiative is on the plan")
-	}
-	// kafka-cluster waits for the provider of networking, which kubernetes-platform (which it requires) requires.
-	if k := byKey["ops/kafka-cluster"]; k.Start != "2035-02-28" || !cmp.Equal(k.After, []string{"ops/network-refresh"}) {
-		t.Errorf("kafka-cluster = %+v", k)
-	}
-	if r := byKey["team-personalisation/recs"]; r.Conflict != "ops/kafka-cluster is due 2035-06-30, after this target date" {
-		t.Errorf("recs conflict = %q", r.Conflict)
-	}
-	if !byKey["team-search/search-v2"].OnCycle || !byKey["team-search/search-index"].OnCycle {
-		t.Error("the search cycle is not marked")
-	}
-	if a := byKey["team-personalisation/ab-testing"]; a.Start != "2035-01-15" || a.Critical {
-		t.Errorf("ab-testing = %+v", a)
-	}
-	if c := byKey["ops/cluster-upgrade"]; c.Critical || c.Phase != "Done" {
-		t.Errorf("cluster-upgrade = %+v", c)
-	}
-
+	p := roadmapview.Plan(s, roadmapview.Focus(s, ""), "", roadmapviewtest.Clock)
 	mermaid := render(t, func(b *bytes.Buffer) error { return RenderPlan(b, p, "mermaid", Style{}) })
 	for _, want := range []string{
 		"gantt\n  title Roadmap plan as of 2035-01-15 (critical path: crit)\n  dateFormat YYYY-MM-DD\n",
@@ -366,34 +213,9 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-func TestFocus(t *testing.T) {
-	s := fixture()
-	v := Focus(s, "team-personalisation")
-	var got []string
-	for _, g := range v.Goals {
-		got = append(got, "goal/"+g.Name)
-	}
-	for _, c := range v.Capabilities {
-		got = append(got, "capability/"+c.Name)
-	}
-	for _, i := range v.Initiatives {
-		got = append(got, "initiative/"+i.Namespace+"/"+i.Name)
-	}
-	want := []string{
-		"goal/personalisation", "goal/recommendations",
-		"capability/event-bus", "capability/feature-flags", "capability/kubernetes-platform", "capability/networking",
-		"capability/observability",
-		"initiative/ops/kafka-cluster", "initiative/ops/network-refresh", "initiative/team-personalisation/ab-testing",
-		"initiative/team-personalisation/legacy-sunset", "initiative/team-personalisation/recs",
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("focus (-want +got):\n%s", d)
-	}
-}
-
-func TestGraph(t *testing.T) {
-	s := fixture()
-	dot := render(t, func(b *bytes.Buffer) error { return RenderGraph(b, Focus(s, "team-search"), "dot") })
+func TestRenderGraph(t *testing.T) {
+	s := roadmapviewtest.Roadmap()
+	dot := render(t, func(b *bytes.Buffer) error { return RenderGraph(b, roadmapview.Focus(s, "team-search"), "dot") })
 	expectText(t, dot, `
 digraph roadmap {
   rankdir=LR;
@@ -405,7 +227,7 @@ digraph roadmap {
   "initiative/team-search/search-v2" -> "initiative/team-search/search-index" [label="depends on"];
 }
 `)
-	if err := RenderGraph(&bytes.Buffer{}, Focus(s, ""), "png"); err == nil {
+	if err := RenderGraph(&bytes.Buffer{}, roadmapview.Focus(s, ""), "png"); err == nil {
 		t.Error("an unknown format is accepted")
 	}
 	if d := cmp.Diff(map[string]string{"a-b": "a_b", "a.b": "a_b_2", "ns/x": "ns__x"},
@@ -417,7 +239,7 @@ digraph roadmap {
 // TestFleetChecksNameTheirCluster: a check whose object lives in other clusters shows one line per cluster, in
 // why and in tree, naming the cluster.
 func TestFleetChecksNameTheirCluster(t *testing.T) {
-	obs := fixtureCapability("observability", "team-sre", roadmapv1.LifecycleAvailable, roadmapv1.CapabilityPhaseBlocked,
+	obs := roadmapviewtest.Capability("observability", "team-sre", roadmapv1.LifecycleAvailable, roadmapv1.CapabilityPhaseBlocked,
 		metav1.ConditionFalse, "ChecksFailing", "check Deployment monitoring/prometheus not Current in 1 of 2 clusters: prod-us (ClusterUnreachable)")
 	obs.Status.Checks = []roadmapv1.CheckStatus{
 		{Cluster: "prod-eu", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus",
@@ -425,8 +247,8 @@ func TestFleetChecksNameTheirCluster(t *testing.T) {
 		{Cluster: "prod-us", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring", Name: "prometheus",
 			Reason: "ClusterUnreachable", Message: "cluster prod-us unreachable since 2035-01-01T10:00:00Z"},
 	}
-	s := (&Snapshot{Capabilities: []roadmapv1.Capability{obs}}).Index()
-	res, err := Why(s, Ref{Kind: "Capability", Name: "observability"})
+	s := (&roadmapview.Snapshot{Capabilities: []roadmapv1.Capability{obs}}).Index()
+	res, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Capability", Name: "observability"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +257,7 @@ func TestFleetChecksNameTheirCluster(t *testing.T) {
 		strings.Contains(why, "in cluster prod-eu") {
 		t.Errorf("why should name the failing cluster only:\n%s", why)
 	}
-	root, err := Tree(s, Ref{Kind: "Capability", Name: "observability"})
+	root, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Capability", Name: "observability"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +270,7 @@ func TestFleetChecksNameTheirCluster(t *testing.T) {
 	}
 	// A cluster out of reach is waited for (its last results stand for a grace period), not a broken check.
 	for _, n := range root.Children {
-		if strings.HasSuffix(n.Label, "in cluster prod-us") && n.Health != HealthWaiting {
+		if strings.HasSuffix(n.Label, "in cluster prod-us") && n.Health != roadmapview.HealthWaiting {
 			t.Errorf("tree: %s reads %s, want waiting", n.Label, n.Health.Glyph())
 		}
 	}

@@ -19,24 +19,8 @@ package plugin
 import (
 	"strings"
 	"unicode/utf8"
-)
 
-// Health classifies a status for its glyph and colour.
-type Health int
-
-const (
-	// HealthUnknown: not evaluated yet, or nothing to say.
-	HealthUnknown Health = iota
-	// HealthOK: Ready, Done, a passing check.
-	HealthOK
-	// HealthWaiting: Planned or in progress: waiting on someone's work, nothing is wrong.
-	HealthWaiting
-	// HealthBlocked: Blocked by something that is not ready.
-	HealthBlocked
-	// HealthBroken: a dangling reference or a cycle: waiting will not help, someone must fix a spec.
-	HealthBroken
-	// HealthInactive: Cancelled or Retired.
-	HealthInactive
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // Style renders glyphs and colours; the zero Style has colours off.
@@ -54,35 +38,18 @@ const (
 	ansiMagenta = "\x1b[35m"
 )
 
-// Glyph is the one-character status mark of a health.
-func (h Health) Glyph() string {
+// healthColor is the terminal colour of a health: its glyph and words say the same without colour.
+func healthColor(h roadmapview.Health) string {
 	switch h {
-	case HealthOK:
-		return "✔"
-	case HealthWaiting:
-		return "◷"
-	case HealthBlocked:
-		return "✖"
-	case HealthBroken:
-		return "⚠"
-	case HealthInactive:
-		return "–"
-	default:
-		return "?"
-	}
-}
-
-func (h Health) color() string {
-	switch h {
-	case HealthOK:
+	case roadmapview.HealthOK:
 		return ansiGreen
-	case HealthWaiting:
+	case roadmapview.HealthWaiting:
 		return ansiYellow
-	case HealthBlocked:
+	case roadmapview.HealthBlocked:
 		return ansiRed
-	case HealthBroken:
+	case roadmapview.HealthBroken:
 		return ansiMagenta
-	case HealthInactive:
+	case roadmapview.HealthInactive:
 		return ansiFaint
 	default:
 		return ""
@@ -90,11 +57,11 @@ func (h Health) color() string {
 }
 
 // Paint colours text by health when colours are on.
-func (s Style) Paint(h Health, text string) string {
-	if !s.Color || text == "" || h.color() == "" {
+func (s Style) Paint(h roadmapview.Health, text string) string {
+	if !s.Color || text == "" || healthColor(h) == "" {
 		return text
 	}
-	return h.color() + text + ansiReset
+	return healthColor(h) + text + ansiReset
 }
 
 // Bold makes text bold when colours are on.
@@ -114,7 +81,7 @@ func (s Style) Faint(text string) string {
 }
 
 // Mark is the coloured glyph of a health.
-func (s Style) Mark(h Health) string { return s.Paint(h, h.Glyph()) }
+func (s Style) Mark(h roadmapview.Health) string { return s.Paint(h, h.Glyph()) }
 
 // width is the printed width of plain text: one column per rune (the glyphs used are all single-width).
 func width(text string) int { return utf8.RuneCountInString(text) }

@@ -17,180 +17,13 @@ limitations under the License.
 package plugin
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
-// TreeNode is one line of `kubectl roadmap tree`.
-type TreeNode struct {
-	// Label names the object, e.g. Goal/realtime-personalisation, with its relation to the parent when that is
-	// not the obvious one ("provided by Initiative/ops/kafka-cluster").
-	Label   string
-	Status  string
-	Health  Health
-	Owner   string
-	Due     string
-	Message string
-	// Note marks an object shown and expanded elsewhere in the tree ("see above") or closing a cycle.
-	Note     string
-	Children []*TreeNode
-}
-
-// Tree builds the tree below a goal (sub-goals, then the initiatives serving it), a capability (the capabilities
-// it requires, its checks and its providers) or an initiative (the capabilities it requires and the initiatives
-// it depends on). Each object is expanded once; later appearances point above, so the tree stays finite.
-func Tree(s *Snapshot, ref Ref) (*TreeNode, error) {
-	b := &treeBuilder{s: s, expanded: map[string]bool{}, path: map[string]bool{}}
-	switch ref.Kind {
-	case "Goal":
-		g := s.Goal(ref.Name)
-		if g == nil {
-			return nil, fmt.Errorf("%s not found", ref)
-		}
-		return b.goal(g), nil
-	case "Capability":
-		c := s.Capability(ref.Name)
-		if c == nil {
-			return nil, fmt.Errorf("%s not found", ref)
-		}
-		return b.capability(c, ""), nil
-	case "Initiative":
-		ini := s.Initiative(ref.Namespace, ref.Name)
-		if ini == nil {
-			return nil, notFound(s, ref)
-		}
-		return b.initiative(ini, ""), nil
-	}
-	return nil, fmt.Errorf("unknown kind %q", ref.Kind)
-}
-
-type treeBuilder struct {
-	s        *Snapshot
-	expanded map[string]bool
-	path     map[string]bool
-}
-
-// enter decides whether a node's children are shown: not when it is on the path from the root (a cycle) nor
-// when it was expanded before. leave must be called after the children when enter returns true.
-func (b *treeBuilder) enter(n *TreeNode, key string) bool {
-	switch {
-	case b.path[key]:
-		n.Note = "cycle"
-		return false
-	case b.expanded[key]:
-		n.Note = "see above"
-		return false
-	}
-	b.expanded[key], b.path[key] = true, true
-	return true
-}
-
-func (b *treeBuilder) leave(key string) { delete(b.path, key) }
-
-func condition(conds []metav1.Condition, t string) *metav1.Condition {
-	return apimeta.FindStatusCondition(conds, t)
-}
-
-func (b *treeBuilder) goal(g *roadmapv1.Goal) *TreeNode {
-	n := &TreeNode{Label: "Goal/" + g.Name, Owner: g.Spec.Owner, Due: string(g.Spec.TargetDate)}
-	n.Status, n.Health, n.Message = goalStatus(g)
-	key := "Goal/" + g.Name
-	if !b.enter(n, key) {
-		return n
-	}
-	defer b.leave(key)
-	for _, child := range b.s.ChildGoals(g.Name) {
-		n.Children = append(n.Children, b.goal(child))
-	}
-	for _, ini := range b.s.InitiativesServing(g.Name) {
-		n.Children = append(n.Children, b.initiative(ini, ""))
-	}
-	return n
-}
-
-func (b *treeBuilder) initiative(ini *roadmapv1.Initiative, relation string) *TreeNode {
-	n := &TreeNode{Label: relation + "Initiative/" + keyOf(ini).String(), Owner: ini.Spec.Owner,
-		Due: string(ini.Spec.TargetDate), Status: initiativePhase(ini), Message: ini.Status.Summary}
-	n.Health = HealthOfInitiative(ini)
-	if sc := condition(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict); sc != nil &&
-		sc.Status == metav1.ConditionTrue && open(ini) {
-		n.Message = joinNonEmpty("; ", n.Message, "schedule conflict: "+sc.Message)
-	}
-	key := "Initiative/" + keyOf(ini).String()
-	if !b.enter(n, key) {
-		return n
-	}
-	defer b.leave(key)
-	for _, name := range ini.Spec.Requires {
-		if c := b.s.Capability(string(name)); c != nil {
-			n.Children = append(n.Children, b.capability(c, ""))
-		} else {
-			n.Children = append(n.Children, &TreeNode{Label: "Capability/" + string(name), Status: StatusNotFound,
-				Health: HealthBroken, Message: "required by this initiative but does not exist"})
-		}
-	}
-	for _, dep := range readiness.DependsOnKeys(ini) {
-		if d := b.s.Initiative(dep.Namespace, dep.Name); d != nil {
-			n.Children = append(n.Children, b.initiative(d, "depends on "))
-			continue
-		}
-		missing := &TreeNode{Label: "depends on Initiative/" + dep.String(), Status: StatusNotFound, Health: HealthBroken,
-			Message: "named in spec.dependsOn but does not exist"}
-		if !b.s.Visible(dep.Namespace) {
-			missing.Status, missing.Health, missing.Message = StatusNotVisible, HealthUnknown, "not visible to you"
-		}
-		n.Children = append(n.Children, missing)
-	}
-	return n
-}
-
-func (b *treeBuilder) capability(c *roadmapv1.Capability, relation string) *TreeNode {
-	n := &TreeNode{Label: relation + "Capability/" + c.Name, Owner: c.Spec.Owner, Due: string(c.Status.ETA),
-		Status: capabilityPhase(c), Message: c.Status.Summary}
-	n.Health = HealthOfCapability(c)
-	if reason := capabilityReason(c); reason != "" && reason != n.Status && reason != roadmapv1.CapabilityReasonNotAvailable {
-		n.Status += " (" + reason + ")"
-	}
-	key := "Capability/" + c.Name
-	if !b.enter(n, key) {
-		return n
-	}
-	defer b.leave(key)
-	for _, name := range c.Spec.Requires {
-		if prereq := b.s.Capability(string(name)); prereq != nil {
-			n.Children = append(n.Children, b.capability(prereq, ""))
-		} else {
-			n.Children = append(n.Children, &TreeNode{Label: "Capability/" + string(name), Status: StatusNotFound,
-				Health: HealthBroken, Message: "required by " + c.Name + " but does not exist"})
-		}
-	}
-	for _, check := range c.Status.Checks {
-		ref := check.Name
-		if check.Namespace != "" {
-			ref = check.Namespace + "/" + check.Name
-		}
-		child := &TreeNode{Label: "check " + check.Kind + "/" + ref + inCluster(check), Status: check.Reason, Message: check.Message}
-		child.Health = healthOfCheck(check.Passing, checkStalled(c, check), check.Reason)
-		n.Children = append(n.Children, child)
-	}
-	for _, p := range c.Status.Providers {
-		if ini := b.s.Initiative(p.Namespace, p.Name); ini != nil {
-			n.Children = append(n.Children, b.initiative(ini, "provided by "))
-			continue
-		}
-		n.Children = append(n.Children, &TreeNode{Label: "provided by Initiative/" + p.Namespace + "/" + p.Name,
-			Status: StatusNotVisible, Health: HealthUnknown, Due: string(p.TargetDate), Message: "state " + string(p.State)})
-	}
-	return n
-}
-
+// joinNonEmpty joins the parts that are not empty with sep.
 func joinNonEmpty(sep string, parts ...string) string {
 	var out []string
 	for _, p := range parts {
@@ -203,16 +36,16 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 // RenderTree writes a tree as a table: the tree in the first column, then status (with a glyph, coloured),
 // owner, due date (target date; a capability's ETA) and message.
-func RenderTree(w io.Writer, root *TreeNode, st Style) error {
+func RenderTree(w io.Writer, root *roadmapview.TreeNode, st Style) error {
 	type row struct {
 		name, status string
-		health       Health
+		health       roadmapview.Health
 		owner, due   string
 		message      string
 	}
 	var rows []row
-	var walk func(n *TreeNode, prefix, childPrefix string)
-	walk = func(n *TreeNode, prefix, childPrefix string) {
+	var walk func(n *roadmapview.TreeNode, prefix, childPrefix string)
+	walk = func(n *roadmapview.TreeNode, prefix, childPrefix string) {
 		msg := n.Message
 		if n.Note != "" {
 			msg = joinNonEmpty(" ", "("+n.Note+")", msg)

@@ -15,9 +15,13 @@ limitations under the License.
 */
 
 // Package roadmapview is the read model of the roadmap shared by its front ends (the terminal commands of
-// `kubectl roadmap` and the web board): the three kinds read into a Snapshot and indexed, and small pure helpers
-// over the status the operator computed. It never recomputes readiness: every verdict comes from the status of
-// the objects; everything here is a pure function of a snapshot and a clock, so it is tested without a cluster.
+// `kubectl roadmap` and the web board): the three kinds read into a Snapshot and indexed (loader.go,
+// snapshot.go), and what both front ends show of it: the health of each object (health.go), why an initiative
+// or capability is not ready and who must act (why.go), trees (tree.go), the focused view and its graph
+// (graph.go), the plan with its critical path and conflicts (plan.go) and the standup (standup.go). It never
+// recomputes readiness: every verdict comes from the status of the objects; everything but Load is a pure
+// function of a snapshot and a clock, so it is tested without a cluster. Rendering (text, colours, diagrams,
+// HTML) is the front ends' business.
 package roadmapview
 
 import (

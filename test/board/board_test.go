@@ -53,6 +53,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
+	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
@@ -397,7 +398,7 @@ func TestBoard(t *testing.T) {
 		g.Expect(os.WriteFile(kubeconfig, data, 0o600)).To(Succeed())
 		export := func(args ...string) (string, error) {
 			var out bytes.Buffer
-			o := plugin.NewOptions(genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: io.Discard})
+			o := cliopts.NewOptions(genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: io.Discard})
 			root := plugin.NewCommand(o)
 			root.AddCommand(board.Commands(o)...)
 			root.SetArgs(append([]string{"export", "--kubeconfig", kubeconfig}, args...))

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package plugin
+package roadmapview_test
 
 import (
 	"os"
@@ -32,6 +32,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/argocdhealth"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // healthChecks is where the Argo CD health checks and their fixtures live.
@@ -42,33 +43,33 @@ type verdict struct {
 	name    string
 	kstatus []status.Status
 	argocd  []string
-	plugin  []Health
+	model   []roadmapview.Health
 }
 
 var (
 	verdictReady = verdict{"ready", []status.Status{status.CurrentStatus},
-		[]string{argocdhealth.StatusHealthy}, []Health{HealthOK}}
+		[]string{argocdhealth.StatusHealthy}, []roadmapview.Health{roadmapview.HealthOK}}
 	// Waiting on other objects: Argo CD parks it (Suspended), or shows it converging when the initiative gates
 	// sync waves (Progressing).
 	verdictWaiting = verdict{"waiting", []status.Status{status.InProgressStatus},
-		[]string{argocdhealth.StatusSuspended, argocdhealth.StatusProgressing}, []Health{HealthWaiting, HealthBlocked}}
+		[]string{argocdhealth.StatusSuspended, argocdhealth.StatusProgressing}, []roadmapview.Health{roadmapview.HealthWaiting, roadmapview.HealthBlocked}}
 	verdictBroken = verdict{"broken", []status.Status{status.FailedStatus},
-		[]string{argocdhealth.StatusDegraded}, []Health{HealthBroken}}
+		[]string{argocdhealth.StatusDegraded}, []roadmapview.Health{roadmapview.HealthBroken}}
 	// Retired or Cancelled: settled, and not Ready. kstatus has no word for it: it reads Ready=False without
 	// Stalled as InProgress, so a kstatus-aware tool keeps waiting on it rather than proceeding, as Argo CD's
-	// Suspended holds a sync wave; the plugin tells it apart, greyed out.
+	// Suspended holds a sync wave; the read model tells it apart, greyed out.
 	verdictInactive = verdict{"inactive", []status.Status{status.InProgressStatus},
-		[]string{argocdhealth.StatusSuspended}, []Health{HealthInactive}}
+		[]string{argocdhealth.StatusSuspended}, []roadmapview.Health{roadmapview.HealthInactive}}
 	verdictUnevaluated = verdict{"not evaluated", []status.Status{status.InProgressStatus},
-		[]string{argocdhealth.StatusProgressing}, []Health{HealthUnknown}}
+		[]string{argocdhealth.StatusProgressing}, []roadmapview.Health{roadmapview.HealthUnknown}}
 	verdicts = []verdict{verdictReady, verdictWaiting, verdictBroken, verdictInactive, verdictUnevaluated}
 )
 
-// readings is what kstatus, the Argo CD health check and the plugin say of one object.
+// readings is what kstatus, the Argo CD health check and the read model say of one object.
 type readings struct {
 	kstatus status.Status
 	argocd  argocdhealth.HealthStatus
-	plugin  Health
+	model   roadmapview.Health
 }
 
 func read(t *testing.T, obj map[string]any) readings {
@@ -89,15 +90,15 @@ func read(t *testing.T, obj map[string]any) readings {
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj, &c); err != nil {
 			t.Fatal(err)
 		}
-		r.plugin = HealthOfCapability(&c)
+		r.model = roadmapview.HealthOfCapability(&c)
 	case "Initiative":
 		var ini roadmapv1.Initiative
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj, &ini); err != nil {
 			t.Fatal(err)
 		}
-		r.plugin = HealthOfInitiative(&ini)
+		r.model = roadmapview.HealthOfInitiative(&ini)
 	default:
-		t.Fatalf("no plugin classification for kind %q", kind)
+		t.Fatalf("no classification for kind %q", kind)
 	}
 	return r
 }
@@ -106,18 +107,18 @@ func read(t *testing.T, obj map[string]any) readings {
 func agree(t *testing.T, r readings, want *verdict) {
 	t.Helper()
 	for _, v := range verdicts {
-		if slices.Contains(v.plugin, r.plugin) {
+		if slices.Contains(v.model, r.model) {
 			if want != nil && v.name != want.name {
-				t.Errorf("the plugin reads %q (%s), want %s", r.plugin.Glyph(), v.name, want.name)
+				t.Errorf("the read model reads %q (%s), want %s", r.model.Glyph(), v.name, want.name)
 			}
 			if !slices.Contains(v.kstatus, r.kstatus) || !slices.Contains(v.argocd, r.argocd.Status) {
-				t.Errorf("disagreement: the plugin reads %s, so kstatus must be one of %v and Argo CD one of %v; "+
+				t.Errorf("disagreement: the read model reads %s, so kstatus must be one of %v and Argo CD one of %v; "+
 					"got kstatus %s, Argo CD %s (%q)", v.name, v.kstatus, v.argocd, r.kstatus, r.argocd.Status, r.argocd.Message)
 			}
 			return
 		}
 	}
-	t.Fatalf("the plugin's health %d is no verdict", r.plugin)
+	t.Fatalf("the read model's health %d is no verdict", r.model)
 }
 
 func toUnstructured(t *testing.T, obj runtime.Object) map[string]any {
@@ -130,7 +131,7 @@ func toUnstructured(t *testing.T, obj runtime.Object) map[string]any {
 }
 
 // TestHealthAgreement runs every case through the operator's status writer (readiness), then kstatus, the Argo
-// CD health check and the plugin's classification, which must all reach the same verdict.
+// CD health check and the read model's classification, which must all reach the same verdict.
 func TestHealthAgreement(t *testing.T) {
 	ready := readiness.CapabilityView{Name: "k8s", Lifecycle: roadmapv1.LifecycleAvailable, Ready: true, Reason: "Ready"}
 	planned := readiness.CapabilityView{Name: "event-bus", Lifecycle: roadmapv1.LifecyclePlanned, Reason: "NotAvailable"}
@@ -262,7 +263,7 @@ func TestHealthAgreement(t *testing.T) {
 
 // TestHealthAgreementOnFixtures runs every Argo CD fixture of capabilities and initiatives, hand-written and
 // recorded from the operator (live-*.yaml, see test/gitops), through kstatus, the Argo CD health check and the
-// plugin, which must agree. Two kinds of fixture are objects the apiserver never serves, and are left out:
+// read model, which must agree. Two kinds of fixture are objects the apiserver never serves, and are left out:
 // malformed ones (the CRD schema rejects them) and ones without a status (the CRD defaults
 // status.observedGeneration to -1, and kstatus reads a status-less object as Current).
 func TestHealthAgreementOnFixtures(t *testing.T) {
@@ -296,7 +297,7 @@ func TestHealthAgreementOnFixtures(t *testing.T) {
 }
 
 // TestCheckHealthFollowsTheOperator: a check's mark in why and tree is the operator's verdict on it (its
-// blockedBy entry), not a list of reasons of the plugin's own: a Failed object is broken, a missing one is
+// blockedBy entry), not a list of reasons of the read model's own: a Failed object is broken, a missing one is
 // waited for.
 func TestCheckHealthFollowsTheOperator(t *testing.T) {
 	checks := []roadmapv1.CheckStatus{
@@ -306,44 +307,44 @@ func TestCheckHealthFollowsTheOperator(t *testing.T) {
 		{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "kafka", Name: "zookeeper", Reason: "InProgress"},
 		{APIVersion: "apps/v1", Kind: "Service", Namespace: "kafka", Name: "broker", Reason: "Current", Passing: true},
 	}
-	want := map[string]Health{"broker": HealthBlocked, "migrate": HealthBroken, "w": HealthBroken,
-		"zookeeper": HealthWaiting}
+	want := map[string]roadmapview.Health{"broker": roadmapview.HealthBlocked, "migrate": roadmapview.HealthBroken, "w": roadmapview.HealthBroken,
+		"zookeeper": roadmapview.HealthWaiting}
 	c := roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "event-bus"},
 		Spec: roadmapv1.CapabilitySpec{Title: "Event bus", Lifecycle: roadmapv1.LifecycleAvailable}}
 	phase, res := readiness.EvaluateCapability(readiness.CapabilityFacts{Lifecycle: roadmapv1.LifecycleAvailable, Checks: checks})
 	readiness.SetCapabilityStatus(&c, phase, res)
 	c.Status.Checks = checks
-	s := (&Snapshot{Capabilities: []roadmapv1.Capability{c}}).Index()
+	s := (&roadmapview.Snapshot{Capabilities: []roadmapv1.Capability{c}}).Index()
 
-	if got := HealthOfCapability(s.Capability("event-bus")); got != HealthBroken {
+	if got := roadmapview.HealthOfCapability(s.Capability("event-bus")); got != roadmapview.HealthBroken {
 		t.Errorf("capability stalled on a check reads %s, want broken", got.Glyph())
 	}
-	why, err := Why(s, Ref{Kind: "Capability", Name: "event-bus"})
+	why, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Capability", Name: "event-bus"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := nodeHealth(why.Target); got != HealthBroken {
+	if got := roadmapview.HealthOfWhyNode(why.Target); got != roadmapview.HealthBroken {
 		t.Errorf("why: capability stalled on a check reads %s, want broken", got.Glyph())
 	}
 	if len(why.Target.BlockedBy) != len(want) {
 		t.Fatalf("why lists %d checks, want the %d failing ones: %+v", len(why.Target.BlockedBy), len(want), why.Target.BlockedBy)
 	}
 	for _, n := range why.Target.BlockedBy {
-		if got := nodeHealth(n); got != want[n.Name] {
+		if got := roadmapview.HealthOfWhyNode(n); got != want[n.Name] {
 			t.Errorf("why: check %s %s reads %s, want %s", n.CheckKind, n.Name, got.Glyph(), want[n.Name].Glyph())
 		}
 	}
-	tree, err := Tree(s, Ref{Kind: "Capability", Name: "event-bus"})
+	tree, err := roadmapview.Tree(s, roadmapview.Ref{Kind: "Capability", Name: "event-bus"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tree.Health != HealthBroken {
+	if tree.Health != roadmapview.HealthBroken {
 		t.Errorf("tree: capability stalled on a check reads %s, want broken", tree.Health.Glyph())
 	}
 	for _, n := range tree.Children {
 		w, failing := want[n.Label[strings.LastIndex(n.Label, "/")+1:]]
 		if !failing || strings.HasPrefix(n.Label, "check Service/") {
-			w = HealthOK
+			w = roadmapview.HealthOK
 		}
 		if n.Health != w {
 			t.Errorf("tree: %s reads %s, want %s", n.Label, n.Health.Glyph(), w.Glyph())
