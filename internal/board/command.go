@@ -37,12 +37,11 @@ func Commands(o *cliopts.Options) []*cobra.Command {
 // scope is every namespace (falling back to the kubeconfig's namespace when that is forbidden), or the
 // namespace given with --namespace when -A is not.
 func scope(o *cliopts.Options, cmd *cobra.Command) (roadmapview.Scope, error) {
-	ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+	ns, err := o.Namespace()
 	if err != nil {
-		return roadmapview.Scope{}, fmt.Errorf("reading the namespace from the kubeconfig: %w", err)
+		return roadmapview.Scope{}, err
 	}
-	all, _ := cmd.Flags().GetBool("all-namespaces")
-	if cmd.Flags().Changed("namespace") && !all {
+	if cmd.Flags().Changed("namespace") && !o.AllNamespaces {
 		return roadmapview.Scope{Namespace: ns}, nil
 	}
 	return roadmapview.Scope{Fallback: ns}, nil

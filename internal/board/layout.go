@@ -121,7 +121,7 @@ func LayoutTimeline(p *roadmapview.PlanResult, cancelled []roadmapview.PlanTask,
 	}
 	byOwner := map[string][]roadmapview.PlanTask{}
 	for _, t := range tasks {
-		byOwner[ownerOrNone(t.Owner)] = append(byOwner[ownerOrNone(t.Owner)], t)
+		byOwner[roadmapview.OwnerOrNone(t.Owner)] = append(byOwner[roadmapview.OwnerOrNone(t.Owner)], t)
 	}
 	owners := make([]string, 0, len(byOwner))
 	for o := range byOwner {

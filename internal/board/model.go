@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
@@ -129,7 +130,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 			Parent: string(g.Spec.Parent)}
 		progress, counts := g.Status.Progress, g.Status.Initiatives
 		n.Progress, n.Counts = &progress, &counts
-		if c := findCondition(g.Status.Conditions, roadmapv1.ConditionAtRisk); c != nil && c.Status == metav1.ConditionTrue {
+		if c := apimeta.FindStatusCondition(g.Status.Conditions, roadmapv1.ConditionAtRisk); c != nil && c.Status == metav1.ConditionTrue {
 			n.AtRisk = c.Message
 		}
 		m.Nodes = append(m.Nodes, n)
@@ -161,7 +162,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 			n.HasWhy = true
 		}
 		m.Counts[phase]++
-		owners[ownerOrNone(ini.Spec.Owner)] = true
+		owners[roadmapview.OwnerOrNone(ini.Spec.Owner)] = true
 		namespaces[ini.Namespace] = true
 		m.Nodes = append(m.Nodes, n)
 	}
@@ -308,22 +309,6 @@ func missingCapabilities(missing []string) []Node {
 }
 
 func initiativeID(namespace, name string) string { return "initiative/" + namespace + "/" + name }
-
-func ownerOrNone(owner string) string {
-	if owner == "" {
-		return "(no owner)"
-	}
-	return owner
-}
-
-func findCondition(conds []metav1.Condition, t string) *metav1.Condition {
-	for i := range conds {
-		if conds[i].Type == t {
-			return &conds[i]
-		}
-	}
-	return nil
-}
 
 func sortedKeys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
