@@ -29,7 +29,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
@@ -50,12 +49,8 @@ func TestEvidenceHeap(t *testing.T) {
 	g := NewWithT(t)
 	g.SetDefaultEventuallyTimeout(2 * time.Minute)
 	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
-	env, err := testenv.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = env.Stop() }()
-	cfg := rest.CopyConfig(env.Config)
-	cfg.QPS, cfg.Burst = 2000, 4000
-	k, err := client.New(cfg, client.Options{Scheme: testenv.Scheme})
+	env := testenv.New(t)
+	k, err := env.ClientWithRate(2000, 4000)
 	g.Expect(err).NotTo(HaveOccurred())
 	ctx := context.Background()
 
@@ -85,9 +80,7 @@ func TestEvidenceHeap(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 	}
 
-	m, err := env.StartManager(controllers.DefaultOptions())
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = m.Stop() }()
+	env.RunManager(t, controllers.DefaultOptions())
 	capability := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "crowded"},
 		Spec: roadmapv1.CapabilitySpec{Title: "crowded", Lifecycle: roadmapv1.LifecycleAvailable}}
 	g.Expect(k.Create(ctx, capability)).To(Succeed())

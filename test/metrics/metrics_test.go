@@ -50,25 +50,14 @@ var (
 	metricsURL string
 )
 
-func TestMain(m *testing.M) {
-	code, err := run(m)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Suite{Setup: setup}.Run(m)) }
 
-func run(m *testing.M) (int, error) {
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		return 0, err
-	}
-	defer func() { _ = env.Stop() }()
-	k = env.Client
+// setup starts the manager with its metrics endpoint on a free address.
+func setup(e *testenv.Env) (func() error, error) {
+	env, k = e, e.Client
 	addr, err := freeAddress()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	metricsURL = "http://" + addr + "/metrics"
 	// Plain HTTP on loopback here; in a cluster the endpoint is HTTPS with authentication (--metrics-secure).
@@ -76,10 +65,9 @@ func run(m *testing.M) (int, error) {
 		o.Metrics = metricsserver.Options{BindAddress: addr}
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer func() { _ = mgr.Stop() }()
-	return m.Run(), nil
+	return mgr.Stop, nil
 }
 
 func freeAddress() (string, error) {

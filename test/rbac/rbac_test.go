@@ -56,32 +56,20 @@ var (
 	k   client.Client
 )
 
-func TestMain(m *testing.M) {
-	code, err := run(m)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Suite{Setup: setup}.Run(m)) }
 
-func run(m *testing.M) (int, error) {
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		return 0, err
-	}
-	defer func() { _ = env.Stop() }()
-	k = env.Client
+// setup installs the operator's RBAC and starts the manager as its service account.
+func setup(e *testenv.Env) (func() error, error) {
+	env, k = e, e.Client
 	if err := installRBAC(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	mgr, err := env.StartManagerAs(impersonate(env.Config, "system:serviceaccount:"+operatorNamespace+":"+managerAccount,
 		"system:serviceaccounts", "system:serviceaccounts:"+operatorNamespace, "system:authenticated"), controllers.DefaultOptions())
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer func() { _ = mgr.Stop() }()
-	return m.Run(), nil
+	return mgr.Stop, nil
 }
 
 // installRBAC applies the namespace, service account, roles and bindings of `kustomize build config/default`.

@@ -28,10 +28,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
 	. "github.com/onsi/gomega"
 	dto "github.com/prometheus/client_model/go"
-	"go.uber.org/goleak"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
@@ -42,7 +40,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
@@ -62,22 +59,10 @@ var (
 	certDir string
 )
 
-func TestMain(m *testing.M) {
-	if os.Getenv("TEST_LOGS") != "" { // manager logs, for debugging a failing test
-		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
-	} else {
-		ctrl.SetLogger(logr.Discard())
-	}
-	before := goleak.IgnoreCurrent()
-	code := run(m)
-	// Every manager and control plane has stopped: none of the managers' goroutines (informers, evidence
-	// watches and probes, blocked event sends) may outlive them.
-	if err := testenv.FindLeaks(before); err != nil && code == 0 {
-		fmt.Fprintln(os.Stderr, "goroutines left after the managers stopped:", err)
-		code = 1
-	}
-	os.Exit(code)
-}
+// TestMain runs the tests on a control plane whose kube-apiserver can restart. Once every manager and the
+// control plane have stopped, none of the managers' goroutines (informers, evidence watches and probes, blocked
+// event sends) may outlive them.
+func TestMain(m *testing.M) { os.Exit(testenv.RunWithoutLeaks(func() int { return run(m) })) }
 
 func run(m *testing.M) int {
 	var err error
@@ -86,22 +71,14 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = os.RemoveAll(certDir) }()
-	if env, err = testenv.StartRestartable(certDir); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() {
-		if err := env.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "stopping envtest:", err)
-		}
-	}()
-	cfg := rest.CopyConfig(env.Config)
-	cfg.QPS, cfg.Burst = 500, 1000
-	if k, err = client.New(cfg, client.Options{Scheme: testenv.Scheme}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	return testenv.Suite{
+		Start: func() (*testenv.Env, error) { return testenv.StartRestartable(certDir) },
+		Setup: func(e *testenv.Env) (func() error, error) {
+			env = e
+			k, err = env.ClientWithRate(500, 1000)
+			return nil, err
+		},
+	}.Run(m)
 }
 
 // needLong skips a test unless the long tests were asked for.
@@ -229,6 +206,17 @@ func fixture(t *testing.T, g *WithT, namespaces []string, capabilities []string,
 			t.Errorf("deleting the leader election lease: %v", err)
 		}
 	})
+}
+
+// busFixture is the fixture of a test about one capability (the bus) and its n dependents, all in one
+// namespace named after the test: it returns a Gomega, the namespace and the bus's name.
+func busFixture(t *testing.T, test string, n int) (g *WithT, ns, bus string) {
+	t.Helper()
+	g = newG(t)
+	ns = fmt.Sprintf("%s-%d", test, n)
+	bus = ns + "-bus"
+	fixture(t, g, []string{ns}, []string{bus})
+	return g, ns, bus
 }
 
 // createAll creates the objects with a few concurrent writers.
