@@ -46,9 +46,7 @@ var evidenceConfigMaps = flag.Int("evidence-configmaps", 3000,
 //
 //	go test ./test/bench -run TestEvidenceHeap -v -args -evidence-configmaps=20000
 func TestEvidenceHeap(t *testing.T) {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(2 * time.Minute)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	g := testenv.NewG(t, 2*time.Minute)
 	env := testenv.New(t)
 	k, err := env.ClientWithRate(2000, 4000)
 	g.Expect(err).NotTo(HaveOccurred())

@@ -48,9 +48,8 @@ var (
 //
 //	go test ./test/bench -run TestFleetPropagation -v -args -fleet-clusters=20 -fleet-dependents=500
 func TestFleetPropagation(t *testing.T) {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(3 * time.Minute)
-	g.SetDefaultEventuallyPollingInterval(10 * time.Millisecond)
+	g := testenv.NewG(t, 3*time.Minute)
+	g.SetDefaultEventuallyPollingInterval(10 * time.Millisecond) // the propagation time is read to 10ms
 	ctx := context.Background()
 
 	mgmt := testenv.New(t)
