@@ -29,7 +29,6 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	dto "github.com/prometheus/client_model/go"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
@@ -40,7 +39,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
@@ -345,35 +343,9 @@ func (tr *tracker) count(ns string, match func(*roadmapv1.Initiative) bool) int 
 
 var controllerNames = []string{"capability", "initiative", "goal"}
 
-func metricFamily(g Gomega, name string) []*dto.Metric {
-	families, err := ctrlmetrics.Registry.Gather()
-	g.Expect(err).NotTo(HaveOccurred())
-	for _, f := range families {
-		if f.GetName() == name {
-			return f.GetMetric()
-		}
-	}
-	return nil
-}
-
-func label(m *dto.Metric, name string) string {
-	for _, l := range m.GetLabel() {
-		if l.GetName() == name {
-			return l.GetValue()
-		}
-	}
-	return ""
-}
-
 // counter sums a counter of one controller.
 func counter(g Gomega, name, controller string) int {
-	total := 0.0
-	for _, m := range metricFamily(g, name) {
-		if label(m, "controller") == controller {
-			total += m.GetCounter().GetValue()
-		}
-	}
-	return int(total)
+	return int(testenv.ControllerValue(testenv.Metric(g, name), controller))
 }
 
 func reconciles(g Gomega, controller string) int {
@@ -384,15 +356,9 @@ func reconcileErrors(g Gomega, controller string) int {
 	return counter(g, "controller_runtime_reconcile_errors_total", controller)
 }
 
-// gauge sums a gauge of one controller (workqueue gauges label it name, controller-runtime's controller).
+// gauge sums a gauge of one controller.
 func gauge(g Gomega, name, controller string) float64 {
-	sum := 0.0
-	for _, m := range metricFamily(g, name) {
-		if label(m, "controller") == controller || label(m, "name") == controller {
-			sum += m.GetGauge().GetValue()
-		}
-	}
-	return sum
+	return testenv.ControllerValue(testenv.Metric(g, name), controller)
 }
 
 // queueDepths is the workqueue depth of every controller. Queues of managers stopped in the middle of work keep
@@ -415,7 +381,7 @@ func expectIdle(g *WithT, idle map[string]float64) {
 			g.Expect(gauge(g, "controller_runtime_active_workers", c)).To(BeZero(), "active workers of %s", c)
 		}
 		pending := 0.0
-		for _, m := range metricFamily(g, "roadmap_goal_rollups_pending") {
+		for _, m := range testenv.Metric(g, "roadmap_goal_rollups_pending") {
 			pending += m.GetGauge().GetValue()
 		}
 		g.Expect(pending).To(BeZero(), "goal rollups waiting for the end of a burst")
