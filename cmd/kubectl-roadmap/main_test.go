@@ -63,17 +63,9 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "kubectl-roadmap-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	return testenv.Suite{Setup: func(e *testenv.Env) (func() error, error) { return setup(e, dir) }}.Run(m)
+	os.Exit(testenv.RunInTempDir("kubectl-roadmap-test", func(dir string) int {
+		return testenv.Suite{Setup: func(e *testenv.Env) (func() error, error) { return setup(e, dir) }}.Run(m)
+	}))
 }
 
 // setup writes the kubeconfigs of the tests' users to dir and starts the manager.

@@ -109,6 +109,19 @@ func RunWithoutLeaks(run func() int) int {
 	return code
 }
 
+// RunInTempDir runs run with a new temporary directory (pattern as os.MkdirTemp's), removed once run returns:
+// t.TempDir for what a TestMain keeps as long as the control plane (certificates, an audit policy,
+// kubeconfigs). It returns run's exit code, 1 when there is no directory.
+func RunInTempDir(pattern string, run func(dir string) int) int {
+	dir, err := os.MkdirTemp("", pattern)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	return run(dir)
+}
+
 // New starts a control plane for one test, after configure (when given) has changed the environment, and stops
 // it when the test ends; it fails the test when the control plane does not start.
 func New(t testing.TB, configure ...func(*envtest.Environment)) *Env {

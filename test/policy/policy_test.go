@@ -49,16 +49,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(testenv.RunInTempDir("roadmap-policy-audit-", func(dir string) int { return run(m, dir) }))
 }
 
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "roadmap-policy-audit-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
+// run starts kube-apiserver with an audit policy and log in dir, and runs the tests.
+func run(m *testing.M, dir string) int {
 	// Audit every write to initiatives with its annotations (Metadata level), where the Audit action records
 	// violations.
 	auditPolicy := filepath.Join(dir, "audit-policy.yaml")

@@ -60,23 +60,25 @@ var (
 // TestMain runs the tests on a control plane whose kube-apiserver can restart. Once every manager and the
 // control plane have stopped, none of the managers' goroutines (informers, evidence watches and probes, blocked
 // event sends) may outlive them.
-func TestMain(m *testing.M) { os.Exit(testenv.RunWithoutLeaks(func() int { return run(m) })) }
+func TestMain(m *testing.M) {
+	os.Exit(testenv.RunWithoutLeaks(func() int {
+		return testenv.RunInTempDir("reliability-apiserver-", func(dir string) int {
+			certDir = dir
+			return testenv.Suite{Start: startRestartable, Setup: setup}.Run(m)
+		})
+	}))
+}
 
-func run(m *testing.M) int {
+// startRestartable starts a control plane whose kube-apiserver keeps its certificates in certDir, so that it
+// restarts on the same address with the same certificate.
+func startRestartable() (*testenv.Env, error) { return testenv.StartRestartable(certDir) }
+
+// setup keeps the control plane for the tests, with a client that creates thousands of objects quickly.
+func setup(e *testenv.Env) (func() error, error) {
+	env = e
 	var err error
-	if certDir, err = os.MkdirTemp("", "reliability-apiserver-"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(certDir) }()
-	return testenv.Suite{
-		Start: func() (*testenv.Env, error) { return testenv.StartRestartable(certDir) },
-		Setup: func(e *testenv.Env) (func() error, error) {
-			env = e
-			k, err = env.ClientWithRate(500, 1000)
-			return nil, err
-		},
-	}.Run(m)
+	k, err = env.ClientWithRate(500, 1000)
+	return nil, err
 }
 
 // needLong skips a test unless the long tests were asked for.
