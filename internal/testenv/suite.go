@@ -186,9 +186,9 @@ var Admin = envtest.User{Name: "envtest-admin", Groups: []string{"system:masters
 // Kubeconfig adds user to the control plane (with a client certificate) and returns a kubeconfig with its
 // credentials embedded, as a user or a cluster Secret holds it.
 func (e *Env) Kubeconfig(user envtest.User) ([]byte, error) {
-	authn, err := e.AddUser(user, nil)
+	authn, err := e.addUser(user)
 	if err != nil {
-		return nil, fmt.Errorf("adding user %s to the control plane: %w", user.Name, err)
+		return nil, err
 	}
 	data, err := authn.KubeConfig()
 	if err != nil {
@@ -212,11 +212,19 @@ func (e *Env) WriteKubeconfig(dir string, user envtest.User) (string, error) {
 
 // UserConfig adds user to the control plane and returns its client configuration.
 func (e *Env) UserConfig(user envtest.User) (*rest.Config, error) {
+	authn, err := e.addUser(user)
+	if err != nil {
+		return nil, err
+	}
+	return authn.Config(), nil
+}
+
+func (e *Env) addUser(user envtest.User) (*envtest.AuthenticatedUser, error) {
 	authn, err := e.AddUser(user, nil)
 	if err != nil {
 		return nil, fmt.Errorf("adding user %s to the control plane: %w", user.Name, err)
 	}
-	return authn.Config(), nil
+	return authn, nil
 }
 
 // KubeconfigOf returns a kubeconfig with the server, CA and credentials (client certificate or token) of cfg
