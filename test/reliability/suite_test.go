@@ -30,7 +30,6 @@ import (
 
 	. "github.com/onsi/gomega"
 	coordinationv1 "k8s.io/api/coordination/v1"
-	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -178,10 +177,7 @@ func dependents(ns string, n int, required string) []client.Object {
 func fixture(t *testing.T, g *WithT, namespaces []string, capabilities []string, goals ...string) {
 	t.Helper()
 	for _, ns := range namespaces {
-		err := k.Create(ctx(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
-		if err != nil && !apierrors.IsAlreadyExists(err) {
-			g.Expect(err).NotTo(HaveOccurred())
-		}
+		testenv.EnsureNamespace(t, k, ns)
 	}
 	t.Cleanup(func() {
 		for _, ns := range namespaces {
