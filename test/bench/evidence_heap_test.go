@@ -82,27 +82,18 @@ func TestEvidenceHeap(t *testing.T) {
 	capability := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "crowded"},
 		Spec: roadmapv1.CapabilitySpec{Title: "crowded", Lifecycle: roadmapv1.LifecycleAvailable}}
 	g.Expect(k.Create(ctx, capability)).To(Succeed())
-	ready := func(g Gomega) {
+	testenv.ExpectCapability(g, k, capability.Name, metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
+	before := heapInUse()
+
+	testenv.Update(g, k, capability, func(c *roadmapv1.Capability) {
+		c.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "v1", Kind: "ConfigMap", Namespace: ns,
+			Name: roadmapv1.ResourceName(fmt.Sprintf("cm-%05d", n/2))}}
+	})
+	g.Eventually(func(g Gomega) {
 		c := &roadmapv1.Capability{}
 		g.Expect(k.Get(ctx, client.ObjectKeyFromObject(capability), c)).To(Succeed())
 		g.Expect(c.Status.ObservedGeneration).To(Equal(c.Generation))
 		g.Expect(apimeta.IsStatusConditionTrue(c.Status.Conditions, roadmapv1.ConditionReady)).To(BeTrue())
-	}
-	g.Eventually(ready).Should(Succeed())
-	before := heapInUse()
-
-	g.Eventually(func() error {
-		if err := k.Get(ctx, client.ObjectKeyFromObject(capability), capability); err != nil {
-			return err
-		}
-		capability.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "v1", Kind: "ConfigMap", Namespace: ns,
-			Name: roadmapv1.ResourceName(fmt.Sprintf("cm-%05d", n/2))}}
-		return k.Update(ctx, capability)
-	}).Should(Succeed())
-	g.Eventually(func(g Gomega) {
-		ready(g)
-		c := &roadmapv1.Capability{}
-		g.Expect(k.Get(ctx, client.ObjectKeyFromObject(capability), c)).To(Succeed())
 		g.Expect(c.Status.ChecksPassing).To(Equal("1/1"))
 	}).Should(Succeed())
 	after := heapInUse()
