@@ -17,6 +17,15 @@ limitations under the License.
 // Package testenv starts a real kube-apiserver and etcd (controller-runtime's envtest) with the project's CRDs
 // installed, for the project's tests. The binaries come from hack/envtest-assets.sh, which builds them from Go
 // module sources and caches them; `make test` sets KUBEBUILDER_ASSETS, and a plain `go test` runs the script.
+//
+// It is the project's test kit; a test takes from it rather than copying:
+//   - a control plane: Suite (shared by a package, from TestMain), New (one test's), StartRestartable;
+//   - the operator: Env.StartManager, Env.RunManager (stopped with the test), LeaderElection;
+//   - users: Admin, Env.Kubeconfig, Env.WriteKubeconfig, Env.UserConfig, Env.Kubectl;
+//   - objects: Capability, Initiative, Goal, EnsureNamespace, Create, Update (conflict-safe);
+//   - waits and readings: NewG, ExpectInitiative, ExpectCapability, ReadyCondition, Metric, ControllerValue,
+//     ResourceVersions;
+//   - the goroutine leak check: RunWithoutLeaks.
 package testenv
 
 import (

@@ -65,12 +65,7 @@ func TestArgoCDConfigMapCarriesEveryScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	var cm struct {
-		APIVersion string `json:"apiVersion"`
-		Kind       string `json:"kind"`
-		Metadata   struct {
-			Name      string `json:"name"`
-			Namespace string `json:"namespace"`
-		} `json:"metadata"`
+		manifestHeader
 		Data map[string]string `json:"data"`
 	}
 	if err := yaml.UnmarshalStrict(raw, &cm); err != nil {

@@ -31,13 +31,18 @@ type groupKind struct {
 	Kind  string `json:"kind"`
 }
 
-type appProject struct {
+// manifestHeader is what the tests read of a manifest besides its content: its kind and name.
+type manifestHeader struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
 	Metadata   struct {
 		Name      string `json:"name"`
 		Namespace string `json:"namespace"`
 	} `json:"metadata"`
+}
+
+type appProject struct {
+	manifestHeader
 	Spec struct {
 		Description  string   `json:"description"`
 		SourceRepos  []string `json:"sourceRepos"`
