@@ -47,7 +47,7 @@ func coldStart(t *testing.T, n, namespaces int) {
 	for i := range namespaces {
 		nss = append(nss, fmt.Sprintf("%s-%02d", p, i))
 	}
-	fixture(t, g, nss, []string{k8s, bus, flags, loopA, loopB}, goal)
+	fixture(t, nss, []string{k8s, bus, flags, loopA, loopB}, goal)
 
 	// A roadmap with every kind of state: Ready, Blocked on a capability not ready (with providers), without
 	// a provider, on a missing capability, on an initiative not done, in a dependsOn cycle; Done; capabilities

@@ -174,7 +174,7 @@ func dependents(ns string, n int, required string) []client.Object {
 // fixture creates namespaces and, when the test ends (after its managers stopped), deletes every initiative in
 // them, the capabilities and goals named, and the leader election Lease, so that the next test's managers start
 // over an empty roadmap.
-func fixture(t *testing.T, g *WithT, namespaces []string, capabilities []string, goals ...string) {
+func fixture(t *testing.T, namespaces []string, capabilities []string, goals ...string) {
 	t.Helper()
 	for _, ns := range namespaces {
 		testenv.EnsureNamespace(t, k, ns)
@@ -211,7 +211,7 @@ func busFixture(t *testing.T, test string, n int) (g *WithT, ns, bus string) {
 	g = newG(t)
 	ns = fmt.Sprintf("%s-%d", test, n)
 	bus = ns + "-bus"
-	fixture(t, g, []string{ns}, []string{bus})
+	fixture(t, []string{ns}, []string{bus})
 	return g, ns, bus
 }
 
