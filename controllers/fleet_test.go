@@ -27,8 +27,6 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
@@ -78,22 +76,9 @@ func startWorkload(t *testing.T, g *WithT, restartable bool) *workload {
 }
 
 func userKubeconfig(g *WithT, w *testenv.Env, name string) []byte {
-	user, err := w.AddUser(envtest.User{Name: name}, nil)
+	kubeconfig, err := w.Kubeconfig(envtest.User{Name: name})
 	g.Expect(err).NotTo(HaveOccurred())
-	return kubeconfigOf(g, user.Config())
-}
-
-// kubeconfigOf writes a kubeconfig with embedded credentials for a REST config.
-func kubeconfigOf(g *WithT, cfg *rest.Config) []byte {
-	kc := clientcmdapi.NewConfig()
-	kc.Clusters["c"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
-	kc.AuthInfos["u"] = &clientcmdapi.AuthInfo{ClientCertificateData: cfg.CertData, ClientKeyData: cfg.KeyData,
-		Token: cfg.BearerToken}
-	kc.Contexts["c"] = &clientcmdapi.Context{Cluster: "c", AuthInfo: "u"}
-	kc.CurrentContext = "c"
-	data, err := clientcmd.Write(*kc)
-	g.Expect(err).NotTo(HaveOccurred())
-	return data
+	return kubeconfig
 }
 
 // prometheus creates monitoring/prometheus in a workload cluster, available with the given replicas.
@@ -232,7 +217,9 @@ func TestFleetEvidence(t *testing.T) {
 
 	stranger := rest.CopyConfig(us.env.Config)
 	stranger.CertData, stranger.KeyData, stranger.BearerToken = nil, nil, "not-a-valid-token"
-	secret := clusterSecret("us-limited", kubeconfigOf(g, stranger), nil)
+	strangerKubeconfig, err := testenv.KubeconfigOf(stranger)
+	g.Expect(err).NotTo(HaveOccurred())
+	secret := clusterSecret("us-limited", strangerKubeconfig, nil)
 	create(t, g, secret)
 	g.Eventually(func(g Gomega) string {
 		st := getCapability(g, "fleet-limited").Status.Checks[0]

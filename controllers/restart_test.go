@@ -17,17 +17,14 @@ limitations under the License.
 package controllers_test
 
 import (
-	"fmt"
 	"testing"
 
 	. "github.com/onsi/gomega"
-	dto "github.com/prometheus/client_model/go"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
 // TestRestartWritesNothing: after everything settles, a new manager reconciles every object again (its informers
@@ -83,7 +80,7 @@ func TestRestartWritesNothing(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 
 	// Wait until the new manager has reconciled every object at least once and its queues are drained.
-	initiatives, capabilities, goals := len(before.initiatives), len(before.capabilities), len(before.goals)
+	initiatives, capabilities, goals := len(before.Initiatives), len(before.Capabilities), len(before.Goals)
 	g.Expect(goals).To(BeNumerically(">=", 2))
 	g.Eventually(func(g Gomega) {
 		g.Expect(reconciles(g, "initiative") - initiativeRuns).To(BeNumerically(">=", initiatives))
@@ -97,68 +94,19 @@ func TestRestartWritesNothing(t *testing.T) {
 	g.Expect(resourceVersionsOf(g)).To(Equal(before), "a restart over a settled cluster must write nothing")
 }
 
-type versions struct {
-	initiatives, capabilities, goals map[string]string
-}
-
-func resourceVersionsOf(g Gomega) versions {
-	v := versions{initiatives: map[string]string{}, capabilities: map[string]string{}, goals: map[string]string{}}
-	inis := &roadmapv1.InitiativeList{}
-	g.Expect(k.List(ctx(), inis)).To(Succeed())
-	for _, i := range inis.Items {
-		v.initiatives[client.ObjectKeyFromObject(&i).String()] = i.ResourceVersion
-	}
-	caps := &roadmapv1.CapabilityList{}
-	g.Expect(k.List(ctx(), caps)).To(Succeed())
-	for _, c := range caps.Items {
-		v.capabilities[c.Name] = c.ResourceVersion
-	}
-	goals := &roadmapv1.GoalList{}
-	g.Expect(k.List(ctx(), goals)).To(Succeed())
-	for _, goal := range goals.Items {
-		v.goals[goal.Name] = goal.ResourceVersion
-	}
-	return v
-}
+// resourceVersionsOf is the resourceVersion of every roadmap object in the cluster.
+func resourceVersionsOf(g Gomega) testenv.Versions { return testenv.ResourceVersions(g, k) }
 
 // reconciles is the number of reconciles a controller has completed, from controller-runtime's metrics.
 func reconciles(g Gomega, controller string) int {
-	total := 0
-	for _, m := range metricFamily(g, "controller_runtime_reconcile_total") {
-		if label(m, "controller") == controller {
-			total += int(m.GetCounter().GetValue())
-		}
-	}
-	return total
+	return int(testenv.ControllerValue(metricFamily(g, "controller_runtime_reconcile_total"), controller))
 }
 
 func gauge(g Gomega, name, controller string) float64 {
-	sum := 0.0
-	for _, m := range metricFamily(g, name) {
-		if label(m, "controller") == controller || label(m, "name") == controller {
-			sum += m.GetGauge().GetValue()
-		}
-	}
-	return sum
+	return testenv.ControllerValue(metricFamily(g, name), controller)
 }
 
-func metricFamily(g Gomega, name string) []*dto.Metric {
-	families, err := ctrlmetrics.Registry.Gather()
-	g.Expect(err).NotTo(HaveOccurred())
-	for _, f := range families {
-		if f.GetName() == name {
-			return f.GetMetric()
-		}
-	}
-	g.Expect(fmt.Errorf("metric %s not registered", name)).NotTo(HaveOccurred())
-	return nil
-}
+// metricFamily is the samples of a metric the manager of the suite has used by now.
+var metricFamily = testenv.RegisteredMetric
 
-func label(m *dto.Metric, name string) string {
-	for _, l := range m.GetLabel() {
-		if l.GetName() == name {
-			return l.GetValue()
-		}
-	}
-	return ""
-}
+var label = testenv.Label

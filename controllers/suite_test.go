@@ -18,17 +18,13 @@ package controllers_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
-	"go.uber.org/goleak"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
@@ -42,36 +38,20 @@ var (
 	mgr *testenv.Manager
 )
 
+// TestMain runs the tests against one control plane and manager. Once both have stopped, none of the manager's
+// goroutines (informers, evidence watches and probes, blocked event sends) may outlive it.
 func TestMain(m *testing.M) {
-	before := goleak.IgnoreCurrent()
-	if os.Getenv("TEST_LOGS") != "" { // manager logs, for debugging a failing test
-		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
-	}
+	os.Exit(testenv.RunWithoutLeaks(func() int { return testenv.Suite{Setup: setup}.Run(m) }))
+}
+
+// setup starts the manager of the tests; the restart test replaces it, so what stops it reads mgr then.
+func setup(e *testenv.Env) (func() error, error) {
+	env, k = e, e.Client
 	var err error
-	if env, err = testenv.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	k = env.Client
 	if mgr, err = env.StartManager(managerOptions()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		_ = env.Stop()
-		os.Exit(1)
+		return nil, err
 	}
-	code := m.Run()
-	if err := mgr.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping manager:", err)
-	}
-	if err := env.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping envtest:", err)
-	}
-	// Every manager has stopped: none of its goroutines (informers, evidence watches and probes, blocked
-	// event sends) may outlive it.
-	if err := testenv.FindLeaks(before); err != nil && code == 0 {
-		fmt.Fprintln(os.Stderr, "goroutines left after the managers stopped:", err)
-		code = 1
-	}
-	os.Exit(code)
+	return func() error { return mgr.Stop() }, nil
 }
 
 // managerOptions are the defaults, with the fleet timings short enough for tests: a remote cluster is probed

@@ -31,7 +31,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
 	"github.com/google/go-cmp/cmp"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -39,10 +38,8 @@ import (
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
@@ -68,42 +65,14 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if os.Getenv("TEST_LOGS") != "" {
-		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
-	} else {
-		ctrl.SetLogger(logr.Discard())
-	}
-	os.Exit(run(m))
+	os.Exit(testenv.RunInTempDir("kubectl-roadmap-test", func(dir string) int {
+		return testenv.Suite{Setup: func(e *testenv.Env) (func() error, error) { return setup(e, dir) }}.Run(m)
+	}))
 }
 
-func run(m *testing.M) int {
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() {
-		if err := env.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "stopping envtest:", err)
-		}
-	}()
-	k = env.Client
-	mgr, err := env.StartManager(controllers.DefaultOptions())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() {
-		if err := mgr.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "stopping manager:", err)
-		}
-	}()
-	dir, err := os.MkdirTemp("", "kubectl-roadmap-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
+// setup writes the kubeconfigs of the tests' users to dir and starts the manager.
+func setup(e *testenv.Env, dir string) (func() error, error) {
+	env, k = e, e.Client
 	for _, u := range []struct {
 		user envtest.User
 		path *string
@@ -112,25 +81,16 @@ func run(m *testing.M) int {
 		{envtest.User{Name: "nobody"}, &nobodyConfig},
 		{envtest.User{Name: "personalisation-dev"}, &teamConfig},
 	} {
-		if *u.path, err = kubeconfigFor(env, u.user, dir); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
+		var err error
+		if *u.path, err = env.WriteKubeconfig(dir, u.user); err != nil {
+			return nil, err
 		}
 	}
-	return m.Run()
-}
-
-func kubeconfigFor(env *testenv.Env, user envtest.User, dir string) (string, error) {
-	authn, err := env.AddUser(user, nil)
+	mgr, err := env.StartManager(controllers.DefaultOptions())
 	if err != nil {
-		return "", fmt.Errorf("adding user %s: %w", user.Name, err)
+		return nil, err
 	}
-	data, err := authn.KubeConfig()
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, user.Name+".kubeconfig")
-	return path, os.WriteFile(path, data, 0o600)
+	return mgr.Stop, nil
 }
 
 var names = testenv.Names

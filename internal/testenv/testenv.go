@@ -17,6 +17,15 @@ limitations under the License.
 // Package testenv starts a real kube-apiserver and etcd (controller-runtime's envtest) with the project's CRDs
 // installed, for the project's tests. The binaries come from hack/envtest-assets.sh, which builds them from Go
 // module sources and caches them; `make test` sets KUBEBUILDER_ASSETS, and a plain `go test` runs the script.
+//
+// It is the project's test kit; a test takes from it rather than copying:
+//   - a control plane: Suite (shared by a package, from TestMain), New (one test's), StartRestartable;
+//   - the operator: Env.StartManager, Env.RunManager (stopped with the test), LeaderElection;
+//   - users: Admin, Env.Kubeconfig, Env.WriteKubeconfig, Env.UserConfig, Env.Kubectl;
+//   - objects: Capability, Initiative, Goal, EnsureNamespace, Create, Update (conflict-safe);
+//   - waits and readings: NewG, ExpectInitiative, ExpectCapability, ReadyCondition, Metric, ControllerValue,
+//     ResourceVersions;
+//   - the goroutine leak check: RunWithoutLeaks.
 package testenv
 
 import (
@@ -158,23 +167,29 @@ func start(configure func(*envtest.Environment)) (*Env, error) {
 	return &Env{Environment: env, Config: cfg, Client: c}, nil
 }
 
-// Kubectl runs the kubectl built with the assets against this control plane and returns its stdout.
+// Kubectl runs the kubectl built with the assets against this control plane, as Admin, and returns its stdout.
 func (e *Env) Kubectl(args ...string) (string, error) {
-	user, err := e.ControlPlane.AddUser(envtest.User{Name: "envtest-admin", Groups: []string{"system:masters"}}, nil)
+	stdout, stderr, err := e.KubectlStreams(args...)
 	if err != nil {
-		return "", fmt.Errorf("adding a kubectl user to the control plane: %w", err)
+		return stdout, fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, stderr)
+	}
+	return stdout, nil
+}
+
+// KubectlStreams runs kubectl like Kubectl, and returns its stdout and its stderr (where warnings go) apart.
+func (e *Env) KubectlStreams(args ...string) (stdout, stderr string, err error) {
+	user, err := e.AddUser(Admin, nil)
+	if err != nil {
+		return "", "", fmt.Errorf("adding a kubectl user to the control plane: %w", err)
 	}
 	kubectl, err := user.Kubectl()
 	if err != nil {
-		return "", fmt.Errorf("configuring kubectl: %w", err)
+		return "", "", fmt.Errorf("configuring kubectl: %w", err)
 	}
-	stdout, stderr, err := kubectl.Run(args...)
-	out, _ := io.ReadAll(stdout)
-	if err != nil {
-		errOut, _ := io.ReadAll(stderr)
-		return string(out), fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, errOut)
-	}
-	return string(out), nil
+	out, errOut, err := kubectl.Run(args...)
+	o, _ := io.ReadAll(out)
+	errText, _ := io.ReadAll(errOut)
+	return string(o), string(errText), err
 }
 
 // Manager is a running controller manager, wired exactly as cmd/manager wires it.

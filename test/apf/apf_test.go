@@ -57,11 +57,7 @@ type installer struct {
 
 func buildInstaller(t *testing.T) installer {
 	t.Helper()
-	root, err := testenv.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(root, "config", "default"))
+	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(testenv.Root(t), "config", "default"))
 	if err != nil {
 		t.Fatalf("kustomize build config/default: %v", err)
 	}
@@ -164,11 +160,7 @@ func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { re
 func TestManagerRequestsAreClassified(t *testing.T) {
 	g := NewWithT(t)
 	in := buildInstaller(t)
-	env, err := testenv.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = env.Stop() }()
+	env := testenv.New(t)
 	ctx := context.Background()
 	for _, o := range in.objects {
 		g.Expect(env.Client.Create(ctx, o)).To(Succeed(), "creating %s %s", o.GetKind(), o.GetName())

@@ -33,6 +33,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/roadmap-operator/roadmap-operator/internal/argocdhealth"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
 // customizationsDir is where the health checks live, laid out like Argo CD's own resource_customizations tree:
@@ -48,25 +49,6 @@ type customization struct {
 // ConfigMapKey is the argocd-cm key Argo CD reads the health check of this kind from.
 func (c customization) ConfigMapKey() string {
 	return "resource.customizations.health." + c.Group + "_" + c.Kind
-}
-
-// repoRoot walks up from the working directory to the directory holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // discover finds every <group>/<Kind>/health.lua under the customizations tree, sorted, so a new kind is tested
@@ -101,7 +83,7 @@ func discover(t *testing.T, root string) []customization {
 }
 
 func TestHealthChecks(t *testing.T) {
-	root := repoRoot(t)
+	root := testenv.Root(t)
 	for _, c := range discover(t, root) {
 		t.Run(c.Group+"/"+c.Kind, func(t *testing.T) {
 			testCustomization(t, root, c)

@@ -22,6 +22,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
 type groupKind struct {
@@ -29,13 +31,18 @@ type groupKind struct {
 	Kind  string `json:"kind"`
 }
 
-type appProject struct {
+// manifestHeader is what the tests read of a manifest besides its content: its kind and name.
+type manifestHeader struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
 	Metadata   struct {
 		Name      string `json:"name"`
 		Namespace string `json:"namespace"`
 	} `json:"metadata"`
+}
+
+type appProject struct {
+	manifestHeader
 	Spec struct {
 		Description  string   `json:"description"`
 		SourceRepos  []string `json:"sourceRepos"`
@@ -69,7 +76,7 @@ func readProject(t *testing.T, path string) appProject {
 // deploys only Initiatives, only into its namespace, nothing cluster-scoped; the platform team's adds only
 // Capabilities to that; and the sample Application uses the product team's project and its namespace.
 func TestAppProjects(t *testing.T) {
-	dir := filepath.Join(repoRoot(t), "config", "argocd")
+	dir := filepath.Join(testenv.Root(t), "config", "argocd")
 	initiatives := []groupKind{{Group: "roadmap.dev", Kind: "Initiative"}}
 	for _, tc := range []struct {
 		file, namespace string

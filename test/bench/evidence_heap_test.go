@@ -29,7 +29,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
@@ -47,15 +46,9 @@ var evidenceConfigMaps = flag.Int("evidence-configmaps", 3000,
 //
 //	go test ./test/bench -run TestEvidenceHeap -v -args -evidence-configmaps=20000
 func TestEvidenceHeap(t *testing.T) {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(2 * time.Minute)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
-	env, err := testenv.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = env.Stop() }()
-	cfg := rest.CopyConfig(env.Config)
-	cfg.QPS, cfg.Burst = 2000, 4000
-	k, err := client.New(cfg, client.Options{Scheme: testenv.Scheme})
+	g := testenv.NewG(t, 2*time.Minute)
+	env := testenv.New(t)
+	k, err := env.ClientWithRate(2000, 4000)
 	g.Expect(err).NotTo(HaveOccurred())
 	ctx := context.Background()
 
@@ -85,33 +78,22 @@ func TestEvidenceHeap(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 	}
 
-	m, err := env.StartManager(controllers.DefaultOptions())
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = m.Stop() }()
+	env.RunManager(t, controllers.DefaultOptions())
 	capability := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "crowded"},
 		Spec: roadmapv1.CapabilitySpec{Title: "crowded", Lifecycle: roadmapv1.LifecycleAvailable}}
 	g.Expect(k.Create(ctx, capability)).To(Succeed())
-	ready := func(g Gomega) {
+	testenv.ExpectCapability(g, k, capability.Name, metav1.ConditionTrue, roadmapv1.CapabilityReasonReady)
+	before := heapInUse()
+
+	testenv.Update(g, k, capability, func(c *roadmapv1.Capability) {
+		c.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "v1", Kind: "ConfigMap", Namespace: ns,
+			Name: roadmapv1.ResourceName(fmt.Sprintf("cm-%05d", n/2))}}
+	})
+	g.Eventually(func(g Gomega) {
 		c := &roadmapv1.Capability{}
 		g.Expect(k.Get(ctx, client.ObjectKeyFromObject(capability), c)).To(Succeed())
 		g.Expect(c.Status.ObservedGeneration).To(Equal(c.Generation))
 		g.Expect(apimeta.IsStatusConditionTrue(c.Status.Conditions, roadmapv1.ConditionReady)).To(BeTrue())
-	}
-	g.Eventually(ready).Should(Succeed())
-	before := heapInUse()
-
-	g.Eventually(func() error {
-		if err := k.Get(ctx, client.ObjectKeyFromObject(capability), capability); err != nil {
-			return err
-		}
-		capability.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "v1", Kind: "ConfigMap", Namespace: ns,
-			Name: roadmapv1.ResourceName(fmt.Sprintf("cm-%05d", n/2))}}
-		return k.Update(ctx, capability)
-	}).Should(Succeed())
-	g.Eventually(func(g Gomega) {
-		ready(g)
-		c := &roadmapv1.Capability{}
-		g.Expect(k.Get(ctx, client.ObjectKeyFromObject(capability), c)).To(Succeed())
 		g.Expect(c.Status.ChecksPassing).To(Equal("1/1"))
 	}).Should(Succeed())
 	after := heapInUse()

@@ -28,12 +28,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
@@ -52,29 +48,22 @@ var (
 //
 //	go test ./test/bench -run TestFleetPropagation -v -args -fleet-clusters=20 -fleet-dependents=500
 func TestFleetPropagation(t *testing.T) {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(3 * time.Minute)
-	g.SetDefaultEventuallyPollingInterval(10 * time.Millisecond)
+	g := testenv.NewG(t, 3*time.Minute)
+	g.SetDefaultEventuallyPollingInterval(10 * time.Millisecond) // the propagation time is read to 10ms
 	ctx := context.Background()
 
-	mgmt, err := testenv.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = mgmt.Stop() }()
-	cfg := rest.CopyConfig(mgmt.Config)
-	cfg.QPS, cfg.Burst = 1000, 2000
-	k, err := client.New(cfg, client.Options{Scheme: testenv.Scheme})
+	mgmt := testenv.New(t)
+	k, err := mgmt.ClientWithRate(1000, 2000)
 	g.Expect(err).NotTo(HaveOccurred())
 
 	var workloads []client.Client
 	var kubeconfigs [][]byte
 	for range 2 {
-		w, err := testenv.Start()
-		g.Expect(err).NotTo(HaveOccurred())
-		defer func() { _ = w.Stop() }()
+		w := testenv.New(t)
 		workloads = append(workloads, w.Client)
-		admin, err := w.AddUser(envtest.User{Name: "fleet-admin", Groups: []string{"system:masters"}}, nil)
+		kubeconfig, err := w.Kubeconfig(testenv.Admin)
 		g.Expect(err).NotTo(HaveOccurred())
-		kubeconfigs = append(kubeconfigs, kubeconfigFor(g, admin.Config()))
+		kubeconfigs = append(kubeconfigs, kubeconfig)
 		g.Expect(w.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "monitoring"}})).To(Succeed())
 		g.Expect(w.Client.Create(ctx, prometheusDeployment())).To(Succeed())
 		setAvailable(g, w.Client, 2)
@@ -90,9 +79,7 @@ func TestFleetPropagation(t *testing.T) {
 	}
 	opts := controllers.DefaultOptions()
 	opts.ClusterSecretsNamespace = secretsNamespace
-	m, err := mgmt.StartManager(opts)
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = m.Stop() }()
+	mgmt.RunManager(t, opts)
 
 	check := roadmapv1.CheckReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring",
 		Name: "prometheus", Clusters: &metav1.LabelSelector{}}
@@ -172,15 +159,4 @@ func setAvailable(g *WithT, c client.Client, available int32) {
 				{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable"}}}
 		return c.Status().Update(context.Background(), d)
 	}).Should(Succeed())
-}
-
-func kubeconfigFor(g *WithT, cfg *rest.Config) []byte {
-	kc := clientcmdapi.NewConfig()
-	kc.Clusters["c"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
-	kc.AuthInfos["u"] = &clientcmdapi.AuthInfo{ClientCertificateData: cfg.CertData, ClientKeyData: cfg.KeyData}
-	kc.Contexts["c"] = &clientcmdapi.Context{Cluster: "c", AuthInfo: "u"}
-	kc.CurrentContext = "c"
-	data, err := clientcmd.Write(*kc)
-	g.Expect(err).NotTo(HaveOccurred())
-	return data
 }

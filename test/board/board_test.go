@@ -39,14 +39,12 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/go-logr/logr"
 	. "github.com/onsi/gomega"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
@@ -217,14 +215,11 @@ func serve(t *testing.T, cfg *rest.Config, scope roadmapview.Scope, address stri
 }
 
 // startOperator starts a control plane and the operator's manager on it, both stopped when the test ends.
-func startOperator(t *testing.T, g *WithT) *testenv.Env {
+func startOperator(t *testing.T) *testenv.Env {
 	t.Helper()
-	env, err := testenv.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = env.Stop() })
-	mgr, err := env.StartManager(controllers.DefaultOptions())
-	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = mgr.Stop() })
+	testenv.SetManagerLogger()
+	env := testenv.New(t)
+	env.RunManager(t, controllers.DefaultOptions())
 	return env
 }
 
@@ -232,17 +227,14 @@ func TestBoard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a control plane and a browser")
 	}
-	ctrl.SetLogger(logr.Discard())
 	g := NewWithT(t)
 	b := newBrowser(t)
 
-	env := startOperator(t, g)
+	env := startOperator(t)
 	ctx := context.Background()
 	k := env.Client
 
-	root, err := testenv.RepoRoot()
-	g.Expect(err).NotTo(HaveOccurred())
-	out, err := env.Kubectl("apply", "--server-side", "-k", filepath.Join(root, "config", "samples"))
+	out, err := env.Kubectl("apply", "--server-side", "-k", filepath.Join(testenv.Root(t), "config", "samples"))
 	g.Expect(err).NotTo(HaveOccurred(), out)
 	g.Expect(k.Create(ctx, &roadmapv1.Initiative{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "team-marketing", Name: "xss-probe"},
@@ -390,12 +382,8 @@ func TestBoard(t *testing.T) {
 	t.Run("export command", func(t *testing.T) {
 		// kubectl roadmap export, as a user runs it: kubeconfig and flags.
 		g := NewWithT(t)
-		admin, err := env.AddUser(envtest.User{Name: "board-admin", Groups: []string{"system:masters"}}, nil)
+		kubeconfig, err := env.WriteKubeconfig(t.TempDir(), testenv.Admin)
 		g.Expect(err).NotTo(HaveOccurred())
-		data, err := admin.KubeConfig()
-		g.Expect(err).NotTo(HaveOccurred())
-		kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-		g.Expect(os.WriteFile(kubeconfig, data, 0o600)).To(Succeed())
 		export := func(args ...string) (string, error) {
 			var out bytes.Buffer
 			o := cliopts.NewOptions(genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &out, ErrOut: io.Discard})
@@ -453,7 +441,7 @@ func restrictedUser(t *testing.T, env *testenv.Env, k client.Client, namespace s
 	} {
 		g.Expect(k.Create(ctx, obj)).To(Succeed())
 	}
-	user, err := env.AddUser(envtest.User{Name: name}, nil)
+	cfg, err := env.UserConfig(envtest.User{Name: name})
 	g.Expect(err).NotTo(HaveOccurred())
-	return user.Config()
+	return cfg
 }

@@ -33,14 +33,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/go-logr/logr"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
@@ -60,10 +57,9 @@ func TestBoardScale(t *testing.T) {
 	if !*scale {
 		t.Skip("a measurement, not a test: run with -scale")
 	}
-	ctrl.SetLogger(logr.Discard())
 	g := NewWithT(t)
 	b := newBrowser(t)
-	env := startOperator(t, g)
+	env := startOperator(t)
 	ctx := context.Background()
 	k := env.Client
 
@@ -87,19 +83,14 @@ func TestBoardScale(t *testing.T) {
 	t.Logf("the operator settled the roadmap %v after the first create", time.Since(began).Round(time.Second))
 
 	// `kubectl roadmap serve` as a user runs it: its own process, so its memory is its own.
-	root, err := testenv.RepoRoot()
-	g.Expect(err).NotTo(HaveOccurred())
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "kubectl-roadmap")
-	out, err := exec.Command("go", "build", "-o", bin, filepath.Join(root, "cmd", "kubectl-roadmap")).CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, filepath.Join(testenv.Root(t), "cmd", "kubectl-roadmap")).CombinedOutput()
 	g.Expect(err).NotTo(HaveOccurred(), string(out))
-	admin, err := env.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, nil)
+	kubeconfig, err := env.WriteKubeconfig(dir, testenv.Admin)
 	g.Expect(err).NotTo(HaveOccurred())
-	kubeconfig, err := admin.KubeConfig()
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(os.WriteFile(filepath.Join(dir, "kubeconfig"), kubeconfig, 0o600)).To(Succeed())
 	serveCtx, stop := context.WithCancel(ctx)
-	cmd := exec.CommandContext(serveCtx, bin, "serve", "--kubeconfig", filepath.Join(dir, "kubeconfig"), "--address", "127.0.0.1:0")
+	cmd := exec.CommandContext(serveCtx, bin, "serve", "--kubeconfig", kubeconfig, "--address", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	g.Expect(err).NotTo(HaveOccurred())
 	cmd.Stderr = os.Stderr

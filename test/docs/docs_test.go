@@ -160,20 +160,13 @@ func docFiles(t *testing.T, root string) []string {
 }
 
 func TestDocsManifests(t *testing.T) {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(90 * time.Second)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	g := testenv.NewG(t, 90*time.Second)
 	ctx := context.Background()
-	root, err := testenv.RepoRoot()
-	g.Expect(err).NotTo(HaveOccurred())
+	root := testenv.Root(t)
 
-	env, err := testenv.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = env.Stop() }()
+	env := testenv.New(t)
 	k := env.Client
-	mgr, err := env.StartManager(controllers.DefaultOptions())
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = mgr.Stop() }()
+	env.RunManager(t, controllers.DefaultOptions())
 
 	// The samples first, as docs/install.md and the README apply them.
 	samples, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(root, "config", "samples"))

@@ -33,6 +33,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/argocdhealth"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
 // liveCase is one object of a scenario: once the controller has settled on the verdict the case waits for,
@@ -111,10 +112,7 @@ func conditionsOf(obj client.Object) []metav1.Condition {
 }
 
 func readyCondition(obj client.Object) metav1.Condition {
-	if c := apimeta.FindStatusCondition(conditionsOf(obj), roadmapv1.ConditionReady); c != nil {
-		return *c
-	}
-	return metav1.Condition{}
+	return testenv.ReadyCondition(conditionsOf(obj))
 }
 
 func readyMessage(obj client.Object) string { return readyCondition(obj).Message }

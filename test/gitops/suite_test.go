@@ -30,7 +30,6 @@ package gitops_test
 import (
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -59,16 +58,16 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	os.Exit(testenv.Suite{Setup: setup}.Run(m))
+}
+
+// setup starts the manager, with dangling references broken at once.
+func setup(e *testenv.Env) (func() error, error) {
+	env, k = e, e.Client
 	var err error
 	if root, err = testenv.RepoRoot(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return nil, err
 	}
-	if env, err = testenv.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	k = env.Client
 	opts := controllers.DefaultOptions()
 	// A missing capability nobody provides is broken at once here, so the Degraded and Failed readings of a
 	// dangling reference can be recorded; the grace period's Progressing reading is the not-found-in-grace case
@@ -76,18 +75,9 @@ func TestMain(m *testing.M) {
 	opts.CapabilityNotFoundGrace = 0
 	mgr, err := env.StartManager(opts)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		_ = env.Stop()
-		os.Exit(1)
+		return nil, err
 	}
-	code := m.Run()
-	if err := mgr.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping manager:", err)
-	}
-	if err := env.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping envtest:", err)
-	}
-	os.Exit(code)
+	return mgr.Stop, nil
 }
 
 // newG returns a Gomega whose Eventually waits long enough for a loaded 2-core machine.

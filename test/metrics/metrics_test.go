@@ -31,8 +31,6 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -50,25 +48,14 @@ var (
 	metricsURL string
 )
 
-func TestMain(m *testing.M) {
-	code, err := run(m)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Suite{Setup: setup}.Run(m)) }
 
-func run(m *testing.M) (int, error) {
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		return 0, err
-	}
-	defer func() { _ = env.Stop() }()
-	k = env.Client
+// setup starts the manager with its metrics endpoint on a free address.
+func setup(e *testenv.Env) (func() error, error) {
+	env, k = e, e.Client
 	addr, err := freeAddress()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	metricsURL = "http://" + addr + "/metrics"
 	// Plain HTTP on loopback here; in a cluster the endpoint is HTTPS with authentication (--metrics-secure).
@@ -76,10 +63,9 @@ func run(m *testing.M) (int, error) {
 		o.Metrics = metricsserver.Options{BindAddress: addr}
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer func() { _ = mgr.Stop() }()
-	return m.Run(), nil
+	return mgr.Stop, nil
 }
 
 func freeAddress() (string, error) {
@@ -118,10 +104,7 @@ func newG(t *testing.T) *WithT {
 	return g
 }
 
-func namespace(g *WithT, name string) {
-	g.Expect(k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).
-		To(Or(Succeed(), Satisfy(apierrors.IsAlreadyExists)))
-}
+func namespace(t *testing.T, name string) { testenv.EnsureNamespace(t, k, name) }
 
 func names(prefix string, n int) []roadmapv1.ResourceName {
 	out := make([]roadmapv1.ResourceName, n)
@@ -135,7 +118,7 @@ func names(prefix string, n int) []roadmapv1.ResourceName {
 func TestRoadmapMetrics(t *testing.T) {
 	g := newG(t)
 	ctx := context.Background()
-	namespace(g, "m-shop")
+	namespace(t, "m-shop")
 	g.Expect(k.Create(ctx, &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "m-bus"},
 		Spec: roadmapv1.CapabilitySpec{Title: "bus", Lifecycle: roadmapv1.LifecyclePlanned}})).To(Succeed())
 	for _, c := range []struct{ name, requires string }{{"m-loop-a", "m-loop-b"}, {"m-loop-b", "m-loop-a"}} {
@@ -191,7 +174,7 @@ func TestRoadmapMetrics(t *testing.T) {
 func TestNonsenseIsBounded(t *testing.T) {
 	g := newG(t)
 	ctx := context.Background()
-	namespace(g, "m-nonsense")
+	namespace(t, "m-nonsense")
 	checks := make([]roadmapv1.CheckReference, 32)
 	for i := range checks {
 		checks[i] = roadmapv1.CheckReference{APIVersion: fmt.Sprintf("nowhere%d.example/v9", i), Kind: "Ghost", Name: "boo"}

@@ -24,7 +24,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,16 +49,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(testenv.RunInTempDir("roadmap-policy-audit-", func(dir string) int { return run(m, dir) }))
 }
 
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "roadmap-policy-audit-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
+// run starts kube-apiserver with an audit policy and log in dir, and runs the tests.
+func run(m *testing.M, dir string) int {
 	// Audit every write to initiatives with its annotations (Metadata level), where the Audit action records
 	// violations.
 	auditPolicy := filepath.Join(dir, "audit-policy.yaml")
@@ -78,36 +72,22 @@ rules:
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	env, err = testenv.StartWith(func(e *envtest.Environment) {
-		args := e.ControlPlane.GetAPIServer().Configure()
-		args.Set("audit-policy-file", auditPolicy)
-		args.Set("audit-log-path", auditLog)
-		// Write each event as it happens, so the test reads it without waiting for a batch.
-		args.Set("audit-log-mode", "blocking")
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = env.Stop() }()
-	return m.Run()
+	return testenv.Suite{
+		Start: func() (*testenv.Env, error) {
+			return testenv.StartWith(func(e *envtest.Environment) {
+				args := e.ControlPlane.GetAPIServer().Configure()
+				args.Set("audit-policy-file", auditPolicy)
+				args.Set("audit-log-path", auditLog)
+				// Write each event as it happens, so the test reads it without waiting for a batch.
+				args.Set("audit-log-mode", "blocking")
+			})
+		},
+		Setup: func(e *testenv.Env) (func() error, error) { env = e; return nil, nil },
+	}.Run(m)
 }
 
 // kubectl runs the envtest kubectl and returns stdout, stderr (where warnings go) and the error.
-func kubectl(args ...string) (stdout, stderr string, err error) {
-	user, err := env.ControlPlane.AddUser(envtest.User{Name: "policy-admin", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		return "", "", fmt.Errorf("adding a kubectl user to the control plane: %w", err)
-	}
-	k, err := user.Kubectl()
-	if err != nil {
-		return "", "", fmt.Errorf("configuring kubectl: %w", err)
-	}
-	out, errOut, err := k.Run(args...)
-	o, _ := io.ReadAll(out)
-	e, _ := io.ReadAll(errOut)
-	return string(o), string(e), err
-}
+func kubectl(args ...string) (stdout, stderr string, err error) { return env.KubectlStreams(args...) }
 
 // writeManifest writes a manifest into the test's temporary directory and returns its path.
 func writeManifest(t *testing.T, name, manifest string) string {

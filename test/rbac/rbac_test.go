@@ -29,7 +29,6 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -56,32 +55,20 @@ var (
 	k   client.Client
 )
 
-func TestMain(m *testing.M) {
-	code, err := run(m)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Suite{Setup: setup}.Run(m)) }
 
-func run(m *testing.M) (int, error) {
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		return 0, err
-	}
-	defer func() { _ = env.Stop() }()
-	k = env.Client
+// setup installs the operator's RBAC and starts the manager as its service account.
+func setup(e *testenv.Env) (func() error, error) {
+	env, k = e, e.Client
 	if err := installRBAC(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	mgr, err := env.StartManagerAs(impersonate(env.Config, "system:serviceaccount:"+operatorNamespace+":"+managerAccount,
 		"system:serviceaccounts", "system:serviceaccounts:"+operatorNamespace, "system:authenticated"), controllers.DefaultOptions())
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer func() { _ = mgr.Stop() }()
-	return m.Run(), nil
+	return mgr.Stop, nil
 }
 
 // installRBAC applies the namespace, service account, roles and bindings of `kustomize build config/default`.
@@ -136,10 +123,7 @@ func clientAs(t *testing.T, user string, groups ...string) client.Client {
 
 func newG(t *testing.T) *WithT { return testenv.NewG(t, 90*time.Second) }
 
-func namespace(g *WithT, name string) {
-	g.Expect(k.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).
-		To(Or(Succeed(), Satisfy(apierrors.IsAlreadyExists)))
-}
+func namespace(t *testing.T, name string) { testenv.EnsureNamespace(t, k, name) }
 
 var capability = func(name string, lifecycle roadmapv1.CapabilityLifecycle) *roadmapv1.Capability {
 	c := testenv.Capability(name, lifecycle)
@@ -165,19 +149,14 @@ func bind(g *WithT, role string, subject rbacv1.Subject, namespace string) {
 		RoleRef: ref, Subjects: []rbacv1.Subject{subject}})).To(Succeed())
 }
 
-func readyReason(conds []metav1.Condition) string {
-	if c := apimeta.FindStatusCondition(conds, roadmapv1.ConditionReady); c != nil {
-		return c.Reason
-	}
-	return ""
-}
+func readyReason(conds []metav1.Condition) string { return testenv.ReadyCondition(conds).Reason }
 
 // TestManagerRoleSuffices: running as its own service account with only the shipped ClusterRole, the manager
 // evaluates capabilities, initiatives and goals, records events, and reads Deployment evidence.
 func TestManagerRoleSuffices(t *testing.T) {
 	g := newG(t)
 	ctx := context.Background()
-	namespace(g, "rbac-shop")
+	namespace(t, "rbac-shop")
 	c := capability("rbac-bus", roadmapv1.LifecyclePlanned)
 	c.Spec.Checks = []roadmapv1.CheckReference{{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "rbac-shop", Name: "broker"}}
 	ini := initiative("rbac-shop", "feature", "rbac-bus")
@@ -238,8 +217,8 @@ func TestEvidenceAccessDenied(t *testing.T) {
 func TestTeamRoles(t *testing.T) {
 	g := newG(t)
 	ctx := context.Background()
-	namespace(g, "team-a")
-	namespace(g, "team-b")
+	namespace(t, "team-a")
+	namespace(t, "team-b")
 	bind(g, "roadmap-platform-editor", rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "platform-team"}, "")
 	bind(g, "roadmap-product-editor", rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "bob"}, "team-a")
 	bind(g, "roadmap-viewer", rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "system:authenticated"}, "")
@@ -297,8 +276,8 @@ func TestTeamRoles(t *testing.T) {
 func TestPlatformTeamOperationsInitiatives(t *testing.T) {
 	g := newG(t)
 	ctx := context.Background()
-	namespace(g, "rbac-platform")
-	namespace(g, "rbac-shop")
+	namespace(t, "rbac-platform")
+	namespace(t, "rbac-shop")
 	platformTeam := rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "rbac-platform-team"}
 	bind(g, "roadmap-platform-editor", platformTeam, "")
 	dana := clientAs(t, "dana", "rbac-platform-team", "system:authenticated")

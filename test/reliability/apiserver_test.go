@@ -17,7 +17,6 @@ limitations under the License.
 package reliability_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -38,10 +37,7 @@ func TestAPIServerRestartLong(t *testing.T) {
 }
 
 func apiServerRestart(t *testing.T, n int) {
-	g := newG(t)
-	ns := fmt.Sprintf("apiserver-restart-%d", n)
-	bus := ns + "-bus"
-	fixture(t, g, []string{ns}, []string{bus})
+	g, ns, bus := busFixture(t, "apiserver-restart", n)
 
 	idle := queueDepths(g)
 	m := startManager(t, g, controllers.DefaultOptions(), nil)

@@ -27,6 +27,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
 // TestColdStartWritesNothing: over a settled roadmap, a new manager (its informers replay every object as a
@@ -46,7 +47,7 @@ func coldStart(t *testing.T, n, namespaces int) {
 	for i := range namespaces {
 		nss = append(nss, fmt.Sprintf("%s-%02d", p, i))
 	}
-	fixture(t, g, nss, []string{k8s, bus, flags, loopA, loopB}, goal)
+	fixture(t, nss, []string{k8s, bus, flags, loopA, loopB}, goal)
 
 	// A roadmap with every kind of state: Ready, Blocked on a capability not ready (with providers), without
 	// a provider, on a missing capability, on an initiative not done, in a dependsOn cycle; Done; capabilities
@@ -137,8 +138,8 @@ func coldStart(t *testing.T, n, namespaces int) {
 	expectIdle(g, idle)
 	before := resourceVersionsOf(g)
 	g.Consistently(resourceVersionsOf).WithPolling(time.Second).Should(Equal(before))
-	t.Logf("%d initiatives, %d capabilities and %d goal created and settled in %v", len(before.initiatives),
-		len(before.capabilities), len(before.goals), time.Since(start).Round(time.Millisecond))
+	t.Logf("%d initiatives, %d capabilities and %d goal created and settled in %v", len(before.Initiatives),
+		len(before.Capabilities), len(before.Goals), time.Since(start).Round(time.Millisecond))
 	expectPhases(g, nss)
 
 	g.Expect(first.stop()).To(Succeed())
@@ -149,9 +150,9 @@ func coldStart(t *testing.T, n, namespaces int) {
 	// Wait until the new manager has reconciled every object at least once and its queues are drained.
 	g.Eventually(func(g Gomega) {
 		now := activity(g)
-		g.Expect(now["initiative"][0] - runs["initiative"][0]).To(BeNumerically(">=", len(before.initiatives)))
-		g.Expect(now["capability"][0] - runs["capability"][0]).To(BeNumerically(">=", len(before.capabilities)))
-		g.Expect(now["goal"][0] - runs["goal"][0]).To(BeNumerically(">=", len(before.goals)))
+		g.Expect(now["initiative"][0] - runs["initiative"][0]).To(BeNumerically(">=", len(before.Initiatives)))
+		g.Expect(now["capability"][0] - runs["capability"][0]).To(BeNumerically(">=", len(before.Capabilities)))
+		g.Expect(now["goal"][0] - runs["goal"][0]).To(BeNumerically(">=", len(before.Goals)))
 	}).Should(Succeed())
 	expectIdle(g, idle)
 	now := activity(g)
@@ -194,30 +195,8 @@ func expectPhases(g *WithT, nss []string) {
 	}
 }
 
-type versions struct {
-	initiatives, capabilities, goals map[string]string
-}
-
 // resourceVersionsOf is the resourceVersion of every roadmap object in the cluster.
-func resourceVersionsOf(g Gomega) versions {
-	v := versions{initiatives: map[string]string{}, capabilities: map[string]string{}, goals: map[string]string{}}
-	inis := &roadmapv1.InitiativeList{}
-	g.Expect(k.List(ctx(), inis)).To(Succeed())
-	for _, i := range inis.Items {
-		v.initiatives[client.ObjectKeyFromObject(&i).String()] = i.ResourceVersion
-	}
-	caps := &roadmapv1.CapabilityList{}
-	g.Expect(k.List(ctx(), caps)).To(Succeed())
-	for _, c := range caps.Items {
-		v.capabilities[c.Name] = c.ResourceVersion
-	}
-	goals := &roadmapv1.GoalList{}
-	g.Expect(k.List(ctx(), goals)).To(Succeed())
-	for _, gl := range goals.Items {
-		v.goals[gl.Name] = gl.ResourceVersion
-	}
-	return v
-}
+func resourceVersionsOf(g Gomega) testenv.Versions { return testenv.ResourceVersions(g, k) }
 
 func requiresOf(o client.Object) []roadmapv1.ResourceName {
 	switch t := o.(type) {

@@ -17,7 +17,6 @@ limitations under the License.
 package reliability_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -40,10 +39,7 @@ func TestDeleteCapabilityReblocksLong(t *testing.T) {
 }
 
 func deleteCapability(t *testing.T, n int) {
-	g := newG(t)
-	ns := fmt.Sprintf("delete-capability-%d", n)
-	bus := ns + "-bus"
-	fixture(t, g, []string{ns}, []string{bus})
+	g, ns, bus := busFixture(t, "delete-capability", n)
 
 	idle := queueDepths(g)
 	opts := controllers.DefaultOptions()

@@ -17,7 +17,6 @@ limitations under the License.
 package reliability_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -54,14 +53,11 @@ func TestLeaderHandoverOnCrashLong(t *testing.T) {
 }
 
 func leaderHandover(t *testing.T, n int, crash bool) {
-	g := newG(t)
 	variant := "stop"
 	if crash {
 		variant = "crash"
 	}
-	ns := fmt.Sprintf("leader-%s-%d", variant, n)
-	bus := ns + "-bus"
-	fixture(t, g, []string{ns}, []string{bus})
+	g, ns, bus := busFixture(t, "leader-"+variant, n)
 
 	// Two managers, as two replicas of the Deployment would be. A crash leaves the Lease held, so the crash
 	// variant does not release it on stop either.

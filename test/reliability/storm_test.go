@@ -59,7 +59,7 @@ func storm(t *testing.T, size stormSize) {
 	g := newG(t)
 	ns := fmt.Sprintf("storm-%d", size.initiatives)
 	caps := []string{ns + "-a", ns + "-b", ns + "-c", ns + "-d"}
-	fixture(t, g, []string{ns}, caps)
+	fixture(t, []string{ns}, caps)
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))

@@ -28,12 +28,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
 	. "github.com/onsi/gomega"
-	dto "github.com/prometheus/client_model/go"
-	"go.uber.org/goleak"
 	coordinationv1 "k8s.io/api/coordination/v1"
-	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -42,8 +38,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
@@ -62,46 +56,28 @@ var (
 	certDir string
 )
 
+// TestMain runs the tests on a control plane whose kube-apiserver can restart. Once every manager and the
+// control plane have stopped, none of the managers' goroutines (informers, evidence watches and probes, blocked
+// event sends) may outlive them.
 func TestMain(m *testing.M) {
-	if os.Getenv("TEST_LOGS") != "" { // manager logs, for debugging a failing test
-		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
-	} else {
-		ctrl.SetLogger(logr.Discard())
-	}
-	before := goleak.IgnoreCurrent()
-	code := run(m)
-	// Every manager and control plane has stopped: none of the managers' goroutines (informers, evidence
-	// watches and probes, blocked event sends) may outlive them.
-	if err := testenv.FindLeaks(before); err != nil && code == 0 {
-		fmt.Fprintln(os.Stderr, "goroutines left after the managers stopped:", err)
-		code = 1
-	}
-	os.Exit(code)
+	os.Exit(testenv.RunWithoutLeaks(func() int {
+		return testenv.RunInTempDir("reliability-apiserver-", func(dir string) int {
+			certDir = dir
+			return testenv.Suite{Start: startRestartable, Setup: setup}.Run(m)
+		})
+	}))
 }
 
-func run(m *testing.M) int {
+// startRestartable starts a control plane whose kube-apiserver keeps its certificates in certDir, so that it
+// restarts on the same address with the same certificate.
+func startRestartable() (*testenv.Env, error) { return testenv.StartRestartable(certDir) }
+
+// setup keeps the control plane for the tests, with a client that creates thousands of objects quickly.
+func setup(e *testenv.Env) (func() error, error) {
+	env = e
 	var err error
-	if certDir, err = os.MkdirTemp("", "reliability-apiserver-"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(certDir) }()
-	if env, err = testenv.StartRestartable(certDir); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() {
-		if err := env.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "stopping envtest:", err)
-		}
-	}()
-	cfg := rest.CopyConfig(env.Config)
-	cfg.QPS, cfg.Burst = 500, 1000
-	if k, err = client.New(cfg, client.Options{Scheme: testenv.Scheme}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	k, err = env.ClientWithRate(500, 1000)
+	return nil, err
 }
 
 // needLong skips a test unless the long tests were asked for.
@@ -198,13 +174,10 @@ func dependents(ns string, n int, required string) []client.Object {
 // fixture creates namespaces and, when the test ends (after its managers stopped), deletes every initiative in
 // them, the capabilities and goals named, and the leader election Lease, so that the next test's managers start
 // over an empty roadmap.
-func fixture(t *testing.T, g *WithT, namespaces []string, capabilities []string, goals ...string) {
+func fixture(t *testing.T, namespaces []string, capabilities []string, goals ...string) {
 	t.Helper()
 	for _, ns := range namespaces {
-		err := k.Create(ctx(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
-		if err != nil && !apierrors.IsAlreadyExists(err) {
-			g.Expect(err).NotTo(HaveOccurred())
-		}
+		testenv.EnsureNamespace(t, k, ns)
 	}
 	t.Cleanup(func() {
 		for _, ns := range namespaces {
@@ -229,6 +202,17 @@ func fixture(t *testing.T, g *WithT, namespaces []string, capabilities []string,
 			t.Errorf("deleting the leader election lease: %v", err)
 		}
 	})
+}
+
+// busFixture is the fixture of a test about one capability (the bus) and its n dependents, all in one
+// namespace named after the test: it returns a Gomega, the namespace and the bus's name.
+func busFixture(t *testing.T, test string, n int) (g *WithT, ns, bus string) {
+	t.Helper()
+	g = newG(t)
+	ns = fmt.Sprintf("%s-%d", test, n)
+	bus = ns + "-bus"
+	fixture(t, []string{ns}, []string{bus})
+	return g, ns, bus
 }
 
 // createAll creates the objects with a few concurrent writers.
@@ -357,35 +341,9 @@ func (tr *tracker) count(ns string, match func(*roadmapv1.Initiative) bool) int 
 
 var controllerNames = []string{"capability", "initiative", "goal"}
 
-func metricFamily(g Gomega, name string) []*dto.Metric {
-	families, err := ctrlmetrics.Registry.Gather()
-	g.Expect(err).NotTo(HaveOccurred())
-	for _, f := range families {
-		if f.GetName() == name {
-			return f.GetMetric()
-		}
-	}
-	return nil
-}
-
-func label(m *dto.Metric, name string) string {
-	for _, l := range m.GetLabel() {
-		if l.GetName() == name {
-			return l.GetValue()
-		}
-	}
-	return ""
-}
-
 // counter sums a counter of one controller.
 func counter(g Gomega, name, controller string) int {
-	total := 0.0
-	for _, m := range metricFamily(g, name) {
-		if label(m, "controller") == controller {
-			total += m.GetCounter().GetValue()
-		}
-	}
-	return int(total)
+	return int(testenv.ControllerValue(testenv.Metric(g, name), controller))
 }
 
 func reconciles(g Gomega, controller string) int {
@@ -396,15 +354,9 @@ func reconcileErrors(g Gomega, controller string) int {
 	return counter(g, "controller_runtime_reconcile_errors_total", controller)
 }
 
-// gauge sums a gauge of one controller (workqueue gauges label it name, controller-runtime's controller).
+// gauge sums a gauge of one controller.
 func gauge(g Gomega, name, controller string) float64 {
-	sum := 0.0
-	for _, m := range metricFamily(g, name) {
-		if label(m, "controller") == controller || label(m, "name") == controller {
-			sum += m.GetGauge().GetValue()
-		}
-	}
-	return sum
+	return testenv.ControllerValue(testenv.Metric(g, name), controller)
 }
 
 // queueDepths is the workqueue depth of every controller. Queues of managers stopped in the middle of work keep
@@ -427,7 +379,7 @@ func expectIdle(g *WithT, idle map[string]float64) {
 			g.Expect(gauge(g, "controller_runtime_active_workers", c)).To(BeZero(), "active workers of %s", c)
 		}
 		pending := 0.0
-		for _, m := range metricFamily(g, "roadmap_goal_rollups_pending") {
+		for _, m := range testenv.Metric(g, "roadmap_goal_rollups_pending") {
 			pending += m.GetGauge().GetValue()
 		}
 		g.Expect(pending).To(BeZero(), "goal rollups waiting for the end of a burst")

@@ -47,26 +47,12 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
-func newG(t *testing.T) *WithT {
-	g := NewWithT(t)
-	g.SetDefaultEventuallyTimeout(90 * time.Second)
-	g.SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
-	return g
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := testenv.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
+func newG(t *testing.T) *WithT { return testenv.NewG(t, 90*time.Second) }
 
 // build renders a kustomization of the repository, as `kustomize build` (and kubectl -k) does.
 func build(t *testing.T, dir string) resmap.ResMap {
 	t.Helper()
-	res, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(repoRoot(t), dir))
+	res, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(testenv.Root(t), dir))
 	if err != nil {
 		t.Fatalf("kustomize build %s: %v", dir, err)
 	}
@@ -158,9 +144,7 @@ func TestUninstallKeepsRoadmap(t *testing.T) {
 	}
 	g.Expect(crds).To(Equal(3), "config/default (dist/install.yaml) holds the three CRDs")
 
-	env, err := testenv.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = env.Stop() }()
+	env := testenv.New(t)
 	k := env.Client
 
 	install := func() {
@@ -221,9 +205,7 @@ func TestUninstallKeepsRoadmap(t *testing.T) {
 			g.Expect(k.Create(ctx, o.DeepCopy())).To(Succeed(), "recreating %s %s", o.GetKind(), o.GetName())
 		}
 	}
-	mgr, err = env.StartManager(controllers.DefaultOptions())
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = mgr.Stop() }()
+	env.RunManager(t, controllers.DefaultOptions())
 	g.Eventually(func() error { return evaluated(k) }).Should(Succeed())
 	g.Eventually(func() snapshot { return takeSnapshot(g, k) }).Should(Equal(before),
 		"after reinstalling, every object is there with the same spec and generation, and its phase recomputed")
@@ -262,23 +244,13 @@ func wipeStatuses(g *WithT, k client.Client) {
 func TestUpgradeFromPreviousRelease(t *testing.T) {
 	g := newG(t)
 	ctx := context.Background()
-	root := repoRoot(t)
+	root := testenv.Root(t)
 	fixtures := filepath.Join(root, "test", "upgrade", "testdata", "previous-release")
 
-	assets, err := testenv.Assets(root)
-	g.Expect(err).NotTo(HaveOccurred())
-	e := &envtest.Environment{
-		BinaryAssetsDirectory: assets,
-		CRDDirectoryPaths:     []string{filepath.Join(fixtures, "crds")},
-		ErrorIfCRDPathMissing: true,
-		Scheme:                testenv.Scheme,
-	}
-	cfg, err := e.Start()
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = e.Stop() }()
-	k, err := client.New(cfg, client.Options{Scheme: testenv.Scheme})
-	g.Expect(err).NotTo(HaveOccurred())
-	env := &testenv.Env{Environment: e, Config: cfg, Client: k}
+	env := testenv.New(t, func(e *envtest.Environment) {
+		e.CRDDirectoryPaths = []string{filepath.Join(fixtures, "crds")}
+	})
+	k := env.Client
 
 	// The previous release stores the fixture: spec on create, status as its operator wrote it.
 	g.Expect(k.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-sre"}})).To(Succeed())
@@ -314,9 +286,7 @@ func TestUpgradeFromPreviousRelease(t *testing.T) {
 	g.Expect(k.List(ctx, &roadmapv1.CapabilityList{})).To(Succeed())
 	g.Expect(k.List(ctx, &roadmapv1.InitiativeList{})).To(Succeed())
 
-	mgr, err := env.StartManager(controllers.DefaultOptions())
-	g.Expect(err).NotTo(HaveOccurred())
-	defer func() { _ = mgr.Stop() }()
+	env.RunManager(t, controllers.DefaultOptions())
 
 	done := &roadmapv1.Initiative{}
 	g.Eventually(func(g Gomega) {
