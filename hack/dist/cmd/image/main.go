@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Command image builds the manager's multi-platform image as an OCI image layout tarball with no container
 // engine (build), and pushes such a tarball to a registry (push). The Makefile's image and image-push targets
 // run it.

@@ -1,0 +1,143 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command chart generates charts/roadmap-operator from config/ (generate), checks the committed chart is what
+// generate writes (verify), and packages and pushes it as an OCI artifact (package, push). The Makefile's
+// helm-chart, verify, helm-package and helm-push targets run it.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"helm.sh/helm/v4/pkg/action"
+	"helm.sh/helm/v4/pkg/registry"
+
+	"github.com/roadmap-operator/roadmap-operator/hack/dist/chart"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: chart generate|verify|package|push [flags]")
+		os.Exit(2)
+	}
+	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+	root := fs.String("root", "../..", "repository root")
+	version := fs.String("version", "", "package: the chart version and appVersion (a leading v is dropped from the version)")
+	out := fs.String("out", "../../dist", "package: directory for the .tgz")
+	pkg := fs.String("chart", "", "push: the packaged chart .tgz")
+	remote := fs.String("remote", "", "push: OCI repository, e.g. oci://ghcr.io/org/charts")
+	_ = fs.Parse(os.Args[2:])
+	dir := filepath.Join(*root, "charts", chart.Name)
+
+	var err error
+	switch os.Args[1] {
+	case "generate":
+		err = chart.Generate(*root, dir)
+	case "verify":
+		err = verify(*root, dir)
+	case "package":
+		err = packageChart(dir, *version, *out)
+	case "push":
+		err = push(*pkg, *remote)
+	default:
+		err = fmt.Errorf("unknown command %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "chart:", err)
+		os.Exit(1)
+	}
+}
+
+// verify fails when the chart on disk is not what generate writes.
+func verify(root, dir string) error {
+	want, err := chart.Files(root)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for name, data := range want {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Equal(got, data) {
+			stale = append(stale, name)
+		}
+	}
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			if _, ok := want[filepath.ToSlash(rel)]; !ok {
+				stale = append(stale, rel+" (not generated)")
+			}
+		}
+		return nil
+	})
+	if len(stale) > 0 {
+		sort.Strings(stale)
+		return fmt.Errorf("charts/%s is out of date with config/; run 'make helm-chart' and commit: %s", chart.Name, strings.Join(stale, ", "))
+	}
+	return nil
+}
+
+func packageChart(dir, version, out string) error {
+	if version == "" {
+		return fmt.Errorf("package needs --version")
+	}
+	p := action.NewPackage()
+	p.Version = strings.TrimPrefix(version, "v")
+	p.AppVersion = version
+	p.Destination = out
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	path, err := p.Run(dir, nil)
+	if err != nil {
+		return fmt.Errorf("packaging %s: %w", dir, err)
+	}
+	fmt.Println(path)
+	return nil
+}
+
+func push(pkg, remote string) error {
+	if pkg == "" || remote == "" {
+		return fmt.Errorf("push needs --chart and --remote")
+	}
+	client, err := registry.NewClient(registry.ClientOptCredentialsFile(registryConfig()))
+	if err != nil {
+		return err
+	}
+	cfg := &action.Configuration{RegistryClient: client}
+	p := action.NewPushWithOpts(action.WithPushConfig(cfg))
+	out, err := p.Run(pkg, remote)
+	if err != nil {
+		return fmt.Errorf("pushing %s to %s: %w", pkg, remote, err)
+	}
+	fmt.Print(out)
+	return nil
+}
+
+// registryConfig is where helm registry login keeps credentials (HELM_REGISTRY_CONFIG, else Docker's config).
+func registryConfig() string {
+	if p := os.Getenv("HELM_REGISTRY_CONFIG"); p != "" {
+		return p
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".docker", "config.json")
+}
