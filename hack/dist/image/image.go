@@ -34,10 +34,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
@@ -273,6 +276,37 @@ func ReadLayoutTarball(path, dir string) (v1.ImageIndex, error) {
 		return nil, fmt.Errorf("%s: index.json should name exactly one image index, it names %d manifests", path, len(manifest.Manifests))
 	}
 	return top.ImageIndex(manifest.Manifests[0].Digest)
+}
+
+// Push pushes the image index of the layout tarball at layoutPath to ref, with the registry credentials docker
+// login and crane auth login keep (~/.docker/config.json), as crane does (remote.WriteIndex). It returns the
+// pushed index by digest (repository@sha256:...), what cosign signs. insecure allows a plain-HTTP registry.
+func Push(ctx context.Context, layoutPath, ref string, insecure bool) (string, error) {
+	var opts []name.Option
+	if insecure {
+		opts = append(opts, name.Insecure)
+	}
+	tag, err := name.ParseReference(ref, opts...)
+	if err != nil {
+		return "", fmt.Errorf("image reference %q: %w", ref, err)
+	}
+	dir, err := os.MkdirTemp("", "roadmap-push-")
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	idx, err := ReadLayoutTarball(layoutPath, dir)
+	if err != nil {
+		return "", err
+	}
+	if err := remote.WriteIndex(tag, idx, remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
+		return "", fmt.Errorf("pushing %s: %w", tag, err)
+	}
+	digest, err := idx.Digest()
+	if err != nil {
+		return "", err
+	}
+	return tag.Context().Digest(digest.String()).String(), nil
 }
 
 func tarDir(dir, path string) error {

@@ -21,14 +21,20 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	. "github.com/onsi/gomega"
 
@@ -88,6 +94,24 @@ func TestImageLayoutTarball(t *testing.T) {
 		}
 	}
 	g.Expect(platforms).To(ConsistOf("linux/amd64", "linux/arm64"))
+
+	// make image-push: the same index, digest for digest, in a registry (go-containerregistry's own, in memory).
+	reg := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer reg.Close()
+	host := strings.TrimPrefix(reg.URL, "http://")
+	pushed, err := image.Push(ctx, tarPath, host+"/roadmap-operator:v0.0.0-test", true)
+	g.Expect(err).NotTo(HaveOccurred())
+	wantDigest, err := readBack.Digest()
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(pushed).To(Equal(host + "/roadmap-operator@" + wantDigest.String()))
+	ref, err := name.ParseReference(host+"/roadmap-operator:v0.0.0-test", name.Insecure)
+	g.Expect(err).NotTo(HaveOccurred())
+	remoteIdx, err := remote.Index(ref, remote.WithContext(ctx))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(remoteIdx.Digest()).To(Equal(wantDigest))
+	remoteManifest, err := remoteIdx.IndexManifest()
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(remoteManifest.Manifests).To(HaveLen(2))
 
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		t.Logf("not running the amd64 binary on %s/%s", runtime.GOOS, runtime.GOARCH)

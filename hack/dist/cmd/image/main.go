@@ -33,10 +33,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-
 	"github.com/roadmap-operator/roadmap-operator/hack/dist/image"
 )
 
@@ -115,32 +111,10 @@ func push(ctx context.Context, args []string) error {
 	if *ref == "" {
 		return fmt.Errorf("push needs --image")
 	}
-	var opts []name.Option
-	if *insecure {
-		opts = append(opts, name.Insecure)
-	}
-	tag, err := name.ParseReference(*ref, opts...)
-	if err != nil {
-		return fmt.Errorf("image reference %q: %w", *ref, err)
-	}
-	dir, err := os.MkdirTemp("", "roadmap-push-")
+	pushed, err := image.Push(ctx, *layoutPath, *ref, *insecure)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	idx, err := image.ReadLayoutTarball(*layoutPath, dir)
-	if err != nil {
-		return err
-	}
-	// The registry credentials of docker login / crane auth login (~/.docker/config.json), as crane uses them.
-	if err := remote.WriteIndex(tag, idx, remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
-		return fmt.Errorf("pushing %s: %w", tag, err)
-	}
-	digest, err := idx.Digest()
-	if err != nil {
-		return err
-	}
-	pushed := tag.Context().Digest(digest.String()).String()
 	fmt.Println(pushed)
 	if *digestFile != "" {
 		return os.WriteFile(*digestFile, []byte(pushed+"\n"), 0o644)
