@@ -163,3 +163,22 @@ func extract(img v1.Image, name, path string) error {
 	}
 	return errors.New(name + " not found in the image")
 }
+
+// TestDockerfileMatchesImage: the Dockerfile, for people with Docker, builds the same layout as make image.
+func TestDockerfileMatchesImage(t *testing.T) {
+	g := NewWithT(t)
+	data, err := os.ReadFile("../../../Dockerfile")
+	g.Expect(err).NotTo(HaveOccurred())
+	dockerfile := string(data)
+	g.Expect(dockerfile).To(ContainSubstring("\nUSER " + image.User + "\n"))
+	g.Expect(dockerfile).To(ContainSubstring(`ENTRYPOINT ["` + image.Entrypoint + `"]`))
+	g.Expect(dockerfile).To(ContainSubstring("CGO_ENABLED=0"))
+	g.Expect(dockerfile).To(ContainSubstring("-trimpath"))
+	for label, value := range (image.Options{Source: "https://github.com/roadmap-operator/roadmap-operator", Version: "${VERSION}",
+		Revision: "${REVISION}"}).Labels() {
+		if label == image.LabelCreated {
+			continue
+		}
+		g.Expect(dockerfile).To(ContainSubstring(label+`="`+value+`"`), "the Dockerfile's LABEL %s", label)
+	}
+}
