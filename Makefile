@@ -82,7 +82,7 @@ verify: manifests generate golangci-lint actionlint ## Fail if generated files o
 	go vet ./...
 	hack/add-license.sh --check
 	$(GOLANGCI_LINT) run ./...
-	cd hack/dist && go vet ./... && go run ./cmd/chart verify
+	cd hack/dist && go vet ./... && $(GOLANGCI_LINT) run --config ../../.golangci.yml ./... && go run ./cmd/chart verify
 	$(ACTIONLINT)
 
 .PHONY: envtest-assets

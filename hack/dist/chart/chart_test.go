@@ -303,7 +303,7 @@ func TestChartValues(t *testing.T) {
 		g.Expect(find(off, gone[0], gone[1])).To(BeNil(), "%s %s", gone[0], gone[1])
 	}
 	g.Expect(find(off, "ClusterRole", "roadmap-manager-role")).NotTo(BeNil())
-	g.Expect(len(off)).To(Equal(len(defaults) - 7))
+	g.Expect(off).To(HaveLen(len(defaults) - 7))
 
 	// Everything on, in another namespace, with another image and resources.
 	all := allOn()

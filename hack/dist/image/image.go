@@ -54,13 +54,19 @@ const (
 	// connections to clusters whose kubeconfig names no CA of its own.
 	DefaultCABundle = "/etc/ssl/certs/ca-certificates.crt"
 
-	// OCI annotation keys (image-spec annotations.md), set as config labels and as index annotations.
-	LabelSource   = "org.opencontainers.image.source"
-	LabelVersion  = "org.opencontainers.image.version"
+	// LabelSource and the other Label constants are OCI annotation keys (image-spec annotations.md), set as
+	// config labels and as index annotations.
+	LabelSource = "org.opencontainers.image.source"
+	// LabelVersion is the release version, e.g. v0.1.0.
+	LabelVersion = "org.opencontainers.image.version"
+	// LabelRevision is the git commit built.
 	LabelRevision = "org.opencontainers.image.revision"
+	// LabelLicenses is the SPDX licence expression.
 	LabelLicenses = "org.opencontainers.image.licenses"
-	LabelTitle    = "org.opencontainers.image.title"
-	LabelCreated  = "org.opencontainers.image.created"
+	// LabelTitle is the image's name.
+	LabelTitle = "org.opencontainers.image.title"
+	// LabelCreated is the build date (the epoch unless SOURCE_DATE_EPOCH says otherwise).
+	LabelCreated = "org.opencontainers.image.created"
 	// RefName names the index inside the layout (index.json), so tools can address it by tag.
 	RefName = "org.opencontainers.image.ref.name"
 )
