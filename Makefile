@@ -35,8 +35,9 @@ help: ## Display this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen argocd api-docs ## Generate CRDs, the manager's ClusterRole, the Argo CD health-check patch and the API reference.
+manifests: controller-gen argocd api-docs ## Generate CRDs, the manager's ClusterRole, the Argo CD health-check patch, the API reference and the Helm chart.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+	cd hack/dist && go run ./cmd/chart generate
 
 .PHONY: argocd
 argocd: ## Generate config/argocd/argocd-cm-patch.yaml from the Lua health checks in config/argocd/resource_customizations.
@@ -73,16 +74,16 @@ license: ## Add the licence header of hack/boilerplate.go.txt to every Go file w
 	hack/add-license.sh
 
 .PHONY: verify
-verify: manifests generate golangci-lint actionlint ## Fail if generated files or the Helm chart are stale, a Go file lacks the licence header, or gofmt, vet, golangci-lint or actionlint complain.
-	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md)" ]; then \
+verify: manifests generate golangci-lint actionlint ## Fail if generated files (the Helm chart too) are stale, a Go file lacks the licence header, or gofmt, vet, golangci-lint or actionlint complain.
+	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md charts)" ]; then \
 		echo "generated files are out of date; run 'make manifests generate' and commit:"; \
-		git status --porcelain -- api config docs/api-reference.md; git --no-pager diff -- api config docs/api-reference.md | head -50; exit 1; fi
+		git status --porcelain -- api config docs/api-reference.md charts; git --no-pager diff -- api config docs/api-reference.md charts | head -50; exit 1; fi
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$unformatted" ]; then \
 		echo "not gofmt'ed: $$unformatted"; exit 1; fi
 	go vet ./...
 	hack/add-license.sh --check
 	$(GOLANGCI_LINT) run ./...
-	cd hack/dist && go vet ./... && $(GOLANGCI_LINT) run --config ../../.golangci.yml ./... && go run ./cmd/chart verify
+	cd hack/dist && go vet ./... && $(GOLANGCI_LINT) run --config ../../.golangci.yml ./...
 	$(ACTIONLINT)
 
 .PHONY: envtest-assets
@@ -212,8 +213,7 @@ image-sign: ## Sign the pushed image (dist/image.digest) keylessly and attach di
 	cosign attest --yes --type spdxjson --predicate dist/sbom.spdx.json "$$(cat dist/image.digest)"
 
 .PHONY: helm-chart
-helm-chart: manifests ## Regenerate charts/roadmap-operator from config/ (make verify fails when it is stale).
-	cd hack/dist && go run ./cmd/chart generate
+helm-chart: manifests ## Regenerate charts/roadmap-operator from config/ (make manifests does it too; make verify fails when it is stale).
 
 .PHONY: helm-package
 helm-package: ## Package the chart as dist/roadmap-operator-<VERSION>.tgz, with VERSION as version and appVersion.

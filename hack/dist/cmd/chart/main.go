@@ -14,18 +14,16 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Command chart generates charts/roadmap-operator from config/ (generate), checks the committed chart is what
-// generate writes (verify), and packages and pushes it as an OCI artifact (package, push). The Makefile's
-// helm-chart, verify, helm-package and helm-push targets run it.
+// Command chart generates charts/roadmap-operator from config/ (generate) and packages and pushes it as an OCI
+// artifact (package, push). The Makefile's manifests (and helm-chart), helm-package and helm-push targets run it;
+// make verify fails when the committed chart is not what generate writes.
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"helm.sh/helm/v4/pkg/action"
@@ -36,7 +34,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: chart generate|verify|package|push [flags]")
+		fmt.Fprintln(os.Stderr, "usage: chart generate|package|push [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -52,8 +50,6 @@ func main() {
 	switch os.Args[1] {
 	case "generate":
 		err = chart.Generate(*root, dir)
-	case "verify":
-		err = verify(*root, dir)
 	case "package":
 		err = packageChart(dir, *version, *out)
 	case "push":
@@ -65,35 +61,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "chart:", err)
 		os.Exit(1)
 	}
-}
-
-// verify fails when the chart on disk is not what generate writes.
-func verify(root, dir string) error {
-	want, err := chart.Files(root)
-	if err != nil {
-		return err
-	}
-	var stale []string
-	for name, data := range want {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil || !bytes.Equal(got, data) {
-			stale = append(stale, name)
-		}
-	}
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(dir, p)
-			if _, ok := want[filepath.ToSlash(rel)]; !ok {
-				stale = append(stale, rel+" (not generated)")
-			}
-		}
-		return nil
-	})
-	if len(stale) > 0 {
-		sort.Strings(stale)
-		return fmt.Errorf("charts/%s is out of date with config/; run 'make helm-chart' and commit: %s", chart.Name, strings.Join(stale, ", "))
-	}
-	return nil
 }
 
 func packageChart(dir, version, out string) error {
