@@ -220,7 +220,7 @@ helm-package: ## Package the chart as dist/roadmap-operator-<VERSION>.tgz, with 
 	cd hack/dist && go run ./cmd/chart package --version $(VERSION) --out $(abspath dist)
 
 .PHONY: helm-push
-helm-push: helm-package ## Push the packaged chart to CHART_REPO as an OCI artifact (credentials of helm registry login).
+helm-push: helm-package ## Push the packaged chart to CHART_REPO as an OCI artifact (credentials: HELM_REGISTRY_CONFIG or docker login).
 	cd hack/dist && go run ./cmd/chart push --chart $(abspath dist/roadmap-operator-$(patsubst v%,%,$(VERSION)).tgz) --remote $(CHART_REPO)
 
 .PHONY: krew

@@ -24,10 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"helm.sh/helm/v4/pkg/action"
-	"helm.sh/helm/v4/pkg/registry"
 
 	"github.com/roadmap-operator/roadmap-operator/hack/dist/chart"
 )
@@ -64,19 +61,9 @@ func main() {
 }
 
 func packageChart(dir, version, out string) error {
-	if version == "" {
-		return fmt.Errorf("package needs --version")
-	}
-	p := action.NewPackage()
-	p.Version = strings.TrimPrefix(version, "v")
-	p.AppVersion = version
-	p.Destination = out
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
-	path, err := p.Run(dir, nil)
+	path, err := chart.Package(dir, version, out)
 	if err != nil {
-		return fmt.Errorf("packaging %s: %w", dir, err)
+		return err
 	}
 	fmt.Println(path)
 	return nil
@@ -86,25 +73,10 @@ func push(pkg, remote string) error {
 	if pkg == "" || remote == "" {
 		return fmt.Errorf("push needs --chart and --remote")
 	}
-	client, err := registry.NewClient(registry.ClientOptCredentialsFile(registryConfig()))
+	out, err := chart.Push(pkg, remote, chart.RegistryConfig(), false)
 	if err != nil {
 		return err
 	}
-	cfg := &action.Configuration{RegistryClient: client}
-	p := action.NewPushWithOpts(action.WithPushConfig(cfg))
-	out, err := p.Run(pkg, remote)
-	if err != nil {
-		return fmt.Errorf("pushing %s to %s: %w", pkg, remote, err)
-	}
 	fmt.Print(out)
 	return nil
-}
-
-// registryConfig is where helm registry login keeps credentials (HELM_REGISTRY_CONFIG, else Docker's config).
-func registryConfig() string {
-	if p := os.Getenv("HELM_REGISTRY_CONFIG"); p != "" {
-		return p
-	}
-	home, _ := os.UserHomeDir()
-	return filepath.Join(home, ".docker", "config.json")
 }
