@@ -25,7 +25,6 @@ import (
 	"os"
 	"path/filepath"
 
-
 	"github.com/roadmap-operator/roadmap-operator/hack/dist/chart"
 )
 
