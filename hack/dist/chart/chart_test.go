@@ -286,6 +286,15 @@ func TestChartValues(t *testing.T) {
 	g.Expect(find(defaults, "ServiceMonitor", "roadmap-controller-manager-metrics-monitor")).To(BeNil())
 	g.Expect(find(defaults, "ConfigMap", "argocd-cm")).To(BeNil())
 
+	// values.schema.json refuses wrong types and misspelt keys.
+	ch, err := loader.Load(chartDir(t))
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, bad := range []map[string]any{{"replicas": "two"}, {"policy": map[string]any{"enable": true}},
+		{"image": map[string]any{"pullPolicy": "Sometimes"}}, {"replica": 2}} {
+		_, err := util.ToRenderValues(ch, bad, common.ReleaseOptions{Name: "roadmap", Namespace: chart.Namespace, IsInstall: true}, common.DefaultCapabilities)
+		g.Expect(err).To(HaveOccurred(), "values %v", bad)
+	}
+
 	// Leader election: off for a single replica when asked, on whatever is asked with more than one.
 	single := render(t, map[string]any{"leaderElection": false})
 	g.Expect(managerArgs(t, single)).NotTo(ContainElement("--leader-elect"))

@@ -112,3 +112,64 @@ argocd:
     enabled: false
   namespace: argocd
 `
+
+// valuesSchema is values.schema.json: Helm refuses values of the wrong type or unknown keys before rendering.
+const valuesSchema = `{
+  "$schema": "https://json-schema.org/draft-07/schema#",
+  "title": "roadmap-operator chart values",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "image": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "repository": {"type": "string", "minLength": 1},
+        "tag": {"type": "string"},
+        "pullPolicy": {"type": "string", "enum": ["", "Always", "IfNotPresent", "Never"]}
+      }
+    },
+    "replicas": {"type": "integer", "minimum": 0},
+    "leaderElection": {"type": "boolean"},
+    "resources": {"type": "object"},
+    "nodeSelector": {"type": "object", "additionalProperties": {"type": "string"}},
+    "tolerations": {"type": "array"},
+    "affinity": {"type": "object"},
+    "namespace": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "maxLength": 63},
+        "create": {"type": "boolean"}
+      }
+    },
+    "apf": {"$ref": "#/definitions/toggle"},
+    "teamRoles": {"$ref": "#/definitions/toggle"},
+    "policy": {"$ref": "#/definitions/toggle"},
+    "monitoring": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "serviceMonitor": {"type": "boolean"},
+        "alerts": {"type": "boolean"},
+        "dashboard": {"type": "boolean"}
+      }
+    },
+    "argocd": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "healthChecks": {"$ref": "#/definitions/toggle"},
+        "namespace": {"type": "string", "minLength": 1}
+      }
+    }
+  },
+  "definitions": {
+    "toggle": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {"enabled": {"type": "boolean"}}
+    }
+  }
+}
+`

@@ -112,6 +112,7 @@ func Files(root string) (map[string][]byte, error) {
 		".helmignore":            []byte("# Patterns to ignore when packaging the chart.\n.DS_Store\n*.tmp\n*.orig\n"),
 		"templates/_helpers.tpl": []byte(helpersTPL),
 		"templates/NOTES.txt":    []byte(notesTXT),
+		"values.schema.json":     []byte(valuesSchema),
 	}
 	base, err := build(filepath.Join(root, "config", "default"))
 	if err != nil {
