@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 package chart_test
 
 import (
@@ -88,7 +87,7 @@ func TestChartHelmInstallAndUninstall(t *testing.T) {
 	g.Eventually(func() bool {
 		err := env.Client.Get(ctx, client.ObjectKey{Name: "roadmap-manager-role"}, &rbacv1.ClusterRole{})
 		return apierrors.IsNotFound(err)
-	}).WithTimeout(30 * time.Second).Should(BeTrue(), "helm uninstall removes the operator's RBAC")
+	}).WithTimeout(30*time.Second).Should(BeTrue(), "helm uninstall removes the operator's RBAC")
 	for _, name := range []string{"initiatives.roadmap.dev", "capabilities.roadmap.dev", "goals.roadmap.dev"} {
 		g.Expect(env.Client.Get(ctx, client.ObjectKey{Name: name}, &apiextensionsv1.CustomResourceDefinition{})).
 			To(Succeed(), "helm uninstall keeps CRD %s, and so the roadmap", name)
