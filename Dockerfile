@@ -20,8 +20,16 @@ COPY internal/ internal/
 RUN CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} \
     go build -trimpath -ldflags="-s -w" -o manager ./cmd/manager
 
-# A minimal, shell-less image running as the distroless nonroot user.
+# A minimal, shell-less image running as the distroless nonroot user: the layout `make image` builds without
+# Docker (hack/dist/image), with the same entrypoint, user and OCI labels.
 FROM gcr.io/distroless/static:nonroot
+ARG VERSION=dev
+ARG REVISION=
+LABEL org.opencontainers.image.title="roadmap-operator" \
+      org.opencontainers.image.source="https://github.com/roadmap-operator/roadmap-operator" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
 WORKDIR /
 COPY --from=builder /workspace/manager .
 USER 65532:65532

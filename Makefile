@@ -19,6 +19,9 @@ CRD_REF_DOCS ?= $(LOCALBIN)/crd-ref-docs-$(CRD_REF_DOCS_VERSION)
 GOLANGCI_LINT_VERSION ?= v2.15.0
 GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 GO_TEST_TIMEOUT ?= 25m
+# actionlint is pinned in the tools module hack/tools/actionlint, built from there.
+ACTIONLINT_VERSION ?= v1.7.8
+ACTIONLINT ?= $(LOCALBIN)/actionlint-$(ACTIONLINT_VERSION)
 
 .PHONY: all
 all: build
@@ -32,8 +35,9 @@ help: ## Display this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen argocd api-docs ## Generate CRDs, the manager's ClusterRole, the Argo CD health-check patch and the API reference.
+manifests: controller-gen argocd api-docs ## Generate CRDs, the manager's ClusterRole, the Argo CD health-check patch, the API reference and the Helm chart.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+	cd hack/dist && go run ./cmd/chart generate
 
 .PHONY: argocd
 argocd: ## Generate config/argocd/argocd-cm-patch.yaml from the Lua health checks in config/argocd/resource_customizations.
@@ -70,15 +74,17 @@ license: ## Add the licence header of hack/boilerplate.go.txt to every Go file w
 	hack/add-license.sh
 
 .PHONY: verify
-verify: manifests generate golangci-lint ## Fail if generated files are stale, a Go file lacks the licence header, or gofmt, vet or golangci-lint complain.
-	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md)" ]; then \
+verify: manifests generate golangci-lint actionlint ## Fail if generated files (the Helm chart too) are stale, a Go file lacks the licence header, or gofmt, vet, golangci-lint or actionlint complain.
+	@if [ -n "$$(git status --porcelain -- api config docs/api-reference.md charts)" ]; then \
 		echo "generated files are out of date; run 'make manifests generate' and commit:"; \
-		git status --porcelain -- api config docs/api-reference.md; git --no-pager diff -- api config docs/api-reference.md | head -50; exit 1; fi
+		git status --porcelain -- api config docs/api-reference.md charts; git --no-pager diff -- api config docs/api-reference.md charts | head -50; exit 1; fi
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$unformatted" ]; then \
 		echo "not gofmt'ed: $$unformatted"; exit 1; fi
 	go vet ./...
 	hack/add-license.sh --check
 	$(GOLANGCI_LINT) run ./...
+	cd hack/dist && go vet ./... && $(GOLANGCI_LINT) run --config ../../.golangci.yml ./...
+	$(ACTIONLINT)
 
 .PHONY: envtest-assets
 envtest-assets: ## Build kube-apiserver, etcd and kubectl from Go module sources into bin/k8s/ (cached).
@@ -87,6 +93,9 @@ envtest-assets: ## Build kube-apiserver, etcd and kubectl from Go module sources
 .PHONY: test
 test: manifests generate envtest-assets ## Run unit and envtest suites against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh 2>/dev/null | tail -1)" \
+		go test ./... -timeout $(GO_TEST_TIMEOUT) $(TEST_ARGS)
+	@# hack/dist is a module of its own (Helm and go-containerregistry stay out of the operator's go.mod).
+	cd hack/dist && KUBEBUILDER_ASSETS="$$(../../hack/envtest-assets.sh 2>/dev/null | tail -1)" \
 		go test ./... -timeout $(GO_TEST_TIMEOUT) $(TEST_ARGS)
 
 FUZZTIME ?= 20s
@@ -135,7 +144,7 @@ run: manifests generate fmt vet ## Run the manager from your host against the cl
 
 .PHONY: docker-build
 docker-build: ## Build the manager image (needs a Docker engine).
-	docker build -t $(IMG) .
+	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMG) .
 
 .PHONY: docker-push
 docker-push: ## Push the manager image.
@@ -164,13 +173,59 @@ deploy: manifests kustomize ## Deploy the manager to the cluster in your kubecon
 .PHONY: build-installer
 build-installer: manifests generate kustomize ## Write dist/install.yaml (CRDs, RBAC, the manager with image IMG) and the optional dist/policy.yaml.
 	mkdir -p dist
-	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
-	$(KUSTOMIZE) build config/default > dist/install.yaml
+	@# The image is set in a copy of config/, so the tree stays as committed.
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp -r config "$$tmp/" && \
+		(cd "$$tmp/config/manager" && $(KUSTOMIZE) edit set image controller=$(IMG)) && \
+		$(KUSTOMIZE) build "$$tmp/config/default" > dist/install.yaml
 	$(KUSTOMIZE) build config/policy > dist/policy.yaml
 
 .PHONY: undeploy
 undeploy: kustomize ## Remove the manager, its RBAC and namespace; keeps the CRDs and so the roadmap.
 	$(KUSTOMIZE) build config/operator | kubectl delete --ignore-not-found -f -
+
+##@ Distribution
+
+# The release's version (a git tag such as v0.1.0) and commit, stamped into the image labels, chart and plugin.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+IMAGE_TAR ?= dist/roadmap-operator-image.tar
+CHART_REPO ?= oci://ghcr.io/roadmap-operator/charts
+
+.PHONY: image
+image: ## Build the manager image (linux/amd64 and linux/arm64, no Docker) as an OCI image layout tarball: IMAGE_TAR.
+	cd hack/dist && go run ./cmd/image build --root ../.. --out $(abspath $(IMAGE_TAR)) --version $(VERSION) --revision "$(REVISION)"
+
+.PHONY: image-push
+image-push: image ## Push the image to IMG (credentials of docker/crane login); its digest goes to dist/image.digest.
+	cd hack/dist && go run ./cmd/image push --layout $(abspath $(IMAGE_TAR)) --image $(IMG) --digest-file $(abspath dist/image.digest)
+
+.PHONY: sbom
+sbom: ## Write dist/sbom.spdx.json: the SPDX SBOM of the manager binary's Go modules.
+	mkdir -p dist
+	CGO_ENABLED=0 go build -trimpath -o dist/manager-sbom ./cmd/manager
+	cd hack/dist && go run ./cmd/sbom --binary $(abspath dist/manager-sbom) --version $(VERSION) > $(abspath dist/sbom.spdx.json)
+	rm -f dist/manager-sbom
+
+.PHONY: image-sign
+image-sign: ## Sign the pushed image (dist/image.digest) keylessly and attach dist/sbom.spdx.json as an attestation (needs cosign).
+	@command -v cosign >/dev/null || { echo "image-sign needs cosign (the release workflow installs it)"; exit 1; }
+	cosign sign --yes "$$(cat dist/image.digest)"
+	cosign attest --yes --type spdxjson --predicate dist/sbom.spdx.json "$$(cat dist/image.digest)"
+
+.PHONY: helm-chart
+helm-chart: manifests ## Regenerate charts/roadmap-operator from config/ (make manifests does it too; make verify fails when it is stale).
+
+.PHONY: helm-package
+helm-package: ## Package the chart as dist/roadmap-operator-<VERSION>.tgz, with VERSION as version and appVersion.
+	cd hack/dist && go run ./cmd/chart package --version $(VERSION) --out $(abspath dist)
+
+.PHONY: helm-push
+helm-push: helm-package ## Push the packaged chart to CHART_REPO as an OCI artifact (credentials: HELM_REGISTRY_CONFIG or docker login).
+	cd hack/dist && go run ./cmd/chart push --chart $(abspath dist/roadmap-operator-$(patsubst v%,%,$(VERSION)).tgz) --remote $(CHART_REPO)
+
+.PHONY: krew
+krew: ## Build the kubectl plugin archives and the krew manifest for VERSION into dist/krew/.
+	hack/krew/package.sh $(VERSION)
 
 ##@ Tools
 
@@ -198,6 +253,13 @@ $(GOLANGCI_LINT): hack/tools/golangci-lint/go.mod | $(LOCALBIN)
 	@grep -Eq 'github.com/golangci/golangci-lint/v2 $(GOLANGCI_LINT_VERSION)( |$$)' hack/tools/golangci-lint/go.mod || \
 		{ echo "hack/tools/golangci-lint/go.mod does not pin golangci-lint $(GOLANGCI_LINT_VERSION)"; exit 1; }
 	cd hack/tools/golangci-lint && go build -o $(GOLANGCI_LINT) github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+
+.PHONY: actionlint
+actionlint: $(ACTIONLINT) ## Build actionlint into bin/ from its tools module.
+$(ACTIONLINT): hack/tools/actionlint/go.mod | $(LOCALBIN)
+	@grep -Eq 'github.com/rhysd/actionlint $(ACTIONLINT_VERSION)( |$$)' hack/tools/actionlint/go.mod || \
+		{ echo "hack/tools/actionlint/go.mod does not pin actionlint $(ACTIONLINT_VERSION)"; exit 1; }
+	cd hack/tools/actionlint && go build -o $(ACTIONLINT) github.com/rhysd/actionlint/cmd/actionlint
 
 # go-install-tool installs package $(2) at version $(3) and names the binary $(1).
 define go-install-tool
