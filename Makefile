@@ -23,6 +23,11 @@ GO_TEST_TIMEOUT ?= 25m
 ACTIONLINT_VERSION ?= v1.7.8
 ACTIONLINT ?= $(LOCALBIN)/actionlint-$(ACTIONLINT_VERSION)
 
+# The chart generator and the test suites build as the image does (static, -trimpath): the image test's build
+# of the manager, the binaries the demo and the board tests build, and the suites of hack/dist then reuse the
+# packages compiled before them, which saves minutes on a cold build cache.
+STATIC_GO_ENV ?= CGO_ENABLED=0 GOFLAGS="$(strip $(GOFLAGS) -trimpath)"
+
 .PHONY: all
 all: build
 
@@ -37,7 +42,7 @@ help: ## Display this help.
 .PHONY: manifests
 manifests: controller-gen argocd api-docs ## Generate CRDs, the manager's ClusterRole, the Argo CD health-check patch, the API reference and the Helm chart.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
-	cd hack/dist && go run ./cmd/chart generate
+	cd hack/dist && $(STATIC_GO_ENV) go run ./cmd/chart generate
 
 .PHONY: argocd
 argocd: ## Generate config/argocd/argocd-cm-patch.yaml from the Lua health checks in config/argocd/resource_customizations.
@@ -92,10 +97,10 @@ envtest-assets: ## Build kube-apiserver, etcd and kubectl from Go module sources
 
 .PHONY: test
 test: manifests generate envtest-assets ## Run unit and envtest suites against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh 2>/dev/null | tail -1)" \
+	$(STATIC_GO_ENV) KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh 2>/dev/null | tail -1)" \
 		go test ./... -timeout $(GO_TEST_TIMEOUT) $(TEST_ARGS)
 	@# hack/dist is a module of its own (Helm and go-containerregistry stay out of the operator's go.mod).
-	cd hack/dist && KUBEBUILDER_ASSETS="$$(../../hack/envtest-assets.sh 2>/dev/null | tail -1)" \
+	cd hack/dist && $(STATIC_GO_ENV) KUBEBUILDER_ASSETS="$$(../../hack/envtest-assets.sh 2>/dev/null | tail -1)" \
 		go test ./... -timeout $(GO_TEST_TIMEOUT) $(TEST_ARGS)
 
 FUZZTIME ?= 20s
@@ -167,8 +172,10 @@ uninstall-crds-and-delete-roadmap: manifests kustomize ## DELETES EVERY ROADMAP 
 
 .PHONY: deploy
 deploy: manifests kustomize ## Deploy the manager to the cluster in your kubeconfig, with image IMG.
-	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
-	$(KUSTOMIZE) build config/default | kubectl apply --server-side -f -
+	@# The image is set in a copy of config/, so the tree stays as committed.
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp -r config "$$tmp/" && \
+		(cd "$$tmp/config/manager" && $(KUSTOMIZE) edit set image controller=$(IMG)) && \
+		$(KUSTOMIZE) build "$$tmp/config/default" | kubectl apply --server-side -f -
 
 .PHONY: build-installer
 build-installer: manifests generate kustomize ## Write dist/install.yaml (CRDs, RBAC, the manager with image IMG) and the optional dist/policy.yaml.
