@@ -3,6 +3,8 @@ FROM golang:1.26 AS builder
 # Set by BuildKit for the platform being built (docker buildx build --platform ...).
 ARG TARGETOS
 ARG TARGETARCH
+# The release stamped into the binary (--version, the start-up log) and the image labels.
+ARG VERSION=dev
 
 WORKDIR /workspace
 # Download modules first, in their own layer, so source changes do not re-download them.
@@ -18,7 +20,7 @@ COPY internal/ internal/
 # GOARCH has no default so that, without BuildKit, the builder's own architecture is used.
 # CGO is off so the binary is static and runs on distroless/static.
 RUN CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} \
-    go build -trimpath -ldflags="-s -w" -o manager ./cmd/manager
+    go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o manager ./cmd/manager
 
 # A minimal, shell-less image running as the distroless nonroot user: the layout `make image` builds without
 # Docker (hack/dist/image), with the same entrypoint, user and OCI labels.

@@ -43,6 +43,10 @@ import (
 
 var scheme = runtime.NewScheme()
 
+// version is the release the binary was built from, stamped by the image build (-ldflags "-X main.version=v1.2.3",
+// `make image`, the Dockerfile); "dev" for a plain go build.
+var version = "dev"
+
 func init() {
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(roadmapv1.AddToScheme(scheme))
@@ -57,6 +61,7 @@ func main() {
 		secureMetrics                                    bool
 		enableHTTP2                                      bool
 		enableLeaderElection                             bool
+		printVersion                                     bool
 		opts                                             controllers.Options
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. "+
@@ -73,10 +78,15 @@ func main() {
 	flag.StringVar(&metricsCertKey, "metrics-cert-key", "tls.key", "The metrics server's key file in --metrics-cert-path.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false,
 		"If set, HTTP/2 will be enabled for the metrics server (off by default: CVE-2023-44487).")
+	flag.BoolVar(&printVersion, "version", false, "Print the version of the manager and exit.")
 	opts.BindFlags(flag.CommandLine)
 	zapOpts := zap.Options{Development: true}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
+	if printVersion {
+		fmt.Println("roadmap-operator " + version)
+		return
+	}
 
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
 	setupLog := ctrl.Log.WithName("setup")
@@ -130,7 +140,7 @@ func main() {
 		os.Exit(1)
 	}
 
-	setupLog.Info("starting manager")
+	setupLog.Info("starting manager", "version", version)
 	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "problem running manager")
 		os.Exit(1)

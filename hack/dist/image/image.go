@@ -137,10 +137,15 @@ func Build(ctx context.Context, o Options) (v1.ImageIndex, error) {
 	return mutate.Annotations(idx, o.Labels()).(v1.ImageIndex), nil
 }
 
-// buildManager builds the static manager binary, as the Dockerfile does: no cgo, no local paths, no symbols.
+// buildManager builds the static manager binary, as the Dockerfile does: no cgo, no local paths, no symbols, the
+// version stamped in (--version and the start-up log show it).
 func buildManager(ctx context.Context, o Options, platform v1.Platform, out string) error {
 	fmt.Fprintf(o.Log, "building the manager for %s\n", platform.String())
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./cmd/manager")
+	version := o.Version
+	if version == "" {
+		version = "dev"
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w -X main.version="+version, "-o", out, "./cmd/manager")
 	cmd.Dir = o.Root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+platform.OS, "GOARCH="+platform.Architecture)
 	if platform.Variant != "" && platform.Architecture == "arm" {

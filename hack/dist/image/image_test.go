@@ -124,6 +124,10 @@ func TestImageLayoutTarball(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred(), "%s", out)
 	g.Expect(string(out)).To(And(ContainSubstring("-leader-elect"), ContainSubstring("-metrics-bind-address"),
 		ContainSubstring("-health-probe-bind-address")))
+	// The release's version is stamped into the binary.
+	out, err = exec.CommandContext(ctx, binary, "--version").CombinedOutput()
+	g.Expect(err).NotTo(HaveOccurred(), "%s", out)
+	g.Expect(string(out)).To(Equal("roadmap-operator v0.0.0-test\n"))
 }
 
 // extract writes the file name of img's flattened filesystem to path, executable.
@@ -174,6 +178,7 @@ func TestDockerfileMatchesImage(t *testing.T) {
 	g.Expect(dockerfile).To(ContainSubstring(`ENTRYPOINT ["` + image.Entrypoint + `"]`))
 	g.Expect(dockerfile).To(ContainSubstring("CGO_ENABLED=0"))
 	g.Expect(dockerfile).To(ContainSubstring("-trimpath"))
+	g.Expect(dockerfile).To(ContainSubstring("-X main.version=${VERSION}"), "the Dockerfile stamps the version as make image does")
 	for label, value := range (image.Options{Source: "https://github.com/roadmap-operator/roadmap-operator", Version: "${VERSION}",
 		Revision: "${REVISION}"}).Labels() {
 		if label == image.LabelCreated {
