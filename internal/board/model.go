@@ -142,9 +142,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 		n := Node{ID: "capability/" + c.Name, Kind: "Capability", Name: c.Name, Title: c.Spec.Title, Owner: c.Spec.Owner,
 			Status: phase, Health: h.Class(), Glyph: h.Glyph(), Message: c.Status.Summary,
 			Lifecycle: string(c.Spec.Lifecycle), TargetDate: string(c.Status.ETA)}
-		if !roadmapview.IsReady(c) {
-			n.HasWhy = true
-		}
+		n.HasWhy = capabilityHasWhy(c)
 		if c.Spec.Owner != "" {
 			owners[c.Spec.Owner] = true
 		}
@@ -158,9 +156,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 			Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner, Track: string(ini.Spec.Track), Status: phase,
 			Health: h.Class(), Glyph: h.Glyph(), Message: ini.Status.Summary, State: string(roadmapview.StateOf(ini)),
 			TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore}
-		if ini.Status.Phase == roadmapv1.PhaseBlocked {
-			n.HasWhy = true
-		}
+		n.HasWhy = initiativeHasWhy(ini)
 		m.Counts[phase]++
 		owners[roadmapview.OwnerOrNone(ini.Spec.Owner)] = true
 		namespaces[ini.Namespace] = true
@@ -205,10 +201,7 @@ func BuildWithWhy(s *roadmapview.Snapshot, now time.Time) *Model {
 	m.Complete = true
 	for i := range m.Nodes {
 		d := DetailOf(s, m.Nodes[i].ID)
-		m.Nodes[i].Conditions = d.Conditions
-		if m.Nodes[i].HasWhy {
-			m.Nodes[i].Why = d.Why
-		}
+		m.Nodes[i].Conditions, m.Nodes[i].Why = d.Conditions, d.Why
 	}
 	return m
 }
@@ -231,37 +224,45 @@ func DetailOf(s *roadmapview.Snapshot, id string) Detail {
 	case "capability":
 		if c := s.Capability(rest); c != nil {
 			d.Conditions = c.Status.Conditions
-			if !roadmapview.IsReady(c) {
-				d.Why = Why(s, id)
+			if capabilityHasWhy(c) {
+				d.Why = explain(s, roadmapview.Ref{Kind: "Capability", Name: rest})
 			}
 		}
 	case "initiative":
 		ns, name, _ := strings.Cut(rest, "/")
 		if ini := s.Initiative(ns, name); ini != nil {
 			d.Conditions = ini.Status.Conditions
-			if ini.Status.Phase == roadmapv1.PhaseBlocked {
-				d.Why = Why(s, id)
+			if initiativeHasWhy(ini) {
+				d.Why = explain(s, roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: name})
 			}
 		}
 	}
 	return d
 }
 
+// capabilityHasWhy and initiativeHasWhy say which nodes the board explains: a capability that is not Ready, an
+// initiative that is Blocked.
+func capabilityHasWhy(c *roadmapv1.Capability) bool { return !roadmapview.IsReady(c) }
+
+func initiativeHasWhy(ini *roadmapv1.Initiative) bool {
+	return ini.Status.Phase == roadmapv1.PhaseBlocked
+}
+
 // Why explains the node of an id (capability/NAME or initiative/NAMESPACE/NAME), or returns nil.
 func Why(s *roadmapview.Snapshot, id string) *roadmapview.WhyResult {
-	var ref roadmapview.Ref
 	switch kind, rest, _ := strings.Cut(id, "/"); kind {
 	case "capability":
-		ref = roadmapview.Ref{Kind: "Capability", Name: rest}
+		return explain(s, roadmapview.Ref{Kind: "Capability", Name: rest})
 	case "initiative":
-		ns, name, ok := strings.Cut(rest, "/")
-		if !ok {
-			return nil
+		if ns, name, ok := strings.Cut(rest, "/"); ok {
+			return explain(s, roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: name})
 		}
-		ref = roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: name}
-	default:
-		return nil
 	}
+	return nil
+}
+
+// explain is the why chain of ref, or nil when the snapshot does not hold it.
+func explain(s *roadmapview.Snapshot, ref roadmapview.Ref) *roadmapview.WhyResult {
 	res, err := roadmapview.Why(s, ref)
 	if err != nil {
 		return nil

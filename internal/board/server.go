@@ -71,7 +71,6 @@ type Server struct {
 	subs    map[chan uint64]struct{}
 	ready   chan struct{}
 	err     error
-	onBuild func(time.Duration)
 }
 
 // New checks what the user may read (falling back to the namespace of scope.Fallback when initiatives of all
@@ -164,7 +163,6 @@ func (s *Server) loop(ctx context.Context) {
 
 // rebuild reads the roadmap from the informers' caches, builds the model and pushes it to every open page.
 func (s *Server) rebuild(ctx context.Context) error {
-	began := time.Now()
 	// The snapshot shares the cached objects rather than copying all of them on every change: informers replace
 	// an object on update and never modify it, and nothing that reads a snapshot writes to it.
 	snap, err := roadmapview.Load(ctx, s.cache, s.scope, client.UnsafeDisableDeepCopy)
@@ -180,12 +178,6 @@ func (s *Server) rebuild(ctx context.Context) error {
 		return fmt.Errorf("encoding the model: %w", err)
 	}
 	s.publish(snap, data)
-	s.mu.Lock()
-	onBuild := s.onBuild
-	s.mu.Unlock()
-	if onBuild != nil {
-		onBuild(time.Since(began))
-	}
 	return nil
 }
 

@@ -100,7 +100,7 @@ func TransitionEvent(kind string, previous *metav1.Condition, res Result) (Event
 
 // SetCapabilityStatus writes an evaluation into a capability's status, as the operator publishes it: the
 // generation evaluated, the phase, the summary, blockedBy with a verdict on each entry, and the Ready,
-// Reconciling and Stalled conditions. Tools read these fields and derive nothing (see internal/plugin).
+// Reconciling and Stalled conditions. Tools read these fields and derive nothing (see internal/roadmapview).
 func SetCapabilityStatus(c *roadmapv1.Capability, phase roadmapv1.CapabilityPhase, res Result) {
 	c.Status.ObservedGeneration = c.Generation
 	c.Status.Phase = phase

@@ -141,11 +141,11 @@ func Build(ctx context.Context, o Options) (v1.ImageIndex, error) {
 // version stamped in (--version and the start-up log show it).
 func buildManager(ctx context.Context, o Options, platform v1.Platform, out string) error {
 	fmt.Fprintf(o.Log, "building the manager for %s\n", platform.String())
-	version := o.Version
-	if version == "" {
-		version = "dev"
+	ldflags := "-s -w"
+	if o.Version != "" { // otherwise the binary keeps its own default, "dev"
+		ldflags += " -X main.version=" + o.Version
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w -X main.version="+version, "-o", out, "./cmd/manager")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags="+ldflags, "-o", out, "./cmd/manager")
 	cmd.Dir = o.Root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+platform.OS, "GOARCH="+platform.Architecture)
 	if platform.Variant != "" && platform.Architecture == "arm" {
