@@ -37,6 +37,8 @@ func TestEntityName(t *testing.T) {
 		{"64 do not", []string{strings.Repeat("x", 64)}, strings.Repeat("x", 52) + "_" + hashOf(strings.Repeat("x", 64))},
 		{"uppercase is rewritten", []string{"Event-Bus"}, "event-bus_" + hashOf("Event-Bus")},
 		{"nothing usable left", []string{"__"}, "x_" + hashOf("__")},
+		{"the example of docs/backstage.md", []string{"team-checkout", "realtime-recommendations-for-the-storefront-then-everywhere-else"},
+			"team-checkout.realtime-recommendations-for-the-store_3278ec0aeb"},
 		{"a long initiative keeps its namespace first", []string{"team-checkout", long},
 			"team-checkout." + strings.Repeat("a", 38) + "_" + hashOf("team-checkout/"+long)},
 	} {

@@ -65,11 +65,14 @@ var claimedPhases = map[string]string{
 }
 
 // notServed are the kinds of docs manifests the test's control plane has no API for (Argo CD, Flux and kustomize
-// files), and the placeholder Deployment of a sync-wave example (`# spec: ...`): they are parsed, not applied.
+// files, Backstage entities), and the placeholder Deployment of a sync-wave example (`# spec: ...`): they are
+// parsed, not applied.
 var notServed = map[string]bool{
 	"argoproj.io/Application": true, "argoproj.io/AppProject": true,
 	"kustomize.toolkit.fluxcd.io/Kustomization": true, "kustomize.config.k8s.io/Kustomization": true,
 	"apps/Deployment": true,
+	// Backstage catalog entities (docs/backstage.md): read by Backstage, not by Kubernetes.
+	"backstage.io/Component": true,
 }
 
 type manifest struct {
