@@ -60,8 +60,8 @@ const AnnotationPrefix = "roadmap.dev/"
 
 // Annotations of the entities. Only those with something to say are written.
 const (
-	// AnnotationKind, AnnotationName and AnnotationNamespace name the roadmap object (kubectl get KIND NAME -n
-	// NAMESPACE), however its entity name had to be shortened.
+	// AnnotationKind is the roadmap object's kind; with AnnotationName and AnnotationNamespace it names the object
+	// (kubectl get KIND NAME -n NAMESPACE), however its entity name had to be shortened.
 	AnnotationKind      = AnnotationPrefix + "kind"
 	AnnotationName      = AnnotationPrefix + "name"
 	AnnotationNamespace = AnnotationPrefix + "namespace"
@@ -79,8 +79,8 @@ const (
 	AnnotationWhy = AnnotationPrefix + "why"
 	// AnnotationNextActions lists who must act, one "OWNER: SUBJECT: STEP" a line, down to the root causes.
 	AnnotationNextActions = AnnotationPrefix + "next-actions"
-	// AnnotationState, AnnotationTrack, AnnotationTargetDate, AnnotationPriority: an initiative's declared
-	// state, its track, its target date and its WSJF score.
+	// AnnotationState is an initiative's declared state; AnnotationTrack its track, AnnotationTargetDate its
+	// target date (a goal's too), AnnotationPriority its WSJF score.
 	AnnotationState      = AnnotationPrefix + "state"
 	AnnotationTrack      = AnnotationPrefix + "track"
 	AnnotationTargetDate = AnnotationPrefix + "target-date"
@@ -89,8 +89,8 @@ const (
 	// condition when it is True and of its Aligned condition when it is False.
 	AnnotationScheduleConflict = AnnotationPrefix + "schedule-conflict"
 	AnnotationUnaligned        = AnnotationPrefix + "unaligned"
-	// AnnotationLifecycle, AnnotationETA, AnnotationChecks: a capability's declared lifecycle, the target date of
-	// its last provider, and how many of its evidence checks pass.
+	// AnnotationLifecycle is a capability's declared lifecycle; AnnotationETA the target date of its last
+	// provider, AnnotationChecks how many of its evidence checks pass.
 	AnnotationLifecycle = AnnotationPrefix + "lifecycle"
 	AnnotationETA       = AnnotationPrefix + "eta"
 	AnnotationChecks    = AnnotationPrefix + "checks-passing"
