@@ -43,6 +43,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/board"
 	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
@@ -229,6 +230,7 @@ func kubectlRoadmap(kubeconfig string, args ...string) (string, error) {
 	o.Now = func() time.Time { return clock }
 	o.AfterLoad = normalise
 	cmd := plugin.NewCommand(o)
+	cmd.AddCommand(board.Commands(o)...) // as main does
 	cmd.SetArgs(append([]string{"--kubeconfig", kubeconfig, "--no-color"}, args...))
 	err := cmd.ExecuteContext(context.Background())
 	return out.String(), err
@@ -324,6 +326,8 @@ func TestGolden(t *testing.T) {
 		{"plan.txt", adminConfig, []string{"plan"}},
 		{"plan.mmd", adminConfig, []string{"plan", "--format", "mermaid"}},
 		{"plan-team-personalisation.json", adminConfig, []string{"plan", "-n", "team-personalisation", "-o", "json"}},
+		// Validated with Backstage's own validators by internal/backstage's TestBackstageAcceptsTheClusterExport.
+		{"backstage.yaml", adminConfig, []string{"export", "--format", "backstage", "--board-url", "https://roadmap.example.com/"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.golden, func(t *testing.T) {
@@ -347,6 +351,18 @@ func TestGolden(t *testing.T) {
 			}).WithTimeout(30 * time.Second).Should(Succeed())
 		})
 	}
+
+	// A board URL Backstage could not follow is refused before anything is read.
+	t.Run("export --board-url", func(t *testing.T) {
+		g := NewWithT(t)
+		for args, want := range map[string]string{
+			"--format backstage --board-url roadmap.example.com":     `--board-url: invalid board URL "roadmap.example.com": use an absolute http or https URL`,
+			"--format html --board-url https://roadmap.example.com/": "--board-url is for --format backstage",
+		} {
+			_, err := kubectlRoadmap(nobodyConfig, append([]string{"export"}, strings.Fields(args)...)...)
+			g.Expect(err).To(MatchError(ContainSubstring(want)), "kubectl roadmap export %s", args)
+		}
+	})
 
 	// Errors say what went wrong and what to do.
 	t.Run("errors.txt", func(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/backstage"
 	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
@@ -92,18 +93,28 @@ you may not list all of them; the page says so), or of --namespace.`,
 }
 
 func exportCommand(o *cliopts.Options) *cobra.Command {
-	var format string
+	var format, boardURL string
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Write the roadmap board as one self-contained HTML file, or its timeline as SVG",
+		Short: "Write the roadmap board as one self-contained HTML file, its timeline as SVG, or Backstage entities",
 		Long: `Write the board as it is now: --format html is the page with everything inlined (no network access;
-open it from a wiki or an email), --format svg the timeline alone.`,
+open it from a wiki or an email), --format svg the timeline alone, --format backstage the roadmap as Backstage
+catalog entities (a catalog-info.yaml: goals as Domains, capabilities as Resources, initiatives as Components,
+with their dependencies, state and why; see docs/backstage.md). --board-url links each entity to the board.`,
 		Example: `  kubectl roadmap export --format html > roadmap.html
-  kubectl roadmap export --format svg > timeline.svg`,
+  kubectl roadmap export --format svg > timeline.svg
+  kubectl roadmap export --format backstage --board-url https://roadmap.example.com/ > catalog-info.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "html" && format != "svg" {
-				return fmt.Errorf("unknown --format %q: use html or svg", format)
+			if format != "html" && format != "svg" && format != "backstage" {
+				return fmt.Errorf("unknown --format %q: use html or svg (the board), or backstage (catalog entities)", format)
+			}
+			backstageOptions := backstage.Options{BoardURL: boardURL}
+			if err := backstageOptions.Validate(); err != nil {
+				return fmt.Errorf("--board-url: %w", err)
+			}
+			if boardURL != "" && format != "backstage" {
+				return fmt.Errorf("--board-url is for --format backstage: the %s export is the board itself", format)
 			}
 			sc, err := scope(o, cmd)
 			if err != nil {
@@ -127,6 +138,9 @@ open it from a wiki or an email), --format svg the timeline alone.`,
 				o.AfterLoad(snap)
 				snap.Index()
 			}
+			if format == "backstage" {
+				return backstage.Write(o.Streams.Out, snap, backstageOptions)
+			}
 			m := BuildWithWhy(snap, o.Now())
 			if format == "svg" {
 				return ExportSVG(o.Streams.Out, m)
@@ -134,6 +148,9 @@ open it from a wiki or an email), --format svg the timeline alone.`,
 			return ExportHTML(o.Streams.Out, m)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "html", "Export format: html (the whole board) or svg (the timeline).")
+	cmd.Flags().StringVar(&format, "format", "html",
+		"Export format: html (the whole board), svg (the timeline) or backstage (Backstage catalog entities).")
+	cmd.Flags().StringVar(&boardURL, "board-url", "",
+		"With --format backstage: the board's address (e.g. https://roadmap.example.com/); each entity links to its object there.")
 	return cmd
 }
