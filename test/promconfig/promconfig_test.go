@@ -32,7 +32,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// roadmapMetrics are the metrics the operator registers, as defined in controllers/metrics.go. Keep this list
+// roadmapMetrics are the metrics the operator registers, as defined in internal/metrics/metrics.go. Keep this list
 // in step with that file. Histograms are also queried as <name>_bucket, _sum and _count.
 var roadmapMetrics = []struct {
 	name      string
@@ -231,7 +231,7 @@ func TestAlertsUseKnownMetrics(t *testing.T) {
 			for _, m := range names {
 				used[m] = true
 				if !known(m) {
-					t.Errorf("alert %s queries %s, which the operator does not expose (controllers/metrics.go)", r.Alert, m)
+					t.Errorf("alert %s queries %s, which the operator does not expose (internal/metrics/metrics.go)", r.Alert, m)
 				}
 			}
 		}
@@ -291,7 +291,7 @@ func TestDashboardUsesKnownMetrics(t *testing.T) {
 		for _, m := range names {
 			used[m] = true
 			if !known(m) {
-				t.Errorf("dashboard queries %s (in %q), which the operator does not expose (controllers/metrics.go)", m, q)
+				t.Errorf("dashboard queries %s (in %q), which the operator does not expose (internal/metrics/metrics.go)", m, q)
 			}
 		}
 	}
