@@ -140,3 +140,25 @@ func TestRollupCoalescer(t *testing.T) {
 		t.Fatalf("a max delay under the window is raised to it, got %v", c.maxDelay)
 	}
 }
+
+// TestZeroWindowRollsUpAtOnce: with --goal-rollup-window=0 every change rolls its goal up at its next
+// reconcile, busy roadmap or not, and the echo of the coalescer's own write still rolls nothing up.
+func TestZeroWindowRollsUpAtOnce(t *testing.T) {
+	c := New(Options{})
+	t0 := time.Now()
+	for i := range 300 { // a burst: the roadmap is busy
+		c.changed("other", t0.Add(time.Duration(i)*time.Millisecond))
+	}
+	c.changed("g", t0.Add(300*time.Millisecond))
+	if d := c.Take("g", "1", t0.Add(300*time.Millisecond)); d != (Decision{}) {
+		t.Fatalf("take right after a change = %+v, want a rollup now", d)
+	}
+	c.changed("g", t0.Add(301*time.Millisecond))
+	if d := c.Take("g", "1", t0.Add(301*time.Millisecond)); d != (Decision{}) {
+		t.Fatalf("take right after the next change, on a busy roadmap = %+v, want a rollup now", d)
+	}
+	c.Wrote("g", "2", time.Time{})
+	if d := c.Take("g", "2", t0.Add(302*time.Millisecond)); !d.Echo {
+		t.Fatalf("take of the written version = %+v, want an echo", d)
+	}
+}
