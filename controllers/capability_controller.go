@@ -41,6 +41,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/evidencewatch"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
@@ -51,7 +52,7 @@ type CapabilityReconciler struct {
 	client.Client
 	Recorder events.EventRecorder
 	// Evidence observes the objects named in spec.checks.
-	Evidence *EvidenceWatcher
+	Evidence *evidencewatch.Watcher
 	// ClusterSecrets is the cache of the kubeconfig Secrets that register clusters: their changes re-evaluate
 	// the checks that name them.
 	ClusterSecrets cache.Cache

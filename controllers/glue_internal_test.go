@@ -342,3 +342,18 @@ func TestStatusSetters(t *testing.T) {
 		}
 	})
 }
+
+func TestChecksPassing(t *testing.T) {
+	for _, tc := range []struct {
+		checks []roadmapv1.CheckStatus
+		want   string
+	}{
+		{nil, ""},
+		{[]roadmapv1.CheckStatus{{Passing: true}}, "1/1"},
+		{[]roadmapv1.CheckStatus{{Cluster: "a", Passing: true}, {Cluster: "b"}, {Cluster: "c", Passing: true}}, "2/3"},
+	} {
+		if got := checksPassing(tc.checks); got != tc.want {
+			t.Errorf("checksPassing(%v) = %q, want %q", tc.checks, got, tc.want)
+		}
+	}
+}

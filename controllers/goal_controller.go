@@ -30,7 +30,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -38,6 +37,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
+	"github.com/roadmap-operator/roadmap-operator/internal/rollup"
 )
 
 // GoalReconciler rolls up the initiatives serving each Goal and its descendant goals.
@@ -48,11 +48,11 @@ type GoalReconciler struct {
 	MaxConcurrentReconciles int
 	// Now is the clock; nil means time.Now. Whether blocked work is past its date depends on it.
 	Now func() time.Time
-	// RollupWindow and RollupMaxDelay coalesce the rollups of bursts of initiative changes (see
-	// rollupCoalescer); a zero window rolls up at every change.
-	RollupWindow, RollupMaxDelay time.Duration
+	// Rollup coalesces the rollups of bursts of initiative changes (see rollup.Coalescer); a zero window rolls
+	// up at every change.
+	Rollup rollup.Options
 
-	rollups *rollupCoalescer
+	rollups *rollup.Coalescer
 }
 
 // +kubebuilder:rbac:groups=roadmap.dev,resources=goals,verbs=get;list;watch
@@ -63,8 +63,8 @@ type GoalReconciler struct {
 func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, reterr error) {
 	goal := &roadmapv1.Goal{}
 	if err := r.Get(ctx, req.NamespacedName, goal); err != nil {
-		if apierrors.IsNotFound(err) && r.rollups != nil {
-			r.rollups.forget(req.Name)
+		if apierrors.IsNotFound(err) {
+			r.rollups.Forget(req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -74,21 +74,19 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 	// A burst of initiative changes is rolled up once it is over; a change of the goal's own spec at once. A new
 	// goal waits like a change: created beside its initiatives (a first start, a restore), it would otherwise be
 	// rolled up once before any of them is evaluated, for nothing.
-	if r.rollups != nil {
-		now := time.Now()
-		if goal.Status.ObservedGeneration < 1 {
-			r.rollups.pendingSince(goal.Name, now)
+	now := time.Now()
+	if goal.Status.ObservedGeneration < 1 {
+		r.rollups.PendingSince(goal.Name, now)
+	}
+	if goal.Status.ObservedGeneration >= 1 && goal.Status.ObservedGeneration != goal.Generation {
+		r.rollups.Forget(goal.Name)
+	} else if d := r.rollups.Take(goal.Name, goal.ResourceVersion, now); d.Wait > 0 {
+		return ctrl.Result{RequeueAfter: d.Wait}, nil
+	} else if d.Echo {
+		if d.NextCheck.IsZero() {
+			return ctrl.Result{}, nil
 		}
-		if goal.Status.ObservedGeneration >= 1 && goal.Status.ObservedGeneration != goal.Generation {
-			r.rollups.forget(goal.Name)
-		} else if d := r.rollups.take(goal.Name, goal.ResourceVersion, now); d.wait > 0 {
-			return ctrl.Result{RequeueAfter: d.wait}, nil
-		} else if d.echo {
-			if d.nextCheck.IsZero() {
-				return ctrl.Result{}, nil
-			}
-			return ctrl.Result{RequeueAfter: max(d.nextCheck.Sub(r.now()), time.Millisecond)}, nil
-		}
+		return ctrl.Result{RequeueAfter: max(d.NextCheck.Sub(r.now()), time.Millisecond)}, nil
 	}
 	original := goal.DeepCopy()
 	var transitions []readiness.Event
@@ -96,9 +94,7 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 	defer func() {
 		if err := patchStatus(ctx, r.Client, r.Recorder, original, goal,
 			equality.Semantic.DeepEqual(original.Status, goal.Status), transitions, func() {
-				if r.rollups != nil {
-					r.rollups.wrote(goal.Name, goal.ResourceVersion, nextCheck) // the version the patch produced
-				}
+				r.rollups.Wrote(goal.Name, goal.ResourceVersion, nextCheck) // the version the patch produced
 			}); err != nil {
 			reterr = err
 		}
@@ -239,16 +235,12 @@ func goalTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) []readiness.E
 // their ancestors) when what a goal reads of it changes; a goal's ancestors when its parent changes, and its
 // children when it appears or disappears (their ParentNotFound).
 func (r *GoalReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	initiativeChanges := handler.EnqueueRequestsFromMapFunc(r.goalsServedBy)
-	goalChanges := handler.EnqueueRequestsFromMapFunc(r.relatedGoals)
-	if r.RollupWindow > 0 {
-		r.rollups = newRollupCoalescer(r.RollupWindow, r.RollupMaxDelay)
-		if err := mgr.Add(r.rollups); err != nil {
-			return fmt.Errorf("adding the goal rollup coalescer: %w", err)
-		}
-		initiativeChanges = enqueueCoalesced(r.rollups, r.goalsServedBy)
-		goalChanges = enqueueUrgent(r.rollups, r.relatedGoals)
+	r.rollups = rollup.New(r.Rollup)
+	if err := mgr.Add(r.rollups); err != nil {
+		return fmt.Errorf("adding the goal rollup coalescer: %w", err)
 	}
+	initiativeChanges := rollup.EnqueueCoalesced(r.rollups, r.goalsServedBy)
+	goalChanges := rollup.EnqueueUrgent(r.rollups, r.relatedGoals)
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("goal").
 		// Every change of the object itself, its status included: see patchStatus.

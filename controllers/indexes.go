@@ -30,6 +30,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/evidencewatch"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 )
@@ -94,7 +95,7 @@ func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
 		}},
 		{&roadmapv1.Capability{}, IndexCapabilityCheckGroupKind, func(o client.Object) []string {
 			return checkKeys(o.(*roadmapv1.Capability), func(ref roadmapv1.CheckReference) string {
-				return checkGVK(ref).GroupKind().String()
+				return evidencewatch.CheckGVK(ref).GroupKind().String()
 			})
 		}},
 		{&roadmapv1.Goal{}, IndexGoalParent, func(o client.Object) []string {

@@ -39,6 +39,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
+	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 )
@@ -267,7 +268,7 @@ func (r *InitiativeReconciler) observeUnblock(ctx context.Context, before, after
 	}
 	now := time.Now()
 	if blocked := apimeta.FindStatusCondition(before.Status.Conditions, roadmapv1.ConditionReady); blocked != nil {
-		blockedSeconds.Observe(now.Sub(blocked.LastTransitionTime.Time).Seconds())
+		metrics.BlockedSeconds.Observe(now.Sub(blocked.LastTransitionTime.Time).Seconds())
 	}
 	var enabled time.Time
 	for _, name := range after.Spec.Requires {
@@ -281,7 +282,7 @@ func (r *InitiativeReconciler) observeUnblock(ctx context.Context, before, after
 		}
 	}
 	if !enabled.IsZero() {
-		propagationSeconds.Observe(now.Sub(enabled).Seconds())
+		metrics.PropagationSeconds.Observe(now.Sub(enabled).Seconds())
 	}
 }
 

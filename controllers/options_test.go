@@ -59,7 +59,7 @@ func TestBindFlagsDefaults(t *testing.T) {
 	if err := fs.Parse([]string{"--kube-api-qps=100", "--goal-rollup-window=0", "--event-queue-size=10"}); err != nil {
 		t.Fatal(err)
 	}
-	if o.KubeAPIQPS != 100 || o.GoalRollupWindow != 0 || o.EventQueueSize != 10 {
+	if o.KubeAPIQPS != 100 || o.GoalRollup.Window != 0 || o.Events.QueueSize != 10 {
 		t.Errorf("flags not bound: %+v", o)
 	}
 }

@@ -21,7 +21,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -32,10 +31,15 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/eventsender"
+	"github.com/roadmap-operator/roadmap-operator/internal/evidencewatch"
+	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/rollup"
 )
 
-// Options are the tunables of the controllers, bound to command-line flags by the manager.
+// Options are the tunables of the controllers and of the infrastructure they run on (event sender, goal rollup
+// coalescer, evidence watcher), bound to command-line flags by the manager.
 type Options struct {
 	// MaxConcurrentReconciles is the number of workers per controller. Reconciles only read the cache and
 	// write one status patch, so the apiserver round trip dominates and many workers hide its latency: with
@@ -46,37 +50,18 @@ type Options struct {
 	// API Priority and Fairness protects it and its other clients (config/apf classifies the manager).
 	KubeAPIQPS   float64
 	KubeAPIBurst int
-	// EventQPS and EventBurst bound the rate of Event writes, which go through a client and a queue of their
-	// own so that a mass transition's events trail its status writes instead of competing with them.
-	// EventQueueSize bounds the events waiting to be sent; one more is dropped and counted in
-	// roadmap_events_dropped_total.
-	EventQPS       float64
-	EventBurst     int
-	EventQueueSize int
-	// GoalRollupWindow coalesces goal rollups: a goal is rolled up once its initiatives have been quiet for
-	// this long (or once GoalRollupMaxDelay has passed since the first change it has not rolled up), so a burst
-	// of initiative changes costs each goal one write rather than one per initiative. 0 rolls up at once.
-	GoalRollupWindow   time.Duration
-	GoalRollupMaxDelay time.Duration
-
-	// ClusterSecretsNamespace is the namespace of the kubeconfig Secrets that register the clusters evidence
-	// checks may look in. It is the only namespace the operator reads Secrets in.
-	ClusterSecretsNamespace string
-	// ClusterUnreachableGrace is how long the last known results of checks on a cluster that stopped answering
-	// stand before they fail with ClusterUnreachable.
-	ClusterUnreachableGrace time.Duration
-	// ClusterProbeInterval is how often a remote cluster that checks name is asked whether it answers.
-	ClusterProbeInterval time.Duration
-	// RemoteTimeout bounds every call to a remote cluster that a reconcile waits for.
-	RemoteTimeout time.Duration
+	// Events bound the rate and the queue of Event writes (--event-qps, --event-burst, --event-queue-size).
+	Events eventsender.Options
+	// GoalRollup coalesces goal rollups (--goal-rollup-window, --goal-rollup-max-delay).
+	GoalRollup rollup.Options
+	// Evidence configures the evidence watcher's connections to other clusters (--cluster-secrets-namespace,
+	// --cluster-unreachable-grace, --cluster-probe-interval, --cluster-request-timeout).
+	Evidence evidencewatch.Options
 	// CapabilityNotFoundGrace is how long an initiative requiring a capability that does not exist, and that no
 	// initiative provides, waits (Reconciling) before it is called broken (Stalled; Argo CD Degraded): the time
 	// a platform team's capability may take to follow a product team's initiative through GitOps.
 	CapabilityNotFoundGrace time.Duration
 }
-
-// defaultClusterSecretsNamespace is the namespace config/default deploys the manager to.
-const defaultClusterSecretsNamespace = "roadmap-operator-system"
 
 // DefaultOptions are the defaults of the manager's flags: see docs/performance.md for how the first ones were
 // chosen.
@@ -85,18 +70,11 @@ func DefaultOptions() Options {
 		MaxConcurrentReconciles: 16,
 		KubeAPIQPS:              -1,
 		KubeAPIBurst:            0,
-		EventQPS:                50,
-		EventBurst:              100,
-		EventQueueSize:          50000,
-		GoalRollupWindow:        time.Second,
-		GoalRollupMaxDelay:      time.Minute,
+		Events:                  eventsender.DefaultOptions(),
+		GoalRollup:              rollup.DefaultOptions(),
 	}
 	o.CapabilityNotFoundGrace = 10 * time.Minute
-	o.ClusterSecretsNamespace = os.Getenv("POD_NAMESPACE") // the downward API in config/manager
-	if o.ClusterSecretsNamespace == "" {
-		o.ClusterSecretsNamespace = defaultClusterSecretsNamespace
-	}
-	o.ClusterUnreachableGrace, o.ClusterProbeInterval, o.RemoteTimeout = 2*time.Minute, 10*time.Second, 10*time.Second
+	o.Evidence = evidencewatch.DefaultOptions()
 	return o
 }
 
@@ -110,23 +88,9 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 			"(the default: the apiserver's API Priority and Fairness protects it).")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", d.KubeAPIBurst,
 		"Burst of queries the client may send to the apiserver, with a positive --kube-api-qps.")
-	fs.Float64Var(&o.EventQPS, "event-qps", d.EventQPS, "Event writes per second (events trail status writes).")
-	fs.IntVar(&o.EventBurst, "event-burst", d.EventBurst, "Burst of event writes.")
-	fs.IntVar(&o.EventQueueSize, "event-queue-size", d.EventQueueSize,
-		"Events waiting to be written at most; more are dropped and counted in roadmap_events_dropped_total.")
-	fs.DurationVar(&o.GoalRollupWindow, "goal-rollup-window", d.GoalRollupWindow,
-		"Roll a goal up once its initiatives have been quiet this long (0: at every change).")
-	fs.DurationVar(&o.GoalRollupMaxDelay, "goal-rollup-max-delay", d.GoalRollupMaxDelay,
-		"Roll a goal up at the latest this long after the first change it has not rolled up yet.")
-	fs.StringVar(&o.ClusterSecretsNamespace, "cluster-secrets-namespace", d.ClusterSecretsNamespace,
-		"Namespace of the kubeconfig Secrets that register clusters for evidence checks (default: the namespace "+
-			"the manager runs in, from POD_NAMESPACE, else "+defaultClusterSecretsNamespace+").")
-	fs.DurationVar(&o.ClusterUnreachableGrace, "cluster-unreachable-grace", d.ClusterUnreachableGrace,
-		"How long the last known results of checks on an unreachable cluster stand before they fail with ClusterUnreachable.")
-	fs.DurationVar(&o.ClusterProbeInterval, "cluster-probe-interval", d.ClusterProbeInterval,
-		"How often a cluster that evidence checks name is asked whether it answers.")
-	fs.DurationVar(&o.RemoteTimeout, "cluster-request-timeout", d.RemoteTimeout,
-		"Timeout of the calls to a cluster that evidence checks name (discovery, probes, first list).")
+	o.Events.BindFlags(fs)
+	o.GoalRollup.BindFlags(fs)
+	o.Evidence.BindFlags(fs)
 	fs.DurationVar(&o.CapabilityNotFoundGrace, "capability-not-found-grace", d.CapabilityNotFoundGrace,
 		"How long an initiative requiring a capability that does not exist and that no initiative provides waits "+
 			"before it is reported broken (Stalled).")
@@ -153,27 +117,26 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
-	if err := mgr.Add(stateSource{collector: state, cache: mgr.GetCache()}); err != nil {
+	if err := mgr.Add(metrics.NewStateSource(mgr.GetCache())); err != nil {
 		return fmt.Errorf("adding the state metrics source: %w", err)
 	}
 	dyn, err := dynamic.NewForConfig(mgr.GetConfig())
 	if err != nil {
 		return fmt.Errorf("creating the dynamic client for evidence checks: %w", err)
 	}
-	eventSender, err := NewEventSender(mgr.GetConfig(), mgr.GetScheme(), opts.EventQPS, opts.EventBurst, opts.EventQueueSize,
-		mgr.GetLogger().WithName("events"))
+	eventSender, err := eventsender.New(mgr.GetConfig(), mgr.GetScheme(), opts.Events, mgr.GetLogger().WithName("events"))
 	if err != nil {
 		return err
 	}
 	if err := mgr.Add(eventSender); err != nil {
 		return fmt.Errorf("adding the event sender: %w", err)
 	}
-	secrets, err := newClusterSecretsCache(mgr, opts.ClusterSecretsNamespace)
+	secrets, err := evidencewatch.NewClusterSecretsCache(mgr, opts.Evidence.ClusterSecretsNamespace)
 	if err != nil {
 		return err
 	}
-	evidenceWatcher := NewEvidenceWatcher(mgr.GetRESTMapper(), dyn, mgr.GetCache(), secrets, opts,
-		mgr.GetLogger().WithName("evidence"))
+	evidenceWatcher := evidencewatch.New(mgr.GetRESTMapper(), dyn, mgr.GetCache(), secrets, opts.Evidence,
+		opts.ApplyToRESTConfig, mgr.GetLogger().WithName("evidence"))
 	if err := mgr.Add(evidenceWatcher); err != nil {
 		return fmt.Errorf("adding the evidence watcher: %w", err)
 	}
@@ -198,8 +161,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Client:                  mgr.GetClient(),
 		Recorder:                eventSender.Recorder("goal-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
-		RollupWindow:            opts.GoalRollupWindow,
-		RollupMaxDelay:          opts.GoalRollupMaxDelay,
+		Rollup:                  opts.GoalRollup,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the goal controller: %w", err)
 	}

@@ -58,7 +58,7 @@ func setup(e *testenv.Env) (func() error, error) {
 // every half second, and its last results stand for 8 seconds once it stops answering.
 func managerOptions() controllers.Options {
 	opts := controllers.DefaultOptions()
-	opts.ClusterProbeInterval, opts.ClusterUnreachableGrace, opts.RemoteTimeout = 500*time.Millisecond, 8*time.Second, 5*time.Second
+	opts.Evidence.ClusterProbeInterval, opts.Evidence.ClusterUnreachableGrace, opts.Evidence.RemoteTimeout = 500*time.Millisecond, 8*time.Second, 5*time.Second
 	return opts
 }
 

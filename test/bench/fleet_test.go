@@ -78,7 +78,7 @@ func TestFleetPropagation(t *testing.T) {
 			Data: map[string][]byte{"value": kubeconfigs[i%2]}})).To(Succeed())
 	}
 	opts := controllers.DefaultOptions()
-	opts.ClusterSecretsNamespace = secretsNamespace
+	opts.Evidence.ClusterSecretsNamespace = secretsNamespace
 	mgmt.RunManager(t, opts)
 
 	check := roadmapv1.CheckReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring",

@@ -172,8 +172,8 @@ func printTable(w io.Writer, results []*Result) {
 		if r.Options.KubeAPIQPS > 0 {
 			qps = fmt.Sprintf("%.0f (burst %d)", r.Options.KubeAPIQPS, r.Options.KubeAPIBurst)
 		}
-		s := fmt.Sprintf("%d / %s / %.0f / %s / %t", r.Options.MaxConcurrentReconciles, qps, r.Options.EventQPS,
-			r.Options.GoalRollupWindow, r.StripManagedFields)
+		s := fmt.Sprintf("%d / %s / %.0f / %s / %t", r.Options.MaxConcurrentReconciles, qps, r.Options.Events.QPS,
+			r.Options.GoalRollup.Window, r.StripManagedFields)
 		if r.DropEvents {
 			s += " (experiment: events dropped)"
 		}

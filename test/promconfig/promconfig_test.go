@@ -32,7 +32,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// roadmapMetrics are the metrics the operator registers, as defined in controllers/metrics.go. Keep this list
+// roadmapMetrics are the metrics the operator registers, as defined in internal/metrics/metrics.go. Keep this list
 // in step with that file. Histograms are also queried as <name>_bucket, _sum and _count.
 var roadmapMetrics = []struct {
 	name      string
@@ -144,11 +144,11 @@ func TestMetricNamesParser(t *testing.T) {
 }
 
 // TestMetricListMatchesControllers keeps roadmapMetrics honest: it holds exactly the roadmap_ metric names
-// that appear as string literals in the (non-test) sources of controllers/.
+// that appear as string literals in the (non-test) sources of internal/metrics, where every one is defined.
 func TestMetricListMatchesControllers(t *testing.T) {
-	files, err := filepath.Glob("../../controllers/*.go")
+	files, err := filepath.Glob("../../internal/metrics/*.go")
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no controllers sources: %v", err)
+		t.Fatalf("no internal/metrics sources: %v", err)
 	}
 	literal := regexp.MustCompile(`"(roadmap_[a-z0-9_]+)"`)
 	inCode := map[string]bool{}
@@ -168,12 +168,12 @@ func TestMetricListMatchesControllers(t *testing.T) {
 	for _, m := range roadmapMetrics {
 		inList[m.name] = true
 		if !inCode[m.name] {
-			t.Errorf("%s is listed here but not defined in controllers/", m.name)
+			t.Errorf("%s is listed here but not defined in internal/metrics", m.name)
 		}
 	}
 	for m := range inCode {
 		if !inList[m] {
-			t.Errorf("controllers/ defines %s: add it to roadmapMetrics (and to the dashboard)", m)
+			t.Errorf("internal/metrics defines %s: add it to roadmapMetrics (and to the dashboard)", m)
 		}
 	}
 }
@@ -231,7 +231,7 @@ func TestAlertsUseKnownMetrics(t *testing.T) {
 			for _, m := range names {
 				used[m] = true
 				if !known(m) {
-					t.Errorf("alert %s queries %s, which the operator does not expose (controllers/metrics.go)", r.Alert, m)
+					t.Errorf("alert %s queries %s, which the operator does not expose (internal/metrics/metrics.go)", r.Alert, m)
 				}
 			}
 		}
@@ -291,7 +291,7 @@ func TestDashboardUsesKnownMetrics(t *testing.T) {
 		for _, m := range names {
 			used[m] = true
 			if !known(m) {
-				t.Errorf("dashboard queries %s (in %q), which the operator does not expose (controllers/metrics.go)", m, q)
+				t.Errorf("dashboard queries %s (in %q), which the operator does not expose (internal/metrics/metrics.go)", m, q)
 			}
 		}
 	}

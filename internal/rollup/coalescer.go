@@ -14,7 +14,9 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+// Package rollup coalesces the goal rollups of bursts of initiative changes, so that a burst costs a goal one
+// status write rather than one per change.
+package rollup
 
 import (
 	"context"
@@ -27,9 +29,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 )
 
-// rollupCoalescer coalesces goal rollups. Every change of an initiative changes the rollup of each goal it
+// Coalescer coalesces goal rollups. Every change of an initiative changes the rollup of each goal it
 // serves, and of their ancestors; rolled up and written at each change, a burst of N initiative changes (a first
 // start, a capability unblocking thousands) costs a goal up to N status writes. Instead a goal is rolled up once
 // its initiatives have been quiet for window, or at the latest maxDelay after the first change it has not
@@ -49,7 +53,7 @@ import (
 // coalescer remembers the resourceVersion its last write produced, and an echo with nothing pending only keeps
 // the time-driven requeue. A write refused as stale (see patchStatus) records nothing, and the newer version's
 // arrival rolls up as usual.
-type rollupCoalescer struct {
+type Coalescer struct {
 	window, maxDelay time.Duration
 	mu               sync.Mutex
 	pending          map[string]pendingRollup
@@ -69,7 +73,7 @@ const (
 )
 
 // recordActivity adds changes at now to the decaying count, and reports whether the roadmap is busy.
-func (c *rollupCoalescer) recordActivity(now time.Time, add float64) bool {
+func (c *Coalescer) recordActivity(now time.Time, add float64) bool {
 	if !c.activityAt.IsZero() && now.After(c.activityAt) {
 		c.activity *= math.Exp(-now.Sub(c.activityAt).Seconds() / busyDecay.Seconds())
 		c.activityAt = now
@@ -87,12 +91,12 @@ type writtenRollup struct {
 	nextCheck       time.Time
 }
 
-// rollupDecision says what a goal's reconcile does: wait (requeue after wait), nothing but keep the
+// Decision says what a goal's reconcile does: wait (requeue after wait), nothing but keep the
 // time-driven check (echo: the goal as this coalescer last wrote it, nothing pending), or roll up now.
-type rollupDecision struct {
-	wait      time.Duration
-	echo      bool
-	nextCheck time.Time
+type Decision struct {
+	Wait      time.Duration
+	Echo      bool
+	NextCheck time.Time
 }
 
 // pendingRollup is when a goal's not yet rolled up changes began and when the last one came; urgent ones (its
@@ -102,8 +106,11 @@ type pendingRollup struct {
 	urgent      bool
 }
 
-func newRollupCoalescer(window, maxDelay time.Duration) *rollupCoalescer {
-	return &rollupCoalescer{window: window, maxDelay: max(maxDelay, window), pending: map[string]pendingRollup{},
+// New returns a coalescer with the given window and max delay (raised to the window if below it); a zero
+// window rolls up at every change. Add it to the manager: it forgets everything when the manager stops.
+func New(opts Options) *Coalescer {
+	window, maxDelay := opts.Window, opts.MaxDelay
+	return &Coalescer{window: window, maxDelay: max(maxDelay, window), pending: map[string]pendingRollup{},
 		written: map[string]writtenRollup{}, rolledUp: map[string]time.Time{}}
 }
 
@@ -128,14 +135,14 @@ func rollupWait(p pendingRollup, rolledUp, now time.Time, busy bool, window, max
 }
 
 // changed records a change of what goal rolls up.
-func (c *rollupCoalescer) changed(goal string, now time.Time) {
+func (c *Coalescer) changed(goal string, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.recordActivity(now, 1)
 	p, ok := c.pending[goal]
 	if !ok {
 		p.first = now
-		goalRollupsPending.Inc()
+		metrics.GoalRollupsPending.Inc()
 	}
 	p.last = now
 	c.pending[goal] = p
@@ -143,41 +150,41 @@ func (c *rollupCoalescer) changed(goal string, now time.Time) {
 
 // urgent records a change of goal to roll up at once: one of its related goals came or went, which is no
 // burst to coalesce.
-func (c *rollupCoalescer) urgent(goal string, now time.Time) {
+func (c *Coalescer) urgent(goal string, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.pending[goal]
 	if !ok {
 		p.first = now
-		goalRollupsPending.Inc()
+		metrics.GoalRollupsPending.Inc()
 	}
 	p.last, p.urgent = now, true
 	c.pending[goal] = p
 }
 
-// pendingSince records a change at now unless the goal has one pending already: unlike changed, it never
+// PendingSince records a change at now unless the goal has one pending already: unlike changed, it never
 // postpones the rollup, so a goal that records it at every reconcile is still rolled up once quiet.
-func (c *rollupCoalescer) pendingSince(goal string, now time.Time) {
+func (c *Coalescer) PendingSince(goal string, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.pending[goal]; !ok {
 		c.pending[goal] = pendingRollup{first: now, last: now}
-		goalRollupsPending.Inc()
+		metrics.GoalRollupsPending.Inc()
 	}
 }
 
-// take decides, at now, what the reconcile of goal at resourceVersion does. When it rolls up, the goal's pending
+// Take decides, at now, what the reconcile of goal at resourceVersion does. When it rolls up, the goal's pending
 // changes are forgotten: the rollup about to be computed from the cache includes them.
-func (c *rollupCoalescer) take(goal, resourceVersion string, now time.Time) rollupDecision {
+func (c *Coalescer) Take(goal, resourceVersion string, now time.Time) Decision {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p, ok := c.pending[goal]
 	if !ok {
 		if w, ok := c.written[goal]; ok && w.resourceVersion == resourceVersion &&
 			(w.nextCheck.IsZero() || w.nextCheck.After(now)) {
-			return rollupDecision{echo: true, nextCheck: w.nextCheck}
+			return Decision{Echo: true, NextCheck: w.nextCheck}
 		}
-		return rollupDecision{}
+		return Decision{}
 	}
 	busy := c.recordActivity(now, 0)
 	if wait := rollupWait(p, c.rolledUp[goal], now, busy, c.window, c.maxDelay); wait > 0 && !p.urgent {
@@ -185,28 +192,28 @@ func (c *rollupCoalescer) take(goal, resourceVersion string, now time.Time) roll
 			// Held back for the burst: look again soon, and roll up once the burst is over.
 			wait = min(wait, busyDecay)
 		}
-		return rollupDecision{wait: wait}
+		return Decision{Wait: wait}
 	}
 	delete(c.pending, goal)
-	goalRollupsPending.Dec()
+	metrics.GoalRollupsPending.Dec()
 	c.rolledUp[goal] = now
-	return rollupDecision{}
+	return Decision{}
 }
 
-// wrote records the resourceVersion of the goal's status write and the time-driven check it asked for.
-func (c *rollupCoalescer) wrote(goal, resourceVersion string, nextCheck time.Time) {
+// Wrote records the resourceVersion of the goal's status write and the time-driven check it asked for.
+func (c *Coalescer) Wrote(goal, resourceVersion string, nextCheck time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.written[goal] = writtenRollup{resourceVersion: resourceVersion, nextCheck: nextCheck}
 }
 
-// forget drops what the coalescer knows of a goal: deleted, or rolled up at once for a change of its spec.
-func (c *rollupCoalescer) forget(goal string) {
+// Forget drops what the coalescer knows of a goal: deleted, or rolled up at once for a change of its spec.
+func (c *Coalescer) Forget(goal string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.pending[goal]; ok {
 		delete(c.pending, goal)
-		goalRollupsPending.Dec()
+		metrics.GoalRollupsPending.Dec()
 	}
 	delete(c.written, goal)
 	delete(c.rolledUp, goal)
@@ -214,18 +221,18 @@ func (c *rollupCoalescer) forget(goal string) {
 
 // Start waits until the manager stops and then forgets everything: a stopped manager rolls nothing up, and its
 // pending rollups no longer count in roadmap_goal_rollups_pending (the next leader rolls every goal up anyway).
-func (c *rollupCoalescer) Start(ctx context.Context) error {
+func (c *Coalescer) Start(ctx context.Context) error {
 	<-ctx.Done()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	goalRollupsPending.Sub(float64(len(c.pending)))
+	metrics.GoalRollupsPending.Sub(float64(len(c.pending)))
 	c.pending, c.written, c.rolledUp = map[string]pendingRollup{}, map[string]writtenRollup{}, map[string]time.Time{}
 	return nil
 }
 
-// enqueueUrgent is EnqueueRequestsFromMapFunc for changes that roll the goals mapFn returns up at once, marked
+// EnqueueUrgent is EnqueueRequestsFromMapFunc for changes that roll the goals mapFn returns up at once, marked
 // urgent so that neither a burst in progress nor the echo check holds them back.
-func enqueueUrgent(c *rollupCoalescer, mapFn handler.MapFunc) handler.EventHandler {
+func EnqueueUrgent(c *Coalescer, mapFn handler.MapFunc) handler.EventHandler {
 	return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 		reqs := mapFn(ctx, o)
 		now := time.Now()
@@ -236,10 +243,10 @@ func enqueueUrgent(c *rollupCoalescer, mapFn handler.MapFunc) handler.EventHandl
 	})
 }
 
-// enqueueCoalesced is EnqueueRequestsFromMapFunc for goal rollups: it records the change for every goal mapFn
+// EnqueueCoalesced is EnqueueRequestsFromMapFunc for goal rollups: it records the change for every goal mapFn
 // returns (from the old and the new object of an update) and enqueues each after the window, so that the
 // reconcile finds the goal quiet rather than waking at every change.
-func enqueueCoalesced(c *rollupCoalescer, mapFn handler.MapFunc) handler.EventHandler {
+func EnqueueCoalesced(c *Coalescer, mapFn handler.MapFunc) handler.EventHandler {
 	enqueue := func(ctx context.Context, q workqueue.TypedRateLimitingInterface[reconcile.Request], objs ...client.Object) {
 		now := time.Now()
 		seen := map[reconcile.Request]bool{}

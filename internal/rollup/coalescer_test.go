@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+package rollup
 
 import (
 	"testing"
@@ -59,17 +59,17 @@ func TestRollupWait(t *testing.T) {
 }
 
 func TestRollupCoalescer(t *testing.T) {
-	c := newRollupCoalescer(time.Second, 10*time.Second)
+	c := New(Options{Window: time.Second, MaxDelay: 10 * time.Second})
 	t0 := time.Now()
-	if d := c.take("g", "1", t0); d != (rollupDecision{}) {
+	if d := c.Take("g", "1", t0); d != (Decision{}) {
 		t.Fatalf("a goal the coalescer knows nothing of rolls up at once, got %+v", d)
 	}
 	c.changed("g", t0)
 	c.changed("g", t0.Add(500*time.Millisecond))
-	if d := c.take("g", "1", t0.Add(time.Second)); d.wait != 500*time.Millisecond {
+	if d := c.Take("g", "1", t0.Add(time.Second)); d.Wait != 500*time.Millisecond {
 		t.Fatalf("take during the burst = %+v, want a wait of 500ms", d)
 	}
-	if d := c.take("g", "1", t0.Add(1500*time.Millisecond)); d != (rollupDecision{}) {
+	if d := c.Take("g", "1", t0.Add(1500*time.Millisecond)); d != (Decision{}) {
 		t.Fatalf("take once quiet = %+v, want a rollup now", d)
 	}
 	if _, ok := c.pending["g"]; ok {
@@ -78,40 +78,40 @@ func TestRollupCoalescer(t *testing.T) {
 
 	// The echo of the coalescer's own write, with nothing pending, keeps only the time-driven check.
 	check := t0.Add(time.Hour)
-	c.wrote("g", "2", check)
-	if d := c.take("g", "2", t0.Add(2*time.Second)); !d.echo || !d.nextCheck.Equal(check) {
+	c.Wrote("g", "2", check)
+	if d := c.Take("g", "2", t0.Add(2*time.Second)); !d.Echo || !d.NextCheck.Equal(check) {
 		t.Fatalf("take of the written version = %+v, want an echo keeping the check", d)
 	}
 	// The time-driven check, once due, rolls up.
-	if d := c.take("g", "2", check); d != (rollupDecision{}) {
+	if d := c.Take("g", "2", check); d != (Decision{}) {
 		t.Fatalf("take when the check is due = %+v, want a rollup now", d)
 	}
 	// Another version (someone else's write, or a write of ours refused as stale): roll up.
-	if d := c.take("g", "3", t0.Add(2*time.Second)); d != (rollupDecision{}) {
+	if d := c.Take("g", "3", t0.Add(2*time.Second)); d != (Decision{}) {
 		t.Fatalf("take of another version = %+v, want a rollup now", d)
 	}
 	// A change pending since the write: wait for it, echo or not. A few changes do not make the roadmap busy.
 	c.changed("g", t0.Add(2*time.Second))
-	if d := c.take("g", "2", t0.Add(2*time.Second)); d.echo || d.wait != time.Second {
+	if d := c.Take("g", "2", t0.Add(2*time.Second)); d.Echo || d.Wait != time.Second {
 		t.Fatalf("take with a pending change = %+v, want a wait of 1s", d)
 	}
 
 	// An urgent change rolls up at once, busy or not.
 	c.urgent("g", t0.Add(2*time.Second))
-	if d := c.take("g", "2", t0.Add(2*time.Second)); d != (rollupDecision{}) {
+	if d := c.Take("g", "2", t0.Add(2*time.Second)); d != (Decision{}) {
 		t.Fatalf("take with an urgent change = %+v, want a rollup now", d)
 	}
 
 	// A goal that records a pending change at every reconcile is still rolled up once the window has passed.
-	c.pendingSince("n", t0)
-	c.pendingSince("n", t0.Add(900*time.Millisecond))
-	if d := c.take("n", "1", t0.Add(time.Second)); d != (rollupDecision{}) {
+	c.PendingSince("n", t0)
+	c.PendingSince("n", t0.Add(900*time.Millisecond))
+	if d := c.Take("n", "1", t0.Add(time.Second)); d != (Decision{}) {
 		t.Fatalf("take a window after the first pendingSince = %+v, want a rollup now", d)
 	}
 
 	c.changed("h", t0)
-	c.wrote("h", "1", time.Time{})
-	c.forget("h")
+	c.Wrote("h", "1", time.Time{})
+	c.Forget("h")
 	if _, ok := c.pending["h"]; ok {
 		t.Fatal("forget left the pending changes")
 	}
@@ -120,23 +120,45 @@ func TestRollupCoalescer(t *testing.T) {
 	}
 	// Hundreds of changes in a second make the roadmap busy: a goal rolled up just before is held back, and
 	// looked at again while the burst lasts; once it is over (the activity decays), it rolls up.
-	b := newRollupCoalescer(time.Second, time.Minute)
+	b := New(Options{Window: time.Second, MaxDelay: time.Minute})
 	b.changed("g", t0)
-	if d := b.take("g", "1", t0.Add(time.Second)); d != (rollupDecision{}) {
+	if d := b.Take("g", "1", t0.Add(time.Second)); d != (Decision{}) {
 		t.Fatalf("first rollup = %+v, want now", d)
 	}
 	for i := range 300 {
 		b.changed("other", t0.Add(time.Second+time.Duration(i)*time.Millisecond))
 	}
 	b.changed("g", t0.Add(1500*time.Millisecond))
-	if d := b.take("g", "1", t0.Add(2500*time.Millisecond)); d.wait != busyDecay {
+	if d := b.Take("g", "1", t0.Add(2500*time.Millisecond)); d.Wait != busyDecay {
 		t.Fatalf("take on a busy roadmap = %+v, want to look again after %v", d, busyDecay)
 	}
-	if d := b.take("g", "1", t0.Add(20*time.Second)); d != (rollupDecision{}) {
+	if d := b.Take("g", "1", t0.Add(20*time.Second)); d != (Decision{}) {
 		t.Fatalf("take once the burst is over = %+v, want a rollup now", d)
 	}
 
-	if c := newRollupCoalescer(time.Minute, time.Second); c.maxDelay != time.Minute {
+	if c := New(Options{Window: time.Minute, MaxDelay: time.Second}); c.maxDelay != time.Minute {
 		t.Fatalf("a max delay under the window is raised to it, got %v", c.maxDelay)
+	}
+}
+
+// TestZeroWindowRollsUpAtOnce: with --goal-rollup-window=0 every change rolls its goal up at its next
+// reconcile, busy roadmap or not, and the echo of the coalescer's own write still rolls nothing up.
+func TestZeroWindowRollsUpAtOnce(t *testing.T) {
+	c := New(Options{})
+	t0 := time.Now()
+	for i := range 300 { // a burst: the roadmap is busy
+		c.changed("other", t0.Add(time.Duration(i)*time.Millisecond))
+	}
+	c.changed("g", t0.Add(300*time.Millisecond))
+	if d := c.Take("g", "1", t0.Add(300*time.Millisecond)); d != (Decision{}) {
+		t.Fatalf("take right after a change = %+v, want a rollup now", d)
+	}
+	c.changed("g", t0.Add(301*time.Millisecond))
+	if d := c.Take("g", "1", t0.Add(301*time.Millisecond)); d != (Decision{}) {
+		t.Fatalf("take right after the next change, on a busy roadmap = %+v, want a rollup now", d)
+	}
+	c.Wrote("g", "2", time.Time{})
+	if d := c.Take("g", "2", t0.Add(302*time.Millisecond)); !d.Echo {
+		t.Fatalf("take of the written version = %+v, want an echo", d)
 	}
 }

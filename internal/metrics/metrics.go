@@ -14,7 +14,9 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+// Package metrics defines the operator's Prometheus metrics beyond controller-runtime's, and the collector that
+// computes the state gauges from a manager's cache at scrape time.
+package metrics
 
 import (
 	"context"
@@ -25,6 +27,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
@@ -33,44 +36,44 @@ import (
 // Metrics beyond controller-runtime's, all prefixed roadmap_ and served on the manager's metrics endpoint.
 // config/prometheus (alerts, dashboard) and its test depend on these names.
 var (
-	// evidenceWatches counts the objects the evidence watcher watches (one watch each), by cluster and kind: it
+	// EvidenceWatches counts the objects the evidence watcher watches (one watch each), by cluster and kind: it
 	// shows that watches follow the checks capabilities declare, in every cluster, and stop when no capability
 	// checks an object any more.
-	evidenceWatches = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	EvidenceWatches = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "roadmap_evidence_watches",
 		Help: "Objects watched for capability evidence checks, by cluster (kubeconfig Secret name, or local) and " +
 			"group/version/kind.",
 	}, []string{"cluster", "kind"})
 
-	blockedSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+	BlockedSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "roadmap_initiative_blocked_seconds",
 		Help: "How long an initiative was Blocked before it became Ready, observed when it unblocks.",
 		// A minute to about half a year.
 		Buckets: prometheus.ExponentialBuckets(60, 4, 10),
 	})
 
-	propagationSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+	PropagationSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "roadmap_propagation_seconds",
 		Help: "From the Ready transition of the last required capability to the dependent initiative's Ready " +
 			"transition (condition timestamps have one-second resolution).",
 		Buckets: []float64{0.5, 1, 2, 5, 10, 30, 60, 300},
 	})
 
-	// eventsDropped counts the events the controllers told that were never written, by cause: queue_full (a
+	// EventsDropped counts the events the controllers told that were never written, by cause: queue_full (a
 	// burst beyond --event-queue-size), write_failed (refused by the apiserver, or failing after retries) and
 	// shutdown (still queued when the manager stopped).
-	eventsDropped = prometheus.NewCounterVec(prometheus.CounterOpts{
+	EventsDropped = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "roadmap_events_dropped_total",
 		Help: "Events told by the controllers and never written, by cause (queue_full, write_failed, shutdown).",
 	}, []string{"cause"})
 
-	// goalRollupsPending is the goals whose initiatives changed and whose rollup waits for them to be quiet.
-	goalRollupsPending = prometheus.NewGauge(prometheus.GaugeOpts{
+	// GoalRollupsPending is the goals whose initiatives changed and whose rollup waits for them to be quiet.
+	GoalRollupsPending = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "roadmap_goal_rollups_pending",
 		Help: "Goals whose rollup is waiting for a burst of initiative changes to end (--goal-rollup-window).",
 	})
 
-	eventsQueued = prometheus.NewGauge(prometheus.GaugeOpts{
+	EventsQueued = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "roadmap_events_queued",
 		Help: "Events waiting to be written: after a mass transition, events trail the status writes.",
 	})
@@ -93,7 +96,7 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(evidenceWatches, blockedSeconds, propagationSeconds, eventsDropped, eventsQueued, goalRollupsPending, state)
+	ctrlmetrics.Registry.MustRegister(EvidenceWatches, BlockedSeconds, PropagationSeconds, EventsDropped, EventsQueued, GoalRollupsPending, state)
 }
 
 // stateCollector computes the state gauges from the informer cache at scrape time, as kube-state-metrics does:
@@ -146,6 +149,12 @@ func (s stateSource) Start(ctx context.Context) error {
 	<-ctx.Done()
 	remove()
 	return nil
+}
+
+// NewStateSource returns the runnable that lends a manager's cache to the state gauges while the manager runs:
+// add it to the manager.
+func NewStateSource(cache client.Reader) manager.Runnable {
+	return stateSource{collector: state, cache: cache}
 }
 
 // NeedLeaderElection is false: every replica reports the state it sees (dashboards take the max over replicas).

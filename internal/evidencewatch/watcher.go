@@ -14,7 +14,10 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+// Package evidencewatch watches the objects that capabilities name in spec.checks, in the operator's own cluster
+// and in the clusters registered by kubeconfig Secrets, and tells the capability controller which capabilities
+// to evaluate again when one of them changes health.
+package evidencewatch
 
 import (
 	"context"
@@ -38,6 +41,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -45,9 +49,10 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
+	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 )
 
-// EvidenceWatcher watches exactly the objects that capabilities name in spec.checks, in the operator's own
+// Watcher watches exactly the objects that capabilities name in spec.checks, in the operator's own
 // cluster and in the clusters registered by kubeconfig Secrets, and turns every health change of one of them into
 // an event for exactly the capabilities that name it. There is no polling of objects: a capability learns that
 // its Deployment became available from the Deployment's own watch event.
@@ -65,13 +70,15 @@ import (
 //
 // It is a manager Runnable: informers live as long as the manager (or until nobody names their object), not as
 // long as one reconcile; every event send gives up when the manager stops.
-type EvidenceWatcher struct {
+type Watcher struct {
 	local *clusterConn
 	// capabilities reads CRDs (and capabilities) through the manager's cache.
 	capabilities client.Reader
 	// secrets reads the kubeconfig Secrets of the cluster secrets namespace (and nothing else).
 	secrets client.Reader
 	opts    Options
+	// rateLimits sets the client rate limits on the REST config of a remote cluster.
+	rateLimits func(*rest.Config)
 	// Events carries the capabilities to reconcile; the capability controller consumes it as a channel source.
 	Events chan event.GenericEvent
 	log    logr.Logger
@@ -117,13 +124,14 @@ type objectWatch struct {
 	denied atomic.Bool
 }
 
-// NewEvidenceWatcher creates a watcher; add it to the manager with mgr.Add. local is the manager's own cluster;
-// secrets reads Secrets in opts.ClusterSecretsNamespace.
-func NewEvidenceWatcher(mapper meta.RESTMapper, dyn dynamic.Interface, capabilities, secrets client.Reader,
-	opts Options, log logr.Logger) *EvidenceWatcher {
-	return &EvidenceWatcher{
+// New creates a watcher; add it to the manager with mgr.Add. local is the manager's own cluster;
+// secrets reads Secrets in opts.ClusterSecretsNamespace; rateLimits (nil: none) sets the client rate limits on
+// the REST config of each remote cluster, as on the manager's own.
+func New(mapper meta.RESTMapper, dyn dynamic.Interface, capabilities, secrets client.Reader,
+	opts Options, rateLimits func(*rest.Config), log logr.Logger) *Watcher {
+	return &Watcher{
 		local:        &clusterConn{dynamic: dyn, mapper: mapper},
-		capabilities: capabilities, secrets: secrets, opts: opts, log: log, now: time.Now,
+		capabilities: capabilities, secrets: secrets, opts: opts, rateLimits: rateLimits, log: log, now: time.Now,
 		Events:  make(chan event.GenericEvent, 1024),
 		started: make(chan struct{}),
 		remotes: map[string]*clusterConn{},
@@ -134,7 +142,7 @@ func NewEvidenceWatcher(mapper meta.RESTMapper, dyn dynamic.Interface, capabilit
 }
 
 // Start records the manager's context for the informers and blocks until it ends.
-func (w *EvidenceWatcher) Start(ctx context.Context) error {
+func (w *Watcher) Start(ctx context.Context) error {
 	w.ctx = ctx
 	close(w.started)
 	<-ctx.Done()
@@ -155,7 +163,7 @@ type target struct{ secret, name string }
 
 // Evaluate computes the result of every (check, cluster) pair of a capability, in spec order and then by cluster
 // name, and records what the checks name. requeueAfter is non-zero when a result stands only for a grace period.
-func (w *EvidenceWatcher) Evaluate(ctx context.Context, c *roadmapv1.Capability) (_ []roadmapv1.CheckStatus,
+func (w *Watcher) Evaluate(ctx context.Context, c *roadmapv1.Capability) (_ []roadmapv1.CheckStatus,
 	requeueAfter time.Duration, _ error) {
 	select {
 	case <-w.started:
@@ -183,7 +191,7 @@ func (w *EvidenceWatcher) Evaluate(ctx context.Context, c *roadmapv1.Capability)
 		}
 		for _, t := range targets {
 			pairs = append(pairs, pair{ref: ref, target: t})
-			keys = append(keys, watchKey{cluster: t.secret, gvk: checkGVK(ref), namespace: ref.Namespace, name: string(ref.Name)})
+			keys = append(keys, watchKey{cluster: t.secret, gvk: CheckGVK(ref), namespace: ref.Namespace, name: string(ref.Name)})
 		}
 	}
 	w.Track(c.Name, keys)
@@ -223,7 +231,7 @@ func resultKey(cluster, apiVersion, kind, namespace, name string) string {
 }
 
 // targets lists the clusters a check looks in. problem explains a check that selects no cluster.
-func (w *EvidenceWatcher) targets(ctx context.Context, ref roadmapv1.CheckReference) (_ []target, problem string, _ error) {
+func (w *Watcher) targets(ctx context.Context, ref roadmapv1.CheckReference) (_ []target, problem string, _ error) {
 	switch {
 	case ref.Cluster != nil:
 		name := string(ref.Cluster.SecretRef.Name)
@@ -283,7 +291,7 @@ func clusterName(s *corev1.Secret) string {
 }
 
 // observe returns what is known about a check's object in one cluster, starting the watch on it if needed.
-func (w *EvidenceWatcher) observe(ctx context.Context, ref roadmapv1.CheckReference, t target) (evidence.Observation, error) {
+func (w *Watcher) observe(ctx context.Context, ref roadmapv1.CheckReference, t target) (evidence.Observation, error) {
 	obs := evidence.Observation{Cluster: t.name}
 	conn := w.local
 	wait := syncTimeout
@@ -306,7 +314,7 @@ func (w *EvidenceWatcher) observe(ctx context.Context, ref roadmapv1.CheckRefere
 		}
 		wait = w.opts.RemoteTimeout
 	}
-	gvk := checkGVK(ref)
+	gvk := CheckGVK(ref)
 	key := watchKey{cluster: t.secret, gvk: gvk, namespace: ref.Namespace, name: string(ref.Name)}
 	ow, err := w.ensure(conn, key)
 	switch {
@@ -352,7 +360,7 @@ func waitPoll(ctx context.Context, timeout time.Duration, done func() bool) erro
 }
 
 // establishedCRD finds an Established CRD that serves a kind, from the manager's cache.
-func (w *EvidenceWatcher) establishedCRD(ctx context.Context, gvk schema.GroupVersionKind) (string, bool, error) {
+func (w *Watcher) establishedCRD(ctx context.Context, gvk schema.GroupVersionKind) (string, bool, error) {
 	crds := &apiextensionsv1.CustomResourceDefinitionList{}
 	if err := w.capabilities.List(ctx, crds); err != nil {
 		return "", false, fmt.Errorf("listing CustomResourceDefinitions: %w", err)
@@ -372,7 +380,7 @@ func (w *EvidenceWatcher) establishedCRD(ctx context.Context, gvk schema.GroupVe
 
 // Track records the objects a capability's checks name now: watches it is the first to name start on first
 // observation, and watches (and remote clusters) that nobody names any more stop at once.
-func (w *EvidenceWatcher) Track(capability string, keys []watchKey) {
+func (w *Watcher) Track(capability string, keys []watchKey) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	keys = slices.Clone(keys)
@@ -401,9 +409,9 @@ func (w *EvidenceWatcher) Track(capability string, keys []watchKey) {
 }
 
 // Forget drops the references of a deleted capability.
-func (w *EvidenceWatcher) Forget(capability string) { w.Track(capability, nil) }
+func (w *Watcher) Forget(capability string) { w.Track(capability, nil) }
 
-func (w *EvidenceWatcher) stopUnusedClustersLocked() {
+func (w *Watcher) stopUnusedClustersLocked() {
 	for secret, conn := range w.remotes {
 		if !w.clusterReferencedLocked(secret) {
 			conn.stop()
@@ -413,7 +421,7 @@ func (w *EvidenceWatcher) stopUnusedClustersLocked() {
 	}
 }
 
-func (w *EvidenceWatcher) clusterReferencedLocked(secret string) bool {
+func (w *Watcher) clusterReferencedLocked(secret string) bool {
 	for key := range w.holders {
 		if key.cluster == secret {
 			return true
@@ -423,7 +431,7 @@ func (w *EvidenceWatcher) clusterReferencedLocked(secret string) bool {
 }
 
 // ensure returns the watch on an object, starting it if it is not running; nil when nobody references it.
-func (w *EvidenceWatcher) ensure(conn *clusterConn, key watchKey) (*objectWatch, error) {
+func (w *Watcher) ensure(conn *clusterConn, key watchKey) (*objectWatch, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if ow, ok := w.watches[key]; ok {
@@ -481,7 +489,7 @@ func (w *EvidenceWatcher) ensure(conn *clusterConn, key watchKey) (*objectWatch,
 		}
 	}()
 	w.watches[key] = ow
-	evidenceWatches.WithLabelValues(clusterLabel, key.gvk.String()).Inc()
+	metrics.EvidenceWatches.WithLabelValues(clusterLabel, key.gvk.String()).Inc()
 	w.log.V(1).Info("watching evidence object", "cluster", clusterLabel, "kind", key.gvk.String(),
 		"namespace", key.namespace, "name", key.name)
 	return ow, nil
@@ -491,7 +499,7 @@ func (w *EvidenceWatcher) ensure(conn *clusterConn, key watchKey) (*objectWatch,
 // succeeds after access was denied clears the denial and re-evaluates the object's checks: a relist after a
 // transient 403 (an apiserver whose RBAC caches are not warm yet after a restart, a role granted later) brings
 // no event of its own when the object did not change.
-func (w *EvidenceWatcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr schema.GroupVersionResource,
+func (w *Watcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr schema.GroupVersionResource,
 	namespace string, key watchKey, ow *objectWatch) *toolscache.ListWatch {
 	var resource dynamic.ResourceInterface = conn.dynamic.Resource(gvr)
 	if namespace != "" {
@@ -523,14 +531,14 @@ func (w *EvidenceWatcher) objectListWatch(ctx context.Context, conn *clusterConn
 	}
 }
 
-func (w *EvidenceWatcher) stopWatchLocked(key watchKey) {
+func (w *Watcher) stopWatchLocked(key watchKey) {
 	ow, ok := w.watches[key]
 	if !ok {
 		return
 	}
 	ow.cancel()
 	delete(w.watches, key)
-	gauge := evidenceWatches.WithLabelValues(metricClusterName(key.cluster), key.gvk.String())
+	gauge := metrics.EvidenceWatches.WithLabelValues(metricClusterName(key.cluster), key.gvk.String())
 	gauge.Dec()
 	w.log.V(1).Info("stopped watching evidence object", "cluster", metricClusterName(key.cluster),
 		"kind", key.gvk.String(), "namespace", key.namespace, "name", key.name)
@@ -546,7 +554,7 @@ func metricClusterName(secret string) string {
 
 // handler maps events on a watched object to the capabilities that check it. Updates count only when the
 // object's kstatus result changes: a Deployment's status heartbeat, or a change of labels, wakes nobody.
-func (w *EvidenceWatcher) handler(ctx context.Context, key watchKey, ow *objectWatch) toolscache.ResourceEventHandler {
+func (w *Watcher) handler(ctx context.Context, key watchKey, ow *objectWatch) toolscache.ResourceEventHandler {
 	enqueue := func() {
 		ow.denied.Store(false)
 		w.enqueueHolders(ctx, key)
@@ -572,7 +580,7 @@ func sameHealth(a, b *unstructured.Unstructured) bool {
 }
 
 // enqueueHolders sends an event for each capability that names the object.
-func (w *EvidenceWatcher) enqueueHolders(ctx context.Context, key watchKey) {
+func (w *Watcher) enqueueHolders(ctx context.Context, key watchKey) {
 	w.mu.Lock()
 	names := make([]string, 0, len(w.holders[key]))
 	for name := range w.holders[key] {
@@ -583,7 +591,7 @@ func (w *EvidenceWatcher) enqueueHolders(ctx context.Context, key watchKey) {
 }
 
 // enqueueCluster sends an event for each capability that names an object in a cluster.
-func (w *EvidenceWatcher) enqueueCluster(ctx context.Context, secret string) {
+func (w *Watcher) enqueueCluster(ctx context.Context, secret string) {
 	w.mu.Lock()
 	seen := map[string]struct{}{}
 	for key, holders := range w.holders {
@@ -604,7 +612,7 @@ func (w *EvidenceWatcher) enqueueCluster(ctx context.Context, secret string) {
 
 // send enqueues capabilities, and gives up when ctx (the manager's, or the watch's) ends: informer handlers and
 // probes never outlive the manager waiting on a controller that stopped consuming.
-func (w *EvidenceWatcher) send(ctx context.Context, capabilities []string) {
+func (w *Watcher) send(ctx context.Context, capabilities []string) {
 	for _, name := range capabilities {
 		select {
 		case w.Events <- event.GenericEvent{Object: &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: name}}}:
@@ -614,8 +622,8 @@ func (w *EvidenceWatcher) send(ctx context.Context, capabilities []string) {
 	}
 }
 
-// checkGVK is the kind a check names.
-func checkGVK(ref roadmapv1.CheckReference) schema.GroupVersionKind {
+// CheckGVK is the kind a check names.
+func CheckGVK(ref roadmapv1.CheckReference) schema.GroupVersionKind {
 	return schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind)
 }
 

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+package evidencewatch
 
 import (
 	"context"
@@ -118,7 +118,7 @@ func (c *clusterConn) probe(ctx context.Context, timeout time.Duration, now time
 // connect returns the connection to the cluster a Secret registers, building it (or rebuilding it after the
 // Secret changed) if needed. invalid says, without any of the kubeconfig's contents, why the Secret cannot be
 // used.
-func (w *EvidenceWatcher) connect(ctx context.Context, secretName, name string) (_ *clusterConn, invalid string) {
+func (w *Watcher) connect(ctx context.Context, secretName, name string) (_ *clusterConn, invalid string) {
 	where := w.opts.ClusterSecretsNamespace + "/" + secretName
 	secret := &corev1.Secret{}
 	if err := w.secrets.Get(ctx, client.ObjectKey{Namespace: w.opts.ClusterSecretsNamespace, Name: secretName}, secret); err != nil {
@@ -218,8 +218,10 @@ func restConfigFromKubeconfig(data []byte, where string) (*rest.Config, string) 
 	return cfg, ""
 }
 
-func (w *EvidenceWatcher) newClusterConn(cfg *rest.Config, secretName, name string, digest [sha256.Size]byte) (*clusterConn, error) {
-	w.opts.ApplyToRESTConfig(cfg)
+func (w *Watcher) newClusterConn(cfg *rest.Config, secretName, name string, digest [sha256.Size]byte) (*clusterConn, error) {
+	if w.rateLimits != nil {
+		w.rateLimits(cfg)
+	}
 	cfg.UserAgent = rest.DefaultKubernetesUserAgent() + " roadmap-operator/evidence"
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
@@ -247,7 +249,7 @@ func (w *EvidenceWatcher) newClusterConn(cfg *rest.Config, secretName, name stri
 
 // probeLoop probes a remote cluster until its connection ends, and re-evaluates the checks on it when it stops
 // or starts answering.
-func (w *EvidenceWatcher) probeLoop(conn *clusterConn) {
+func (w *Watcher) probeLoop(conn *clusterConn) {
 	ticker := time.NewTicker(w.opts.ClusterProbeInterval)
 	defer ticker.Stop()
 	for {
@@ -274,13 +276,13 @@ func (w *EvidenceWatcher) probeLoop(conn *clusterConn) {
 
 // dropCluster disconnects from a cluster whose Secret went away or became unusable; its checks stay referenced,
 // so a fixed Secret reconnects them.
-func (w *EvidenceWatcher) dropCluster(secretName string) {
+func (w *Watcher) dropCluster(secretName string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.dropClusterLocked(secretName)
 }
 
-func (w *EvidenceWatcher) dropClusterLocked(secretName string) {
+func (w *Watcher) dropClusterLocked(secretName string) {
 	conn, ok := w.remotes[secretName]
 	if !ok {
 		return
@@ -294,10 +296,10 @@ func (w *EvidenceWatcher) dropClusterLocked(secretName string) {
 	delete(w.remotes, secretName)
 }
 
-// newClusterSecretsCache is a cache of the Secrets of one namespace, the cluster secrets namespace, so that the
+// NewClusterSecretsCache is a cache of the Secrets of one namespace, the cluster secrets namespace, so that the
 // operator needs no right to read Secrets anywhere else (a Role, not a ClusterRole), and the manager's own cache
 // stays as it is. It runs with the manager.
-func newClusterSecretsCache(mgr ctrl.Manager, namespace string) (cache.Cache, error) {
+func NewClusterSecretsCache(mgr ctrl.Manager, namespace string) (cache.Cache, error) {
 	c, err := cache.New(mgr.GetConfig(), cache.Options{
 		Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper(), HTTPClient: mgr.GetHTTPClient(),
 		DefaultNamespaces: map[string]cache.Config{namespace: {}},

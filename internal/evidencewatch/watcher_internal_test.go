@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+package evidencewatch
 
 import (
 	"context"
@@ -24,15 +24,13 @@ import (
 
 	"github.com/go-logr/logr"
 	"sigs.k8s.io/controller-runtime/pkg/event"
-
-	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
 
 // TestEvidenceSendStopsWithTheManager: an informer handler that sends to a controller that stopped consuming
 // returns when the manager's context ends, instead of blocking its informer (and the manager's shutdown) forever.
 // (TestMain checks with goleak that no goroutine outlives the managers.)
 func TestEvidenceSendStopsWithTheManager(t *testing.T) {
-	w := NewEvidenceWatcher(nil, nil, nil, nil, DefaultOptions(), logr.Discard())
+	w := New(nil, nil, nil, nil, DefaultOptions(), nil, logr.Discard())
 	w.Events = make(chan event.GenericEvent, 1) // nobody consumes it
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -51,21 +49,6 @@ func TestEvidenceSendStopsWithTheManager(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("send still blocked after the manager's context ended")
-	}
-}
-
-func TestChecksPassing(t *testing.T) {
-	for _, tc := range []struct {
-		checks []roadmapv1.CheckStatus
-		want   string
-	}{
-		{nil, ""},
-		{[]roadmapv1.CheckStatus{{Passing: true}}, "1/1"},
-		{[]roadmapv1.CheckStatus{{Cluster: "a", Passing: true}, {Cluster: "b"}, {Cluster: "c", Passing: true}}, "2/3"},
-	} {
-		if got := checksPassing(tc.checks); got != tc.want {
-			t.Errorf("checksPassing(%v) = %q, want %q", tc.checks, got, tc.want)
-		}
 	}
 }
 

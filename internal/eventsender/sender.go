@@ -14,7 +14,9 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+// Package eventsender writes the controllers' events.k8s.io Events through a bounded queue and a rate-limited
+// client of its own.
+package eventsender
 
 import (
 	"context"
@@ -37,9 +39,11 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 )
 
-// EventSender writes the controllers' events.k8s.io Events through a bounded queue and a client of its own,
+// Sender writes the controllers' events.k8s.io Events through a bounded queue and a client of its own,
 // rate-limited on its own, so that the events of a mass transition trail its status writes rather than compete
 // with them for the apiserver.
 //
@@ -49,7 +53,7 @@ import (
 // its queue drops events silently once full. Here an event is a small record until it is sent and nothing
 // after; the queue is bounded, and what cannot be queued or written is counted in roadmap_events_dropped_total
 // and logged. Events are not folded into series: each transition the controllers tell is one Event.
-type EventSender struct {
+type Sender struct {
 	client   eventsclient.EventsV1Interface
 	scheme   *runtime.Scheme
 	instance string
@@ -145,29 +149,29 @@ type pendingEvent struct {
 // eventSenders is how many events are written at once; the rate limit, not this, sets the pace.
 const eventSenders = 4
 
-// NewEventSender returns an EventSender writing with a copy of cfg limited to qps and burst, queuing at most
-// queueSize events. Add it to the manager to start it.
-func NewEventSender(cfg *rest.Config, scheme *runtime.Scheme, qps float64, burst, queueSize int, log logr.Logger) (*EventSender, error) {
+// New returns a Sender writing with a copy of cfg limited to opts.QPS and opts.Burst, queuing at most
+// opts.QueueSize events. Add it to the manager to start it.
+func New(cfg *rest.Config, scheme *runtime.Scheme, opts Options, log logr.Logger) (*Sender, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = -1, 0
-	if qps > 0 {
-		cfg.QPS, cfg.Burst = float32(qps), max(burst, 1)
+	if opts.QPS > 0 {
+		cfg.QPS, cfg.Burst = float32(opts.QPS), max(opts.Burst, 1)
 	}
 	c, err := eventsclient.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("creating the events client: %w", err)
 	}
 	hostname, _ := os.Hostname()
-	return &EventSender{client: c, scheme: scheme, instance: hostname, queue: newEventQueue(queueSize), log: log}, nil
+	return &Sender{client: c, scheme: scheme, instance: hostname, queue: newEventQueue(opts.QueueSize), log: log}, nil
 }
 
 // Recorder returns an events.EventRecorder that queues events reported by controller.
-func (s *EventSender) Recorder(controller string) events.EventRecorder {
+func (s *Sender) Recorder(controller string) events.EventRecorder {
 	return &queuedRecorder{sender: s, controller: controller}
 }
 
 // Start writes queued events until ctx is done; what is still queued then is counted as dropped.
-func (s *EventSender) Start(ctx context.Context) error {
+func (s *Sender) Start(ctx context.Context) error {
 	done := make(chan struct{})
 	for range eventSenders {
 		go func() {
@@ -177,7 +181,7 @@ func (s *EventSender) Start(ctx context.Context) error {
 				if e == nil {
 					return
 				}
-				eventsQueued.Dec()
+				metrics.EventsQueued.Dec()
 				s.send(ctx, e)
 			}
 		}()
@@ -186,8 +190,8 @@ func (s *EventSender) Start(ctx context.Context) error {
 		<-done
 	}
 	if n := s.queue.len(); n > 0 {
-		eventsDropped.WithLabelValues(dropShutdown).Add(float64(n))
-		eventsQueued.Sub(float64(n))
+		metrics.EventsDropped.WithLabelValues(dropShutdown).Add(float64(n))
+		metrics.EventsQueued.Sub(float64(n))
 		s.log.Info("events not written before shutdown", "count", n)
 	}
 	return nil
@@ -201,7 +205,7 @@ const (
 )
 
 // send writes one event, retrying what the apiserver may accept later (throttling, timeouts, restarts).
-func (s *EventSender) send(ctx context.Context, e *pendingEvent) {
+func (s *Sender) send(ctx context.Context, e *pendingEvent) {
 	ev := e.toEvent(s.instance)
 	backoff := wait.Backoff{Duration: 500 * time.Millisecond, Factor: 2, Steps: 5}
 	var lastErr error
@@ -221,13 +225,13 @@ func (s *EventSender) send(ctx context.Context, e *pendingEvent) {
 		return
 	}
 	if ctx.Err() != nil {
-		eventsDropped.WithLabelValues(dropShutdown).Inc()
+		metrics.EventsDropped.WithLabelValues(dropShutdown).Inc()
 		return
 	}
 	if lastErr != nil {
 		err = lastErr
 	}
-	eventsDropped.WithLabelValues(dropWriteFailed).Inc()
+	metrics.EventsDropped.WithLabelValues(dropWriteFailed).Inc()
 	s.log.Error(err, "writing an event", "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
 		"reason", e.reason)
 }
@@ -240,12 +244,12 @@ func isConnectionError(err error) bool {
 
 // enqueue queues an event, or counts it as dropped when the queue is full: the first drop and every 1,000th
 // after it are logged.
-func (s *EventSender) enqueue(e *pendingEvent) {
+func (s *Sender) enqueue(e *pendingEvent) {
 	if s.queue.push(e) {
-		eventsQueued.Inc()
+		metrics.EventsQueued.Inc()
 		return
 	}
-	eventsDropped.WithLabelValues(dropQueueFull).Inc()
+	metrics.EventsDropped.WithLabelValues(dropQueueFull).Inc()
 	if n := s.drops.Add(1); n == 1 || n%1000 == 0 {
 		s.log.Info("event queue full: dropping events (see --event-queue-size, --event-qps)", "dropped", n,
 			"queueSize", s.queue.limit, "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
@@ -277,7 +281,7 @@ func (e *pendingEvent) toEvent(instance string) *eventsv1.Event {
 
 // queuedRecorder is the events.EventRecorder of one controller.
 type queuedRecorder struct {
-	sender     *EventSender
+	sender     *Sender
 	controller string
 }
 
@@ -313,7 +317,7 @@ func format(note string, args []any) string {
 // reference is what an event says of the object it is about: kind, apiVersion, namespace, name and UID. The
 // strings are the object's own and the scheme's, and the apiVersion string is kept once per group and version,
 // so a queued event holds little beyond its record.
-func (s *EventSender) reference(obj runtime.Object) (corev1.ObjectReference, error) {
+func (s *Sender) reference(obj runtime.Object) (corev1.ObjectReference, error) {
 	gvk, err := apiutil.GVKForObject(obj, s.scheme)
 	if err != nil {
 		return corev1.ObjectReference{}, err
