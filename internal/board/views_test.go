@@ -62,6 +62,13 @@ func TestFilterSnapshot(t *testing.T) {
 			if !strings.HasPrefix(got.Limited, tc.limited) || (tc.limited == "") != (got.Limited == "") {
 				t.Errorf("limited = %q, want %q", got.Limited, tc.limited)
 			}
+			if !tc.rights.Capabilities {
+				for _, n := range Build(got, now).Nodes {
+					if n.Kind == "Capability" && (n.Status != roadmapview.StatusNotVisible || strings.Contains(n.Message, "exists")) {
+						t.Errorf("a capability the reader may not list is shown as %s: %s", n.Status, n.Message)
+					}
+				}
+			}
 			if len(full.Initiatives) != 5 || len(full.Capabilities) != 1 {
 				t.Error("filtering changed the shared snapshot")
 			}
