@@ -136,6 +136,9 @@ type entry struct {
 	namespace map[string]bool
 }
 
+// allAuthenticated is the group the apiserver gives every authenticated user.
+const allAuthenticated = "system:authenticated"
+
 // DefaultTTL is how long an answer is remembered: a revoked RoleBinding shows on the board within it.
 const DefaultTTL = 30 * time.Second
 
@@ -216,8 +219,11 @@ func (r *Reviewer) pruneLocked(now time.Time) {
 // cluster-scoped kinds).
 func (r *Reviewer) allowed(ctx context.Context, u User, resource, namespace string) (bool, error) {
 	r.count.Add(1)
+	// The apiserver adds system:authenticated to every authenticated user: bindings to it (roadmap-viewer for
+	// everyone, docs/security.md) apply to signed-in users of the board too.
+	groups := append(append([]string(nil), u.Groups...), allAuthenticated)
 	res, err := r.reviews.Create(ctx, &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
-		User: u.Name, Groups: u.Groups,
+		User: u.Name, Groups: groups,
 		ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: "list", Group: roadmapv1.GroupVersion.Group,
 			Resource: resource, Namespace: namespace},
 	}}, metav1.CreateOptions{})
