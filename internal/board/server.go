@@ -314,6 +314,9 @@ func (s *Server) Handler(ctx context.Context, o ServeOptions) http.Handler {
 	if o.SignIn != nil {
 		o.SignIn.Routes(mux)
 		board = o.SignIn.Require(board)
+	} else {
+		// No one signs in: the page asks who did, and hears that no one did (not a failed request).
+		mux.HandleFunc("/auth/me", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	}
 	mux.Handle("/", board)
 	for pattern, h := range o.Public {

@@ -588,7 +588,7 @@
   }
   function signIn() { window.location.assign('auth/login'); }
   // Who is signed in, when users sign in (the local board has no one to name).
-  fetch('auth/me', { cache: 'no-store' }).then(function (r) { return r.ok ? r.json() : null; }).then(function (me) {
+  fetch('auth/me', { cache: 'no-store' }).then(function (r) { return r.status === 200 ? r.json() : null; }).then(function (me) {
     if (!me) return;
     $('who').textContent = 'Signed in as ' + me.name;
     $('signout').hidden = false;
