@@ -41,6 +41,9 @@ func ServiceCommand(cfg func() (*rest.Config, error), log logr.Logger, public Pu
 		Use:   "board",
 		Short: "Serve the roadmap board to the organisation: users sign in and see what RBAC lets them list",
 		Args:  cobra.NoArgs,
+		// The caller logs the error; usage would bury it in the Pod's log.
+		SilenceUsage:  true,
+		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !signIn.SignInEnabled() && !signIn.Public {
 				return errors.New("the board service needs --oidc-issuer-url (users sign in) or --public " +
