@@ -39,6 +39,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/board"
 )
 
 var scheme = runtime.NewScheme()
@@ -55,6 +56,10 @@ func init() {
 }
 
 func main() {
+	// `manager board ...` serves the roadmap board (config/board) from the same image.
+	if len(os.Args) > 1 && os.Args[1] == "board" {
+		os.Exit(runBoard(os.Args[2:]))
+	}
 	var (
 		metricsAddr, probeAddr                           string
 		metricsCertPath, metricsCertName, metricsCertKey string
@@ -165,4 +170,17 @@ func metricsServerOptions(addr string, secure bool, tlsOpts []func(*tls.Config),
 	}
 	opts.TLSOpts = append(opts.TLSOpts, func(c *tls.Config) { c.GetCertificate = watcher.GetCertificate })
 	return opts, watcher, nil
+}
+
+// runBoard runs the board service with the in-cluster configuration, logging as the manager does.
+func runBoard(args []string) int {
+	log := zap.New(zap.UseDevMode(false))
+	ctrl.SetLogger(log)
+	cmd := board.ServiceCommand(ctrl.GetConfig, log.WithName("board"), nil)
+	cmd.SetArgs(args)
+	if err := cmd.ExecuteContext(ctrl.SetupSignalHandler()); err != nil {
+		log.Error(err, "The board stopped")
+		return 1
+	}
+	return 0
 }

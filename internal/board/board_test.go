@@ -32,6 +32,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/board/access"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
@@ -286,8 +287,8 @@ func abs(f float64) float64 {
 }
 
 func TestHandler(t *testing.T) {
-	s := &Server{model: []byte(`{"nodes":[]}`), subs: map[chan uint64]struct{}{}}
-	h := s.Handler(context.Background(), true)
+	s := &Server{model: []byte(`{"nodes":[]}`), subs: map[chan uint64]access.Rights{}}
+	h := s.Handler(context.Background(), ServeOptions{AllowedHosts: []string{"roadmap.example.com", "*.corp.example"}})
 	do := func(method, target, host string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(method, target, nil)
 		r.Host = host
@@ -330,8 +331,8 @@ func TestHandler(t *testing.T) {
 }
 
 func TestWhyEndpoint(t *testing.T) {
-	s := &Server{snap: snapshot(), model: []byte(`{}`), subs: map[chan uint64]struct{}{}}
-	h := s.Handler(context.Background(), false)
+	s := &Server{snap: snapshot(), model: []byte(`{}`), subs: map[chan uint64]access.Rights{}}
+	h := s.Handler(context.Background(), ServeOptions{AllowedHosts: []string{"example.com"}})
 	get := func(id string) map[string]any {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/why?id="+id, nil))
@@ -357,8 +358,8 @@ func TestWhyEndpoint(t *testing.T) {
 }
 
 func TestDetailEndpoint(t *testing.T) {
-	s := &Server{snap: snapshot(), model: []byte(`{}`), subs: map[chan uint64]struct{}{}}
-	h := s.Handler(context.Background(), false)
+	s := &Server{snap: snapshot(), model: []byte(`{}`), subs: map[chan uint64]access.Rights{}}
+	h := s.Handler(context.Background(), ServeOptions{AllowedHosts: []string{"example.com"}})
 	get := func(id string) Detail {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/detail?id="+url.QueryEscape(id), nil))
@@ -393,9 +394,9 @@ func TestDetailEndpoint(t *testing.T) {
 }
 
 func TestEventsStreamChanges(t *testing.T) {
-	s := &Server{subs: map[chan uint64]struct{}{}}
+	s := &Server{subs: map[chan uint64]access.Rights{}}
 	s.publish(snapshot(), []byte(`{"v":1}`))
-	srv := httptest.NewServer(s.Handler(context.Background(), false))
+	srv := httptest.NewServer(s.Handler(context.Background(), ServeOptions{}))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/api/events")
 	if err != nil {

@@ -20,8 +20,10 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
+	"github.com/go-logr/logr/funcr"
 	"github.com/spf13/cobra"
 
 	"github.com/roadmap-operator/roadmap-operator/internal/backstage"
@@ -50,6 +52,8 @@ func scope(o *cliopts.Options, cmd *cobra.Command) (roadmapview.Scope, error) {
 
 func serveCommand(o *cliopts.Options) *cobra.Command {
 	var address string
+	serve := ServeOptions{Limits: DefaultLimits()}
+	var signIn SignInFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the roadmap board: a live web view of goals, the timeline and dependencies",
@@ -59,11 +63,28 @@ anything you select why it is not ready and who must act. Changes reach the page
 
 It runs on your machine with your kubeconfig and your RBAC: nothing is installed in the cluster. It listens on
 localhost unless --address says otherwise. Initiatives of all namespaces (or of the kubeconfig's namespace when
-you may not list all of them; the page says so), or of --namespace.`,
+you may not list all of them; the page says so), or of --namespace.
+
+The board answers only to requests naming localhost, a loopback address or one of --allowed-hosts in their Host
+header, on every address, so that no web page you visit can read it through DNS rebinding. Listening on any other
+address than loopback needs --allowed-hosts, and then anyone who reaches that address reads what your kubeconfig
+can read, unless users sign in: with --oidc-issuer-url (and the other --oidc flags, named after the
+apiserver's) each user signs in with the organisation's identity provider and sees only what RBAC lets them
+list, as the board asks the apiserver for them (your kubeconfig then needs create subjectaccessreviews).`,
 		Example: `  kubectl roadmap serve
-  kubectl roadmap serve -n team-personalisation --address 127.0.0.1:9090`,
+  kubectl roadmap serve -n team-personalisation --address 127.0.0.1:9090
+  kubectl roadmap serve --address 0.0.0.0:8080 --allowed-hosts roadmap.example.com`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			loopback, err := loopbackAddress(address)
+			if err != nil {
+				return err
+			}
+			if !loopback && len(serve.AllowedHosts) == 0 {
+				return fmt.Errorf("--address %s is not a loopback address: name the hosts the board is reached by "+
+					"with --allowed-hosts (e.g. --allowed-hosts roadmap.example.com); requests naming any other "+
+					"host are refused", address)
+			}
 			sc, err := scope(o, cmd)
 			if err != nil {
 				return err
@@ -73,6 +94,10 @@ you may not list all of them; the page says so), or of --namespace.`,
 				return err
 			}
 			ctx := cmd.Context()
+			serve.Log = funcr.New(func(prefix, args string) { fmt.Fprintln(o.Streams.ErrOut, prefix, args) }, funcr.Options{})
+			if err := signIn.Apply(&serve, cfg, o.Now, serve.Log); err != nil {
+				return err
+			}
 			s, err := New(ctx, cfg, sc, o.Now)
 			if err != nil {
 				return err
@@ -84,12 +109,32 @@ you may not list all of them; the page says so), or of --namespace.`,
 			if err != nil {
 				return fmt.Errorf("listening on %s: %w", address, err)
 			}
+			if !loopback && !signIn.SignInEnabled() {
+				fmt.Fprintf(o.Streams.ErrOut, "Warning: the board has no authentication of its own: anyone who "+
+					"can reach %s reads everything your kubeconfig can read (sign users in with --oidc-issuer-url).\n", l.Addr())
+			}
 			fmt.Fprintf(o.Streams.Out, "Roadmap board: http://%s/ (Ctrl-C to stop)\n", l.Addr())
-			return s.Serve(ctx, l)
+			return s.Serve(ctx, l, serve)
 		},
 	}
 	cmd.Flags().StringVar(&address, "address", "127.0.0.1:8080", "Address to listen on (host:port; port 0 picks a free one).")
+	cmd.Flags().StringSliceVar(&serve.AllowedHosts, "allowed-hosts", nil, "Host names the board answers to besides "+
+		"localhost and loopback addresses (comma-separated; *.example.com for subdomains). Required when --address "+
+		"is not loopback.")
+	signIn.Bind(cmd.Flags())
+	cmd.Flags().IntVar(&serve.Limits.MaxEventStreams, "max-event-streams", serve.Limits.MaxEventStreams,
+		"Most open pages (event streams) at once; one more is answered 503 until another closes.")
 	return cmd
+}
+
+// loopbackAddress reports whether a listen address is on loopback only; an empty host (":8080") is every
+// interface.
+func loopbackAddress(address string) (bool, error) {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return false, fmt.Errorf("--address %q: %w", address, err)
+	}
+	return IsLoopback(strings.ToLower(host)), nil
 }
 
 func exportCommand(o *cliopts.Options) *cobra.Command {

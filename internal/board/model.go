@@ -164,7 +164,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	}
 	view := roadmapview.Focus(s, "")
 	graphEdges, missing := roadmapview.GraphEdges(view)
-	m.Nodes = append(m.Nodes, missingCapabilities(missing)...)
+	m.Nodes = append(m.Nodes, missingCapabilities(missing, s.CapabilitiesHidden)...)
 	m.Edges = edges(graphEdges)
 	m.Graph = LayoutGraph(m.Nodes, m.Edges)
 
@@ -298,13 +298,18 @@ func edges(es []roadmapview.GraphEdge) []Edge {
 }
 
 // missingCapabilities are the nodes of capabilities that are required but do not exist: shown broken, so the
-// dangling reference is visible.
-func missingCapabilities(missing []string) []Node {
+// dangling reference is visible. When the reader may not see capabilities (hidden), they are not visible
+// instead: the board cannot tell, and must not say, whether they exist.
+func missingCapabilities(missing []string, hidden bool) []Node {
 	var out []Node
-	h := roadmapview.HealthOfWhyNode(roadmapview.WhyNode{Status: roadmapview.StatusNotFound})
+	status, message := roadmapview.StatusNotFound, "no capability of this name exists, but it is required"
+	if hidden {
+		status, message = roadmapview.StatusNotVisible, "required, but you may not list capabilities"
+	}
+	h := roadmapview.HealthOfWhyNode(roadmapview.WhyNode{Status: status})
 	for _, name := range missing {
-		out = append(out, Node{ID: "capability/" + name, Kind: "Capability", Name: name, Status: roadmapview.StatusNotFound,
-			Health: h.Class(), Glyph: h.Glyph(), Message: "no capability of this name exists, but it is required"})
+		out = append(out, Node{ID: "capability/" + name, Kind: "Capability", Name: name, Status: status,
+			Health: h.Class(), Glyph: h.Glyph(), Message: message})
 	}
 	return out
 }

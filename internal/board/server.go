@@ -20,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -27,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
@@ -34,13 +36,15 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/board/access"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
 // ContentSecurityPolicy of the served page: scripts, styles and connections from this server only; no inline
-// script, no plugins, no framing, no form posts. The page never loads anything from elsewhere.
+// script, no plugins, no framing, forms (sign out) to this server only. The page never loads anything from
+// elsewhere.
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // VersionHeader carries the version of the model /api/roadmap returns; the event stream announces versions.
 const VersionHeader = "X-Roadmap-Version"
@@ -50,6 +54,57 @@ const syncTimeout = 2 * time.Minute
 
 // keepAlive is how often an idle event stream carries a comment, so proxies and the browser keep it open.
 const keepAlive = 15 * time.Second
+
+// Limits bound what one client may hold of the server: a board on a network must not be starved by a few
+// connections that open and never finish a request, never read a response, or never close.
+type Limits struct {
+	// ReadHeaderTimeout and ReadTimeout bound reading a request's headers, and the whole request.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	// WriteTimeout bounds writing one response; an event stream gets it afresh for each message it writes.
+	WriteTimeout time.Duration
+	// IdleTimeout closes a keep-alive connection that sends no further request.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes and MaxBodyBytes bound a request's headers and body (the board reads no body: any larger
+	// one is refused with 413).
+	MaxHeaderBytes int
+	MaxBodyBytes   int64
+	// MaxEventStreams caps the open event streams; one more is answered 503 until another closes.
+	MaxEventStreams int
+}
+
+// DefaultLimits are generous for people and pages, and small for anyone trying to hold the server.
+func DefaultLimits() Limits {
+	return Limits{ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, MaxBodyBytes: 64 << 10, MaxEventStreams: 500}
+}
+
+// ServeOptions say who the server answers to and within what limits.
+type ServeOptions struct {
+	// AllowedHosts are the host names (no port) requests may name in their Host header, besides localhost and
+	// loopback addresses, which are always allowed. "*.example.com" allows every subdomain of example.com.
+	// Every other Host is refused, on every address: a web page elsewhere cannot read the board through DNS
+	// rebinding, which points a name the attacker controls at the board's address.
+	AllowedHosts []string
+	Limits       Limits
+	// SignIn, when set, signs users in before they see anything but the sign-in pages and Public, and Reviewer
+	// then limits what each sees to what RBAC lets them list. Without them, everyone who reaches the board sees
+	// what the board's own credentials can read: the local board, or an explicit --public wall screen.
+	SignIn   SignIn
+	Reviewer *access.Reviewer
+	// Public are routes served without sign-in that carry their own authentication (e.g. a catalog export read
+	// with a bearer token), by path pattern. They keep the host check, the read-only rule and the limits.
+	Public map[string]http.Handler
+	// Log receives what a page cannot say (failed access reviews).
+	Log logr.Logger
+}
+
+// SignIn signs users in (internal/board/auth): its routes live under /auth/, and Require lets only signed-in
+// users through, with their identity in the request's context (access.WithUser).
+type SignIn interface {
+	Routes(mux *http.ServeMux)
+	Require(next http.Handler) http.Handler
+}
 
 // Server watches the roadmap with one informer per kind and serves the board; every change is pushed to the
 // open pages over Server-Sent Events. The event carries the model's version, and the page fetches the model: a
@@ -68,9 +123,13 @@ type Server struct {
 	snap    *roadmapview.Snapshot
 	model   []byte
 	version uint64
-	subs    map[chan uint64]struct{}
+	subs    map[chan uint64]access.Rights
 	ready   chan struct{}
-	err     error
+	// namespaces are those of the snapshot's initiatives, which the reviewer asks about; views are the models
+	// of what users with limited rights see, by access.Rights.Key.
+	namespaces []string
+	views      map[string]*view
+	err        error
 }
 
 // New checks what the user may read (falling back to the namespace of scope.Fallback when initiatives of all
@@ -96,7 +155,7 @@ func New(ctx context.Context, cfg *rest.Config, scope roadmapview.Scope, now fun
 		return nil, fmt.Errorf("creating the informers: %w", err)
 	}
 	return &Server{cache: c, scope: scope, limited: first.Limited, now: now, dirty: make(chan struct{}, 1),
-		subs: map[chan uint64]struct{}{}, ready: make(chan struct{})}, nil
+		subs: map[chan uint64]access.Rights{}, ready: make(chan struct{})}, nil
 }
 
 // slim drops what the board never reads before an object enters the informers' caches: managed fields and
@@ -186,14 +245,33 @@ func (s *Server) publish(snap *roadmapview.Snapshot, data []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.snap, s.model, s.err = snap, data, nil
+	s.namespaces = initiativeNamespaces(snap)
 	s.version++
-	for ch := range s.subs {
+	for ch, rights := range s.subs {
+		version := s.version
+		if !rights.Complete() {
+			// A page of limited rights hears only of changes to what it shows: a change elsewhere is not its
+			// business, not even that it happened.
+			v := s.viewLocked(rights)
+			if v.version != s.version {
+				continue
+			}
+			version = v.version
+		}
 		select { // latest wins: a page that has not heard of the previous version hears of this one instead
 		case <-ch:
 		default:
 		}
-		ch <- s.version
+		ch <- version
 	}
+	s.pruneViewsLocked()
+}
+
+// Snapshot returns the current snapshot, unfiltered (nil before the first); callers must not modify it.
+func (s *Server) Snapshot() *roadmapview.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snap
 }
 
 // Model returns the current model as JSON, and its version.
@@ -203,13 +281,21 @@ func (s *Server) Model() ([]byte, uint64) {
 	return s.model, s.version
 }
 
-func (s *Server) subscribe() chan uint64 {
+// subscribe opens an event stream for a page of the rights, unless max are open already (max <= 0: no cap).
+func (s *Server) subscribe(rights access.Rights, max int) (chan uint64, bool) {
 	ch := make(chan uint64, 1)
 	s.mu.Lock()
-	s.subs[ch] = struct{}{}
-	ch <- s.version
-	s.mu.Unlock()
-	return ch
+	defer s.mu.Unlock()
+	if max > 0 && len(s.subs) >= max {
+		return nil, false
+	}
+	s.subs[ch] = rights
+	version := s.version
+	if !rights.Complete() && s.snap != nil {
+		version = s.viewLocked(rights).version
+	}
+	ch <- version
+	return ch, true
 }
 
 func (s *Server) unsubscribe(ch chan uint64) {
@@ -220,9 +306,42 @@ func (s *Server) unsubscribe(ch chan uint64) {
 
 // Handler serves the page, its assets, the model (/api/roadmap), the why chain of a node (/api/why?id=ID), its
 // conditions and why chain (/api/detail?id=ID) and the event stream (/api/events). Every
-// endpoint is read-only: anything but GET and HEAD is refused. loopbackOnly refuses requests whose Host is not a
-// loopback name, so a web page elsewhere cannot read the board through DNS rebinding.
-func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
+// endpoint is read-only: anything but GET and HEAD is refused, and so is a Host that is neither loopback nor one
+// of o.AllowedHosts.
+func (s *Server) Handler(ctx context.Context, o ServeOptions) http.Handler {
+	board := s.boardHandler(ctx, o)
+	mux := http.NewServeMux()
+	if o.SignIn != nil {
+		o.SignIn.Routes(mux)
+		board = o.SignIn.Require(board)
+	} else {
+		// No one signs in: the page asks who did, and hears that no one did (not a failed request).
+		mux.HandleFunc("/auth/me", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	}
+	mux.Handle("/", board)
+	for pattern, h := range o.Public {
+		mux.Handle(pattern, h)
+	}
+	return secure(limit(mux, o.Limits), hostAllowed(o.AllowedHosts), s.probes())
+}
+
+// probes answer the kubelet, whose Host header is the pod's address: they say only whether the board is up
+// (healthz) and has its first model (readyz).
+func (s *Server) probes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if data, _ := s.Model(); data == nil {
+			http.Error(w, "the first listing of the roadmap is not done", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	})
+	return mux
+}
+
+// boardHandler serves the page, its assets and the API, each answer limited to what the request's user may see.
+func (s *Server) boardHandler(ctx context.Context, o ServeOptions) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -230,26 +349,36 @@ func (s *Server) Handler(ctx context.Context, loopbackOnly bool) http.Handler {
 	})
 	mux.HandleFunc("/app.js", asset("text/javascript; charset=utf-8", appJS))
 	mux.HandleFunc("/app.css", asset("text/css; charset=utf-8", appCSS))
-	mux.HandleFunc("/api/roadmap", func(w http.ResponseWriter, _ *http.Request) {
-		data, version := s.Model()
+	mux.HandleFunc("/api/roadmap", func(w http.ResponseWriter, r *http.Request) {
+		rights, ok := s.rights(w, r, o)
+		if !ok {
+			return
+		}
+		data, version := s.modelFor(rights)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set(VersionHeader, strconv.FormatUint(version, 10))
 		_, _ = w.Write(data)
 	})
-	mux.HandleFunc("/api/why", s.ofSnapshot(func(snap *roadmapview.Snapshot, id string) any { return Why(snap, id) }))
-	mux.HandleFunc("/api/detail", s.ofSnapshot(func(snap *roadmapview.Snapshot, id string) any { return DetailOf(snap, id) }))
-	mux.HandleFunc("/api/events", func(w http.ResponseWriter, r *http.Request) { s.events(ctx, w, r) })
-	return secure(mux, loopbackOnly)
+	mux.HandleFunc("/api/why", s.ofSnapshot(o, func(snap *roadmapview.Snapshot, id string) any { return Why(snap, id) }))
+	mux.HandleFunc("/api/detail", s.ofSnapshot(o, func(snap *roadmapview.Snapshot, id string) any { return DetailOf(snap, id) }))
+	mux.HandleFunc("/api/events", func(w http.ResponseWriter, r *http.Request) {
+		if rights, ok := s.rights(w, r, o); ok {
+			s.events(ctx, w, r, rights, o.Limits)
+		}
+	})
+	return mux
 }
 
 // ofSnapshot serves what answer computes from the current snapshot for the node of the query's id, as JSON
 // (null before the first snapshot).
-func (s *Server) ofSnapshot(answer func(snap *roadmapview.Snapshot, id string) any) http.HandlerFunc {
+func (s *Server) ofSnapshot(o ServeOptions, answer func(snap *roadmapview.Snapshot, id string) any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		snap := s.snap
-		s.mu.Unlock()
+		rights, ok := s.rights(w, r, o)
+		if !ok {
+			return
+		}
+		snap := s.snapshotFor(rights)
 		var res any
 		if snap != nil {
 			res = answer(snap, r.URL.Query().Get("id"))
@@ -267,33 +396,79 @@ func asset(contentType string, data []byte) http.HandlerFunc {
 	}
 }
 
-// secure sets the headers every response carries and refuses writes and foreign hosts.
-func secure(next http.Handler, loopbackOnly bool) http.Handler {
+// secure sets the headers every response carries and refuses writes and foreign hosts (but for the probes).
+func secure(next http.Handler, allowed func(host string) bool, probes http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", ContentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !(r.Method == http.MethodPost && r.URL.Path == "/auth/logout") {
 			h.Set("Allow", "GET, HEAD")
 			http.Error(w, "the board is read-only", http.StatusMethodNotAllowed)
 			return
 		}
-		if loopbackOnly && !loopbackHost(r.Host) {
-			http.Error(w, "the board answers to localhost only", http.StatusForbidden)
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			probes.ServeHTTP(w, r)
+			return
+		}
+		if !allowed(r.Host) {
+			http.Error(w, "the board does not answer to this host name: start it with --allowed-hosts naming it",
+				http.StatusForbidden)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-func loopbackHost(hostport string) bool {
+// limit gives every response its write deadline and refuses request bodies over the limit.
+func limit(next http.Handler, l Limits) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if l.WriteTimeout > 0 {
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(l.WriteTimeout))
+		}
+		if l.MaxBodyBytes > 0 {
+			if r.ContentLength > l.MaxBodyBytes {
+				w.Header().Set("Connection", "close")
+				http.Error(w, fmt.Sprintf("request body too large (the limit is %d bytes)", l.MaxBodyBytes),
+					http.StatusRequestEntityTooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, l.MaxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hostAllowed returns whether a Host header names localhost, a loopback address or one of the allowed hosts.
+func hostAllowed(allowedHosts []string) func(hostport string) bool {
+	return func(hostport string) bool {
+		host := hostOnly(hostport)
+		if IsLoopback(host) {
+			return true
+		}
+		for _, a := range allowedHosts {
+			a = strings.ToLower(strings.TrimSuffix(a, "."))
+			if a == host || (strings.HasPrefix(a, "*.") && strings.HasSuffix(host, a[1:])) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// hostOnly is the host of a Host header, lower case, without port, brackets or a final dot.
+func hostOnly(hostport string) string {
 	host, _, err := net.SplitHostPort(hostport)
 	if err != nil {
 		host = hostport
 	}
-	host = strings.Trim(host, "[]")
+	return strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+}
+
+// IsLoopback reports whether host (no port) is localhost or a loopback address.
+func IsLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
@@ -303,23 +478,36 @@ func loopbackHost(hostport string) bool {
 
 // events streams the versions of the model: the current one at once, then each new one, as "roadmap" events
 // whose data is {"version":N}. A page that has not read one version hears only of the next.
-func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Request) {
-	flusher, ok := w.(http.Flusher)
+// A stream beyond l.MaxEventStreams is answered 503; each message gets l.WriteTimeout to reach the client.
+func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Request, rights access.Rights, l Limits) {
+	ch, ok := s.subscribe(rights, l.MaxEventStreams)
 	if !ok {
-		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, fmt.Sprintf("the board has %d open event streams, its limit: close other board pages, "+
+			"or raise --max-event-streams", l.MaxEventStreams), http.StatusServiceUnavailable)
 		return
+	}
+	defer s.unsubscribe(ch)
+	rc := http.NewResponseController(w)
+	// The request is read: the stream lives longer than ReadTimeout, which would otherwise end it.
+	_ = rc.SetReadDeadline(time.Time{})
+	send := func(msg string) bool {
+		if l.WriteTimeout > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(l.WriteTimeout))
+		}
+		if _, err := io.WriteString(w, msg); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
-	ch := s.subscribe()
-	defer s.unsubscribe(ch)
 	// The browser reconnects by itself after a drop; retry says how soon.
-	if _, err := fmt.Fprint(w, "retry: 1000\n\n"); err != nil {
+	if !send("retry: 1000\n\n") {
 		return
 	}
-	flusher.Flush()
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
 	for {
@@ -329,26 +517,26 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		case <-r.Context().Done():
 			return
 		case version := <-ch:
-			if _, err := fmt.Fprintf(w, "event: roadmap\ndata: {\"version\":%d}\n\n", version); err != nil {
+			if !send(fmt.Sprintf("event: roadmap\ndata: {\"version\":%d}\n\n", version)) {
 				return
 			}
-			flusher.Flush()
 		case <-tick.C:
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+			if !send(": keep-alive\n\n") {
 				return
 			}
-			flusher.Flush()
 		}
 	}
 }
 
 // Serve serves the board on the listener until ctx is done, then closes the event streams and stops.
-func (s *Server) Serve(ctx context.Context, l net.Listener) error {
-	loopback := false
-	if addr, ok := l.Addr().(*net.TCPAddr); ok {
-		loopback = addr.IP.IsLoopback()
-	}
-	srv := &http.Server{Handler: s.Handler(ctx, loopback), ReadHeaderTimeout: 10 * time.Second}
+func (s *Server) Serve(ctx context.Context, l net.Listener, o ServeOptions) error {
+	return serveHTTP(ctx, l, s.Handler(ctx, o), o.Limits)
+}
+
+// serveHTTP serves handler on the listener within the limits until ctx is done.
+func serveHTTP(ctx context.Context, l net.Listener, handler http.Handler, lim Limits) error {
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: lim.ReadHeaderTimeout, ReadTimeout: lim.ReadTimeout,
+		IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: lim.MaxHeaderBytes}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {

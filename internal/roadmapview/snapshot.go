@@ -45,6 +45,11 @@ type Snapshot struct {
 	Namespace string
 	// Limited says why initiatives are from one namespace only although all were wanted (RBAC), or is empty.
 	Limited string
+	// VisibleNamespaces, when set, are the only namespaces whose initiatives a reader may see (the board filters
+	// a snapshot per signed-in user); CapabilitiesHidden says the reader may not see capabilities. An object
+	// they cannot see is then not visible rather than absent.
+	VisibleNamespaces  map[string]bool
+	CapabilitiesHidden bool
 
 	capabilities map[string]*roadmapv1.Capability
 	initiatives  map[readiness.InitiativeKey]*roadmapv1.Initiative
@@ -87,6 +92,9 @@ func (s *Snapshot) Goal(name string) *roadmapv1.Goal { return s.goals[name] }
 // Visible reports whether an initiative in namespace was listed: false when the listing was limited to another
 // namespace, so a missing initiative there is unknown rather than absent.
 func (s *Snapshot) Visible(namespace string) bool {
+	if s.VisibleNamespaces != nil {
+		return s.VisibleNamespaces[namespace]
+	}
 	return s.Namespace == "" || s.Namespace == namespace
 }
 

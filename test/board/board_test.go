@@ -197,7 +197,7 @@ func serve(t *testing.T, cfg *rest.Config, scope roadmapview.Scope, address stri
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, l) }()
+	go func() { done <- s.Serve(ctx, l, board.ServeOptions{Limits: board.DefaultLimits()}) }()
 	stop := func() {
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {

@@ -263,11 +263,20 @@ func TestChartDefaultsMatchInstaller(t *testing.T) {
 			HaveKeyWithValue("app.kubernetes.io/instance", "roadmap")), key(u))
 	}
 
-	// The optional components, when on, render what their own kustomizations build.
-	on := render(t, map[string]any{"policy": map[string]any{"enabled": true},
+	// The optional components, when on, render what their own kustomizations build (the board from the
+	// chart's image, as the installer's manager).
+	on := render(t, map[string]any{"policy": map[string]any{"enabled": true}, "board": map[string]any{"enabled": true},
 		"monitoring": map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true}})
-	for _, dir := range []string{"policy", "prometheus"} {
-		want := byKey(kustomize(t, dir))
+	for _, dir := range []string{"policy", "prometheus", "board"} {
+		objs := kustomize(t, dir)
+		if b := find(objs, "Deployment", "roadmap-board"); b != nil {
+			containers, _, _ := unstructured.NestedSlice(b.Object, "spec", "template", "spec", "containers")
+			containers[0].(map[string]any)["image"] = chart.DefaultRepository + ":" + ch.Metadata.AppVersion
+			if err := unstructured.SetNestedSlice(b.Object, containers, "spec", "template", "spec", "containers"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := byKey(objs)
 		got := byKey(on)
 		for k, obj := range want {
 			if diff := cmp.Diff(obj, got[k]); diff != "" {
@@ -285,11 +294,18 @@ func TestChartValues(t *testing.T) {
 	g.Expect(find(defaults, "ValidatingAdmissionPolicy", "roadmap-initiative-governance")).To(BeNil())
 	g.Expect(find(defaults, "ServiceMonitor", "roadmap-controller-manager-metrics-monitor")).To(BeNil())
 	g.Expect(find(defaults, "ConfigMap", "argocd-cm")).To(BeNil())
+	g.Expect(find(defaults, "Deployment", "roadmap-board")).To(BeNil(), "the board service is off by default")
+	board := render(t, map[string]any{"board": map[string]any{"enabled": true,
+		"config": map[string]any{"oidc-issuer-url": "https://login.example.org", "allowed-hosts": "board.example.org"}}})
+	g.Expect(find(board, "ConfigMap", "roadmap-board").Object["data"]).To(And(
+		HaveKeyWithValue("oidc-issuer-url", "https://login.example.org"), HaveKeyWithValue("allowed-hosts", "board.example.org"),
+		HaveKeyWithValue("oidc-client-id", "roadmap-board")), "board.config overrides the ConfigMap's defaults key by key")
 
 	// values.schema.json refuses wrong types and misspelt keys.
 	ch, err := loader.Load(chartDir(t))
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, bad := range []map[string]any{{"replicas": "two"}, {"policy": map[string]any{"enable": true}},
+		{"board": map[string]any{"config": map[string]any{"oidc-issuer": "https://x"}}},
 		{"image": map[string]any{"pullPolicy": "Sometimes"}}, {"replica": 2}} {
 		_, err := util.ToRenderValues(ch, bad, common.ReleaseOptions{Name: "roadmap", Namespace: chart.Namespace, IsInstall: true}, common.DefaultCapabilities)
 		g.Expect(err).To(HaveOccurred(), "values %v", bad)

@@ -98,6 +98,13 @@ teamRoles:
 policy:
   enabled: false
 
+# The roadmap board as an in-cluster service (config/board, docs/board.md): users sign in with the organisation's
+# OIDC provider and see what RBAC lets them list. Create the Secret roadmap-board-oidc (keys client-secret and
+# session-key) in the namespace first. config holds the sign-in settings, named after the apiserver's flags.
+board:
+  enabled: false
+  config: {}
+
 # For clusters running the Prometheus Operator (config/prometheus): needs the monitoring.coreos.com CRDs.
 monitoring:
   serviceMonitor: false
@@ -146,6 +153,27 @@ const valuesSchema = `{
     "apf": {"$ref": "#/definitions/toggle"},
     "teamRoles": {"$ref": "#/definitions/toggle"},
     "policy": {"$ref": "#/definitions/toggle"},
+    "board": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "enabled": {"type": "boolean"},
+        "config": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "allowed-hosts": {"type": "string", "minLength": 1},
+            "external-url": {"type": "string", "pattern": "^https?://"},
+            "oidc-issuer-url": {"type": "string", "pattern": "^https?://"},
+            "oidc-client-id": {"type": "string", "minLength": 1},
+            "oidc-username-claim": {"type": "string"},
+            "oidc-username-prefix": {"type": "string"},
+            "oidc-groups-claim": {"type": "string"},
+            "oidc-groups-prefix": {"type": "string"}
+          }
+        }
+      }
+    },
     "monitoring": {
       "type": "object",
       "additionalProperties": false,

@@ -82,6 +82,7 @@ var components = []struct {
 			return ".Values.monitoring.dashboard"
 		}
 	}},
+	{"config/board", func(string) string { return ".Values.board.enabled" }},
 }
 
 // Generate writes the chart into out (charts/roadmap-operator) from the kustomizations under root/config.
@@ -151,6 +152,7 @@ func Files(root string) (map[string][]byte, error) {
 	if resources == nil {
 		return nil, fmt.Errorf("config/default has no manager Deployment")
 	}
+	var boardConfig map[string]any
 	for i, c := range components {
 		objs, err := build(filepath.Join(root, c.dir))
 		if err != nil {
@@ -160,6 +162,11 @@ func Files(root string) (map[string][]byte, error) {
 			obj, err := r.Map()
 			if err != nil {
 				return nil, err
+			}
+			if c.dir == "config/board" {
+				if boardConfig, err = g.templateBoard(obj, boardConfig); err != nil {
+					return nil, err
+				}
 			}
 			name, data, err := g.template(fmt.Sprintf("%d%d", 5+i, j), obj, c.value(r.GetKind()))
 			if err != nil {
@@ -178,7 +185,10 @@ func Files(root string) (map[string][]byte, error) {
 	}
 	files[name] = data
 
-	values, err := valuesYAML(resources)
+	if boardConfig == nil {
+		return nil, fmt.Errorf("config/board has no ConfigMap roadmap-board: update hack/dist/chart")
+	}
+	values, err := valuesYAML(resources, boardConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -282,6 +292,27 @@ func (g *generator) templateDeployment(obj map[string]any) (map[string]any, erro
 		return resources, nil
 	}
 	return nil, fmt.Errorf("the Deployment has no container named manager")
+}
+
+// templateBoard gives the board's Deployment the chart's image and its ConfigMap the values of board.config,
+// whose defaults are the ConfigMap's data in config/board (returned, or config when obj is something else).
+func (g *generator) templateBoard(obj map[string]any, config map[string]any) (map[string]any, error) {
+	name, _ := obj["metadata"].(map[string]any)["name"].(string)
+	switch {
+	case obj["kind"] == "ConfigMap" && name == "roadmap-board":
+		data, _ := obj["data"].(map[string]any)
+		delete(obj, "data")
+		obj[g.lineToken("data:\n{indent}  {{- toYaml .Values.board.config | nindent {n+2} }}")] = ""
+		return data, nil
+	case obj["kind"] == "Deployment":
+		pod := obj["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
+		for _, c := range pod["containers"].([]any) {
+			container := c.(map[string]any)
+			container["image"] = g.scalarToken(`"{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"`)
+			container[g.lineToken("{{- with .Values.image.pullPolicy }}\n{indent}imagePullPolicy: {{ . }}\n{indent}{{- end }}")] = ""
+		}
+	}
+	return config, nil
 }
 
 var (
@@ -403,10 +434,16 @@ func quoteInner(s string) string {
 	return b.String()
 }
 
-func valuesYAML(resources map[string]any) ([]byte, error) {
+func valuesYAML(resources, boardConfig map[string]any) ([]byte, error) {
 	res, err := yaml.Marshal(map[string]any{"resources": resources})
 	if err != nil {
 		return nil, err
 	}
-	return []byte(strings.Replace(valuesTemplate, "resources: {}\n", string(res), 1)), nil
+	cfg, err := yaml.Marshal(boardConfig)
+	if err != nil {
+		return nil, err
+	}
+	indented := "  config:\n    " + strings.ReplaceAll(strings.TrimRight(string(cfg), "\n"), "\n", "\n    ") + "\n"
+	values := strings.Replace(valuesTemplate, "resources: {}\n", string(res), 1)
+	return []byte(strings.Replace(values, "  config: {}\n", indented, 1)), nil
 }

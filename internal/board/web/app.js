@@ -546,6 +546,7 @@
     if (fetching || announced === null || (have !== null && announced <= have)) return;
     fetching = true;
     fetch('api/roadmap', { cache: 'no-store' }).then(function (r) {
+      if (r.status === 401) signIn();
       if (!r.ok) throw new Error('HTTP ' + r.status);
       var version = Number(r.headers.get('X-Roadmap-Version'));
       return r.json().then(function (m) {
@@ -578,8 +579,19 @@
       conn.textContent = '⚠ disconnected — reconnecting…';
       conn.className = 'conn disconnected';
       document.body.setAttribute('data-connection', 'disconnected');
-      if (es.readyState === EventSource.CLOSED) { setTimeout(connect, 2000); }
+      if (es.readyState !== EventSource.CLOSED) return;
+      // A stream refused for good: a session that ended signs in again; anything else retries.
+      fetch('api/roadmap', { method: 'HEAD', cache: 'no-store' }).then(function (r) {
+        if (r.status === 401) signIn(); else setTimeout(connect, 2000);
+      }, function () { setTimeout(connect, 2000); });
     });
   }
+  function signIn() { window.location.assign('auth/login'); }
+  // Who is signed in, when users sign in (the local board has no one to name).
+  fetch('auth/me', { cache: 'no-store' }).then(function (r) { return r.status === 200 ? r.json() : null; }).then(function (me) {
+    if (!me) return;
+    $('who').textContent = 'Signed in as ' + me.name;
+    $('signout').hidden = false;
+  }, function () {});
   connect();
 })();

@@ -1,0 +1,332 @@
+/*
+Copyright 2026 The roadmap-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package board
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/go-logr/logr/testr"
+	"github.com/oauth2-proxy/mockoidc"
+	. "github.com/onsi/gomega"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/board"
+	"github.com/roadmap-operator/roadmap-operator/internal/board/access"
+	"github.com/roadmap-operator/roadmap-operator/internal/board/auth"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+)
+
+// boardReader is the board service's own identity: it reads the roadmap and asks the apiserver what users may
+// see, nothing else (the rules config/board gives its ServiceAccount).
+func boardReader(t *testing.T, env *testenv.Env) envtest.User {
+	t.Helper()
+	g := NewWithT(t)
+	ctx := context.Background()
+	name := "roadmap-board"
+	for _, obj := range []client.Object{
+		&rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{"roadmap.dev"}, Resources: []string{"capabilities", "goals", "initiatives"}, Verbs: []string{"get", "list", "watch"}},
+			{APIGroups: []string{"authorization.k8s.io"}, Resources: []string{"subjectaccessreviews"}, Verbs: []string{"create"}},
+		}},
+		&rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
+			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: name}}},
+	} {
+		g.Expect(env.Client.Create(ctx, obj)).To(Succeed())
+	}
+	return envtest.User{Name: name}
+}
+
+// grant binds a role reading initiatives in namespace to a group, and, when clusterScoped, a cluster role
+// reading capabilities and goals.
+func grant(t *testing.T, k client.Client, group, namespace string, clusterScoped bool) {
+	t.Helper()
+	g := NewWithT(t)
+	ctx := context.Background()
+	read := []string{"get", "list", "watch"}
+	objs := []client.Object{
+		&rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "initiative-reader"},
+			Rules: []rbacv1.PolicyRule{{APIGroups: []string{"roadmap.dev"}, Resources: []string{"initiatives"}, Verbs: read}}},
+		&rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: group},
+			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "initiative-reader"},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: group}}},
+	}
+	if clusterScoped {
+		objs = append(objs,
+			&rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: group + "-roadmap"},
+				Rules: []rbacv1.PolicyRule{{APIGroups: []string{"roadmap.dev"}, Resources: []string{"capabilities", "goals"}, Verbs: read}}},
+			&rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: group + "-roadmap"},
+				RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: group + "-roadmap"},
+				Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: group}}})
+	}
+	for _, obj := range objs {
+		g.Expect(k.Create(ctx, obj)).To(Succeed())
+	}
+}
+
+// signedInBoard is the board as the in-cluster service runs it: users sign in at a real OIDC provider and see
+// what RBAC lets them list.
+type signedInBoard struct {
+	url      string
+	provider *mockoidc.MockOIDC
+	reviewer *access.Reviewer
+}
+
+func serveSignedIn(t *testing.T, env *testenv.Env, ttl time.Duration) *signedInBoard {
+	t.Helper()
+	g := NewWithT(t)
+	m, err := mockoidc.Run()
+	g.Expect(err).NotTo(HaveOccurred())
+	t.Cleanup(func() { _ = m.Shutdown() })
+	cfg, err := env.UserConfig(boardReader(t, env))
+	g.Expect(err).NotTo(HaveOccurred())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := board.New(ctx, cfg, roadmapview.Scope{}, time.Now)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(s.Start(ctx)).To(Succeed())
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	g.Expect(err).NotTo(HaveOccurred())
+	base := "http://" + l.Addr().String() + "/"
+	a, err := auth.New(auth.Config{IssuerURL: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret,
+		UsernameClaim: "email", GroupsClaim: "groups", GroupsPrefix: "oidc:", ExternalURL: base, Log: testr.New(t)})
+	g.Expect(err).NotTo(HaveOccurred())
+	r, err := access.NewReviewer(cfg, ttl, time.Now)
+	g.Expect(err).NotTo(HaveOccurred())
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Serve(ctx, l, board.ServeOptions{Limits: board.DefaultLimits(), SignIn: a, Reviewer: r, Log: testr.New(t)})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		g.Expect(<-done).To(Succeed())
+	})
+	return &signedInBoard{url: base, provider: m, reviewer: r}
+}
+
+// user is a signed-in HTTP client.
+type user struct {
+	t    *testing.T
+	c    *http.Client
+	base string
+}
+
+func (b *signedInBoard) signIn(t *testing.T, email string, groups ...string) *user {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &user{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}, base: b.url}
+	b.provider.QueueUser(&mockoidc.MockUser{Subject: email, Email: email, EmailVerified: true, Groups: groups})
+	if status, body := u.get(""); status != http.StatusOK || !strings.Contains(body, "<title>Roadmap board</title>") {
+		t.Fatalf("%s signing in: %d %s", email, status, body)
+	}
+	return u
+}
+
+func (u *user) get(path string) (int, string) {
+	u.t.Helper()
+	resp, err := u.c.Get(u.base + path)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// model returns the ids of the nodes the user's board shows, its note on what is hidden, and its version.
+func (u *user) model() (ids []string, limited string, version string) {
+	u.t.Helper()
+	resp, err := u.c.Get(u.base + "api/roadmap")
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var m board.Model
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		u.t.Fatalf("model: %d %v", resp.StatusCode, err)
+	}
+	for _, n := range m.Nodes {
+		ids = append(ids, n.ID+"="+n.Title)
+	}
+	return ids, m.Limited, resp.Header.Get(board.VersionHeader)
+}
+
+func TestSignedInUsersSeeWhatRBACAllows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	g := NewWithT(t)
+	env := testenv.New(t)
+	k := env.Client
+	ctx := context.Background()
+	for _, ns := range []string{"team-a", "team-b"} {
+		testenv.EnsureNamespace(t, k, ns)
+		ini := testenv.Initiative(ns, "work")
+		ini.Spec.Title = ns + " work"
+		testenv.Create(g, k, ini)
+	}
+	testenv.Create(g, k, testenv.Capability("event-bus", roadmapv1.LifecyclePlanned), testenv.Goal("growth", ""))
+	grant(t, k, "oidc:team-a", "team-a", true)
+	grant(t, k, "oidc:team-b", "team-b", false)
+
+	b := serveSignedIn(t, env, 2*time.Second)
+	alice := b.signIn(t, "alice@example.com", "team-a")
+	bob := b.signIn(t, "bob@example.com", "team-b")
+	carol := b.signIn(t, "carol@example.com")
+
+	ids, limited, _ := alice.model()
+	g.Expect(ids).To(ConsistOf("initiative/team-a/work=team-a work", "capability/event-bus=event-bus", "goal/growth=growth"))
+	g.Expect(limited).To(ContainSubstring("namespace team-a only"))
+	ids, limited, _ = bob.model()
+	g.Expect(ids).To(ConsistOf("initiative/team-b/work=team-b work"))
+	g.Expect(limited).To(And(ContainSubstring("namespace team-b only"), ContainSubstring("may not list capabilities or goals")))
+	ids, limited, _ = carol.model()
+	g.Expect(ids).To(BeEmpty())
+	g.Expect(limited).To(ContainSubstring("RBAC lets you list no initiatives, capabilities or goals"))
+
+	// Nothing leaks through the detail and why endpoints: bob gets what a node that does not exist gets.
+	for _, endpoint := range []string{"api/detail?id=", "api/why?id="} {
+		_, nothing := bob.get(endpoint + url.QueryEscape("initiative/team-z/nothing"))
+		for _, id := range []string{"initiative/team-a/work", "capability/event-bus", "goal/growth"} {
+			status, body := bob.get(endpoint + url.QueryEscape(id))
+			g.Expect(status).To(Equal(http.StatusOK))
+			g.Expect(body).To(Equal(nothing), "bob reads %s%s", endpoint, id)
+		}
+	}
+	status, body := alice.get("api/detail?id=" + url.QueryEscape("initiative/team-a/work"))
+	g.Expect(status).To(Equal(http.StatusOK))
+	g.Expect(body).NotTo(Equal("null\n"))
+
+	// The event stream tells bob of changes to his team's work only: a change in team-a is not announced.
+	events, err := bob.c.Get(bob.base + "api/events")
+	g.Expect(err).NotTo(HaveOccurred())
+	defer func() { _ = events.Body.Close() }()
+	stream := bufio.NewReader(events.Body)
+	first := nextVersion(t, stream)
+	_, _, bobVersion := bob.model()
+	g.Expect(strconv.FormatUint(first, 10)).To(Equal(bobVersion))
+
+	testenv.Update(g, k, &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "work"}},
+		func(i *roadmapv1.Initiative) { i.Spec.Title = "team-a renamed" })
+	g.Eventually(func() []string { ids, _, _ := alice.model(); return ids }).WithTimeout(30 * time.Second).
+		Should(ContainElement("initiative/team-a/work=team-a renamed"))
+	testenv.Update(g, k, &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "team-b", Name: "work"}},
+		func(i *roadmapv1.Initiative) { i.Spec.Title = "team-b renamed" })
+	announced := nextVersion(t, stream)
+	ids, _, version := bob.model()
+	g.Expect(ids).To(ConsistOf("initiative/team-b/work=team-b renamed"))
+	g.Expect(strconv.FormatUint(announced, 10)).To(Equal(version),
+		"the first change announced to bob after his first version is his team's")
+
+	// Answers are remembered: more requests within the TTL ask the apiserver nothing more.
+	before := b.reviewer.Reviews()
+	for range 10 {
+		alice.model()
+	}
+	g.Expect(b.reviewer.Reviews()).To(Equal(before))
+
+	// A revoked binding shows once the answer expires.
+	g.Expect(k.Delete(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "oidc:team-a"}})).To(Succeed())
+	g.Eventually(func() []string { ids, _, _ := alice.model(); return ids }).WithTimeout(30 * time.Second).
+		ShouldNot(ContainElement(HavePrefix("initiative/team-a/")))
+}
+
+// nextVersion reads the stream up to its next "roadmap" event and returns the version it announces.
+func nextVersion(t *testing.T, r *bufio.Reader) uint64 {
+	t.Helper()
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the event stream: %v", err)
+		}
+		if data, ok := strings.CutPrefix(strings.TrimSpace(line), "data: "); ok {
+			var ev struct{ Version uint64 }
+			if err := json.Unmarshal([]byte(data), &ev); err != nil {
+				t.Fatalf("event %q: %v", data, err)
+			}
+			return ev.Version
+		}
+	}
+}
+
+// In a real browser: a user signs in at the provider, sees their team's initiatives and signs out; a second user
+// signs in and sees a different board.
+func TestSignInInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane and a browser")
+	}
+	g := NewWithT(t)
+	br := newBrowser(t)
+	env := testenv.New(t)
+	k := env.Client
+	for _, ns := range []string{"team-a", "team-b"} {
+		testenv.EnsureNamespace(t, k, ns)
+		ini := testenv.Initiative(ns, "work")
+		ini.Spec.Title = ns + " work"
+		ini.Spec.TargetDate = "2027-06-30"
+		testenv.Create(g, k, ini)
+	}
+	grant(t, k, "oidc:team-a", "team-a", true)
+	grant(t, k, "oidc:team-b", "team-b", false)
+	b := serveSignedIn(t, env, 30*time.Second)
+
+	shown := func() []string {
+		return get(t, br, 10*time.Second, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('#initiatives tbody tr')].map(tr => tr.dataset.node)`))
+	}
+	// The browser goes to the provider and back: the provider answers for the user queued for it (this provider
+	// has no login form; the redirects, the code exchange and the cookies are the browser's own).
+	b.provider.QueueUser(&mockoidc.MockUser{Subject: "alice", Email: "alice@example.com", EmailVerified: true, Groups: []string{"team-a"}})
+	br.do(t, time.Minute, chromedp.Navigate(b.url), chromedp.WaitVisible(chromedp.CSS(`body[data-connection="live"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#initiatives tbody tr`)), chromedp.WaitVisible(chromedp.ID("signout")))
+	g.Expect(shown()).To(ConsistOf("initiative/team-a/work"))
+	g.Expect(get(t, br, 10*time.Second, chromedp.TextContent(chromedp.ID("who")))).To(Equal("Signed in as alice@example.com"))
+	g.Expect(get(t, br, 10*time.Second, chromedp.TextContent(chromedp.ID("limited")))).To(ContainSubstring("namespace team-a only"))
+	br.noProblems(t)
+
+	// Signing out ends the session: the board sends the browser to sign in again.
+	br.do(t, 30*time.Second, chromedp.Click(chromedp.CSS(`#signout button`)), chromedp.WaitVisible(chromedp.ID("signin")))
+	g.Expect(get(t, br, 10*time.Second, chromedp.TextContent(chromedp.CSS("h1")))).To(Equal("Signed out"))
+
+	// Another user signs in from the same browser and sees a different board.
+	b.provider.QueueUser(&mockoidc.MockUser{Subject: "bob", Email: "bob@example.com", EmailVerified: true, Groups: []string{"team-b"}})
+	br.do(t, time.Minute, chromedp.Click(chromedp.ID("signin")), chromedp.WaitVisible(chromedp.CSS(`body[data-connection="live"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#initiatives tbody tr`)))
+	g.Eventually(shown).WithTimeout(30 * time.Second).Should(ConsistOf("initiative/team-b/work"))
+	g.Expect(get(t, br, 10*time.Second, chromedp.TextContent(chromedp.ID("who")))).To(Equal("Signed in as bob@example.com"))
+	br.noProblems(t)
+}
