@@ -92,7 +92,7 @@ verify: manifests generate golangci-lint actionlint ## Fail if generated files (
 	$(ACTIONLINT)
 
 .PHONY: envtest-assets
-envtest-assets: ## Build kube-apiserver, etcd and kubectl from Go module sources into bin/k8s/ (cached).
+envtest-assets: ## Put kube-apiserver, etcd and kubectl into bin/k8s/ (cached): the released envtest binaries, else built from Go module sources.
 	hack/envtest-assets.sh >/dev/null
 
 .PHONY: test

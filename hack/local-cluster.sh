@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A local control plane for the demo and for trying the operator without Docker or a cluster: etcd and
-# kube-apiserver (built by hack/envtest-assets.sh), the project's CRDs, and the manager, all on 127.0.0.1.
+# kube-apiserver (from hack/envtest-assets.sh), the project's CRDs, and the manager, all on 127.0.0.1.
 #
 #   hack/local-cluster.sh up       start what is not running yet (safe to re-run), then print how to use it
 #   hack/local-cluster.sh board    start the roadmap board (kubectl roadmap serve) on it, print its URL
@@ -156,8 +156,9 @@ find_assets() {
 		ASSETS="${KUBEBUILDER_ASSETS}"
 	else
 		log "control-plane binaries (kube-apiserver, etcd, kubectl) from hack/envtest-assets.sh:"
-		log "  on a cold machine this builds them from Go module sources: 10-15 minutes on 2 cores, once;"
-		log "  afterwards they are cached in bin/k8s and this takes a second"
+		log "  on a cold machine it downloads the released envtest binaries (a minute) or, without the internet,"
+		log "  builds them from Go module sources (10-15 minutes on 2 cores), once; afterwards they are cached in"
+		log "  bin/k8s and this takes a second"
 		ASSETS="$("${root}/hack/envtest-assets.sh" | tail -1)"
 	fi
 	for bin in etcd kube-apiserver kubectl; do

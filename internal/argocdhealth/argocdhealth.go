@@ -14,9 +14,10 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package argocdhealth runs Argo CD health checks written in Lua (the health.lua scripts under
-// config/argocd/resource_customizations) the way Argo CD runs a check configured in argocd-cm, so that tests can
-// evaluate them on static testdata and on live objects alike. It also holds the types of Argo CD's
+// Package argocdhealth runs Argo CD health checks written in Lua the way Argo CD runs a check configured in
+// argocd-cm, so that tests can evaluate them on static testdata and on live objects alike. The checks are read from
+// the generated argocd-cm patch, which holds each config/argocd/resource_customizations/<group>/<Kind>/health.lua
+// behind its group's prelude.lua: exactly the script Argo CD runs. It also holds the types of Argo CD's
 // health_test.yaml format.
 package argocdhealth
 
@@ -24,10 +25,25 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
 )
+
+// ConfigMapPatch is the argocd-cm patch, relative to the repository root, that hack/gen-argocd-cm.sh generates
+// from config/argocd/resource_customizations: the health checks as Argo CD receives them.
+const ConfigMapPatch = "config/argocd/argocd-cm-patch.yaml"
+
+// healthKeyPrefix starts every argocd-cm key that holds a health check.
+const healthKeyPrefix = "resource.customizations.health."
+
+// HealthKey is the argocd-cm key Argo CD reads the health check of the kind group/kind from.
+func HealthKey(group, kind string) string {
+	return healthKeyPrefix + group + "_" + kind
+}
 
 // Argo CD health statuses.
 const (
@@ -66,16 +82,49 @@ type HealthStatus struct {
 	Message string `json:"message"`
 }
 
-// Evaluate runs the health check in the file scriptPath on obj, an object as decoded from JSON (or converted by
-// runtime.DefaultUnstructuredConverter), and returns the health status and message it reports.
-func Evaluate(scriptPath string, obj map[string]interface{}) (status, message string, err error) {
-	script, err := os.ReadFile(scriptPath)
+// ReadHealthChecks reads the health checks of the argocd-cm manifest (or patch) at path, by argocd-cm key.
+func ReadHealthChecks(path string) (map[string]string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cm struct {
+		Data map[string]string `json:"data"`
+	}
+	if err := yaml.Unmarshal(raw, &cm); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	checks := map[string]string{}
+	for key, script := range cm.Data {
+		if strings.HasPrefix(key, healthKeyPrefix) {
+			checks[key] = script
+		}
+	}
+	return checks, nil
+}
+
+// Evaluate runs on obj, an object as decoded from JSON (or converted by runtime.DefaultUnstructuredConverter), the
+// health check Argo CD would pick for it from the argocd-cm manifest (or patch) at cmPath: the one of obj's
+// apiVersion group and kind. It returns the health status and message the check reports.
+func Evaluate(cmPath string, obj map[string]interface{}) (status, message string, err error) {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil || apiVersion == "" || kind == "" {
+		return "", "", fmt.Errorf("the object has apiVersion %q and kind %q; a health check is picked by both", apiVersion, kind)
+	}
+	checks, err := ReadHealthChecks(cmPath)
 	if err != nil {
 		return "", "", err
 	}
-	hs, err := EvaluateScript(string(script), obj)
+	key := HealthKey(gv.Group, kind)
+	script, ok := checks[key]
+	if !ok {
+		return "", "", fmt.Errorf("%s has no %s", cmPath, key)
+	}
+	hs, err := EvaluateScript(script, obj)
 	if err != nil {
-		return "", "", fmt.Errorf("%s: %w", scriptPath, err)
+		return "", "", fmt.Errorf("%s %s: %w", cmPath, key, err)
 	}
 	return hs.Status, hs.Message, nil
 }

@@ -26,28 +26,58 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-func TestEvaluateReadsTheScriptFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "health.lua")
-	script := `return {status = "Suspended", message = obj.kind .. " " .. tostring(obj.metadata.generation)}`
-	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+func TestEvaluatePicksTheCheckOfTheObjectsKind(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "argocd-cm.yaml")
+	cm := `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-cm
+data:
+  resource.customizations.health.roadmap.dev_Initiative: |
+    return {status = "Suspended", message = obj.kind .. " " .. tostring(obj.metadata.generation)}
+  resource.customizations.health.roadmap.dev_Goal: |
+    error("boom")
+  resource.customizations.ignoreDifferences.roadmap.dev_Capability: |
+    jsonPointers: [/spec]
+`
+	if err := os.WriteFile(path, []byte(cm), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// Integers as runtime.DefaultUnstructuredConverter produces them.
-	obj := map[string]interface{}{"kind": "Initiative", "metadata": map[string]interface{}{"generation": int64(3)}}
-	status, message, err := Evaluate(path, obj)
+	object := func(apiVersion, kind string) map[string]interface{} {
+		// Integers as runtime.DefaultUnstructuredConverter produces them.
+		return map[string]interface{}{"apiVersion": apiVersion, "kind": kind, "metadata": map[string]interface{}{"generation": int64(3)}}
+	}
+
+	status, message, err := Evaluate(path, object("roadmap.dev/v1alpha1", "Initiative"))
 	if err != nil || status != "Suspended" || message != "Initiative 3" {
 		t.Fatalf("Evaluate = %q, %q, %v; want Suspended, \"Initiative 3\", nil", status, message, err)
 	}
 
-	if _, _, err := Evaluate(filepath.Join(t.TempDir(), "missing.lua"), obj); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("a missing script should fail with ErrNotExist, got %v", err)
-	}
-	if err := os.WriteFile(path, []byte(`error("boom")`), 0o644); err != nil {
+	checks, err := ReadHealthChecks(path)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if len(checks) != 2 || checks[HealthKey("roadmap.dev", "Goal")] != "error(\"boom\")\n" {
+		t.Fatalf("ReadHealthChecks = %q, want the two health keys only", checks)
+	}
+
 	var apiErr *lua.ApiError
-	if _, _, err := Evaluate(path, obj); !errors.As(err, &apiErr) || !strings.Contains(err.Error(), path) {
-		t.Fatalf("a Lua error should surface as *lua.ApiError naming the script, got %v", err)
+	if _, _, err := Evaluate(path, object("roadmap.dev/v1alpha1", "Goal")); !errors.As(err, &apiErr) ||
+		!strings.Contains(err.Error(), HealthKey("roadmap.dev", "Goal")) {
+		t.Fatalf("a Lua error should surface as *lua.ApiError naming the check, got %v", err)
+	}
+	for _, tc := range []struct{ apiVersion, kind, wantErr string }{
+		{"roadmap.dev/v1alpha1", "Capability", "has no resource.customizations.health.roadmap.dev_Capability"},
+		{"other.dev/v1alpha1", "Initiative", "has no resource.customizations.health.other.dev_Initiative"},
+		{"", "Initiative", "a health check is picked by both"},
+		{"roadmap.dev/v1alpha1", "", "a health check is picked by both"},
+	} {
+		if _, _, err := Evaluate(path, object(tc.apiVersion, tc.kind)); err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("Evaluate(%s %s) = %v, want an error containing %q", tc.apiVersion, tc.kind, err, tc.wantErr)
+		}
+	}
+	if _, _, err := Evaluate(filepath.Join(t.TempDir(), "missing.yaml"), object("roadmap.dev/v1alpha1", "Initiative")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a missing argocd-cm should fail with ErrNotExist, got %v", err)
 	}
 }
 

@@ -35,7 +35,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
-// healthChecks is where the Argo CD health checks and their fixtures live.
+// healthChecks is where the fixtures of the Argo CD health checks live.
 const healthChecks = "../../config/argocd/resource_customizations/roadmap.dev"
 
 // verdict is what every reader of a status must agree on, and what each of them calls it.
@@ -81,7 +81,7 @@ func read(t *testing.T, obj map[string]any) readings {
 	}
 	r.kstatus = res.Status
 	kind, _ := obj["kind"].(string)
-	if r.argocd.Status, r.argocd.Message, err = argocdhealth.Evaluate(filepath.Join(healthChecks, kind, "health.lua"), obj); err != nil {
+	if r.argocd.Status, r.argocd.Message, err = argocdhealth.Evaluate(filepath.Join("..", "..", argocdhealth.ConfigMapPatch), obj); err != nil {
 		t.Fatal(err)
 	}
 	switch kind {

@@ -15,8 +15,9 @@ limitations under the License.
 */
 
 // Package argocd tests the Argo CD health checks in config/argocd/resource_customizations the way Argo CD runs
-// them (internal/argocdhealth holds the harness), and that the argocd-cm patch of the config/argocd kustomize
-// Component is what hack/gen-argocd-cm.sh generates from them.
+// them (internal/argocdhealth holds the harness): each case runs the script of the argocd-cm patch of the
+// config/argocd kustomize Component, the kind's health.lua behind its group's prelude.lua, and the patch must be
+// what hack/gen-argocd-cm.sh generates from them.
 package argocd
 
 import (
@@ -48,7 +49,7 @@ type customization struct {
 
 // ConfigMapKey is the argocd-cm key Argo CD reads the health check of this kind from.
 func (c customization) ConfigMapKey() string {
-	return "resource.customizations.health." + c.Group + "_" + c.Kind
+	return argocdhealth.HealthKey(c.Group, c.Kind)
 }
 
 // discover finds every <group>/<Kind>/health.lua under the customizations tree, sorted, so a new kind is tested
@@ -84,19 +85,23 @@ func discover(t *testing.T, root string) []customization {
 
 func TestHealthChecks(t *testing.T) {
 	root := testenv.Root(t)
+	checks, err := argocdhealth.ReadHealthChecks(filepath.Join(root, argocdhealth.ConfigMapPatch))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range discover(t, root) {
 		t.Run(c.Group+"/"+c.Kind, func(t *testing.T) {
-			testCustomization(t, root, c)
+			script, ok := checks[c.ConfigMapKey()]
+			if !ok {
+				t.Fatalf("%s has no %s: run hack/gen-argocd-cm.sh (make argocd)", argocdhealth.ConfigMapPatch, c.ConfigMapKey())
+			}
+			testCustomization(t, root, c, script)
 		})
 	}
 }
 
-func testCustomization(t *testing.T, root string, c customization) {
-	scriptPath := filepath.Join(c.Dir, "health.lua")
-	script, err := os.ReadFile(scriptPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+// testCustomization runs every case of the kind's health_test.yaml through script, the check as Argo CD gets it.
+func testCustomization(t *testing.T, root string, c customization, script string) {
 	testsPath := filepath.Join(c.Dir, "health_test.yaml")
 	raw, err := os.ReadFile(testsPath)
 	if err != nil {
@@ -127,9 +132,9 @@ func testCustomization(t *testing.T, root string, c customization) {
 			if got := obj["kind"]; got != c.Kind {
 				t.Errorf("%s: kind %v, want %s", where, got, c.Kind)
 			}
-			got, err := argocdhealth.EvaluateScript(string(script), obj)
+			got, err := argocdhealth.EvaluateScript(script, obj)
 			if err != nil {
-				t.Fatalf("%s: %s: %v", where, rel(root, scriptPath), err)
+				t.Fatalf("%s: %s %s: %v", where, argocdhealth.ConfigMapPatch, c.ConfigMapKey(), err)
 			}
 			if got != tc.HealthStatus {
 				t.Errorf("%s:\n  want status %q message %q\n  got  status %q message %q",

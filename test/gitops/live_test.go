@@ -37,7 +37,7 @@ import (
 )
 
 // liveCase is one object of a scenario: once the controller has settled on the verdict the case waits for,
-// kstatus must read it as kstatus and Argo CD's health.lua as health.
+// kstatus must read it as kstatus and Argo CD's health check as health.
 type liveCase struct {
 	// name names the case and its recorded testdata, <Kind>/testdata/live-<name>.yaml.
 	name string
@@ -88,7 +88,7 @@ func (c liveCase) run(t *testing.T, record bool) map[string]interface{} {
 	if c.message != nil {
 		want.Message = c.message(u)
 	}
-	gotStatus, gotMessage, err := argocdhealth.Evaluate(healthScript(c.kind()), u)
+	gotStatus, gotMessage, err := argocdhealth.Evaluate(argocdCM(), u)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(argocdhealth.HealthStatus{Status: gotStatus, Message: gotMessage}).To(Equal(want),
 		"Argo CD health of %s %s, whose status is\n%s", c.kind(), client.ObjectKeyFromObject(c.obj), liveStatus)
@@ -409,7 +409,7 @@ func TestBlockedToCurrent(t *testing.T) {
 		g.Expect(vectorDB.Status.ObservedGeneration).To(BeNumerically("<", vectorDB.Generation))
 		u := toUnstructured(g, vectorDB)
 		g.Expect(kstatus(g, u).Status).To(Equal(status.InProgressStatus))
-		gotStatus, gotMessage, err := argocdhealth.Evaluate(healthScript("Capability"), u)
+		gotStatus, gotMessage, err := argocdhealth.Evaluate(argocdCM(), u)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect([]string{gotStatus, gotMessage}).To(Equal([]string{argocdhealth.StatusProgressing, "Waiting for the controller"}))
 	})
@@ -528,7 +528,7 @@ func TestBeforeTheController(t *testing.T) {
 	u := toUnstructured(g, ini)
 
 	g.Expect(kstatus(g, u).Status).To(Equal(status.InProgressStatus))
-	gotStatus, gotMessage, err := argocdhealth.Evaluate(healthScript("Initiative"), u)
+	gotStatus, gotMessage, err := argocdhealth.Evaluate(argocdCM(), u)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect([]string{gotStatus, gotMessage}).To(Equal([]string{argocdhealth.StatusProgressing, "Waiting for the controller"}))
 

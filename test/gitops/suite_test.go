@@ -16,8 +16,8 @@ limitations under the License.
 
 // Package gitops checks what GitOps tools read from the objects the real controllers produce, on a real
 // kube-apiserver: Flux (and every kstatus-aware tool) through status.Compute of sigs.k8s.io/cli-utils'
-// kstatus, and Argo CD through the health.lua scripts of config/argocd/resource_customizations, run as Argo CD
-// runs them (internal/argocdhealth).
+// kstatus, and Argo CD through the health checks of config/argocd/resource_customizations as the generated
+// argocd-cm patch carries them, run as Argo CD runs them (internal/argocdhealth).
 //
 // The live objects of the Argo CD cases are also kept as static cases of those scripts, under
 // config/argocd/resource_customizations/roadmap.dev/<Kind>/testdata/live-<case>.yaml with their entry in

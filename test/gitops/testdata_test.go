@@ -45,8 +45,9 @@ const fixedTransitionTime = "2026-01-01T00:00:00Z"
 const recordedHeader = "# Live object produced by the controller in test/gitops (case %q); do not edit, regenerate with\n" +
 	"#   go test ./test/gitops/ -args -update-testdata\n"
 
-func healthScript(kind string) string {
-	return filepath.Join(root, customizationsDir, kind, "health.lua")
+// argocdCM is the generated argocd-cm patch, which holds each health check as Argo CD runs it.
+func argocdCM() string {
+	return filepath.Join(root, argocdhealth.ConfigMapPatch)
 }
 
 // checkTestdata keeps the live object of an Argo CD case as a static case of its kind's health.lua: with

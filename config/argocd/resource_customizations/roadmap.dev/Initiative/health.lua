@@ -1,7 +1,9 @@
 -- Argo CD health check for roadmap.dev/v1alpha1 Initiative (see docs/argocd-health.md).
+-- It runs after ../prelude.lua, which defines the helpers and locals used here and answers for an object the
+-- controller has not evaluated yet.
 --
 --   no status, no Ready condition, or
---   status.observedGeneration < metadata.generation  -> Progressing "Waiting for the controller"
+--   status.observedGeneration < metadata.generation  -> Progressing "Waiting for the controller" (prelude)
 --   Stalled=True (CapabilityNotFound that no initiative
 --     provides, InitiativeNotFound, DependencyCycle:
 --     the spec is broken)                              -> Degraded, Ready condition's message
@@ -19,79 +21,10 @@
 -- Argo CD finishes a sync wave only when its resources are Healthy (or Degraded, which fails the sync), so a
 -- Blocked initiative holds the later waves of its Application either way; the annotation makes it read as
 -- Progressing (expected to turn Ready: the Application is converging) rather than Suspended (parked on
--- someone else's work). The operator's verdict is read, never re-derived from reasons: Stalled=True is broken,
--- whatever the reason (the kubectl plugin and kstatus read the same condition). A CapabilityNotFound the operator
--- waits for (Reconciling=True, not Stalled: an initiative provides the capability, or its grace period is not
--- over) reads as Progressing, so that it does not hold a team's sync as Suspended. Argo CD runs this script
--- without Lua's string and math libraries; missing fields must never raise an error (Argo CD would show Unknown),
--- so every field is read defensively.
+-- someone else's work). A CapabilityNotFound the operator waits for (Reconciling=True, not Stalled: an initiative
+-- provides the capability, or its grace period is not over) reads as Progressing, so that it does not hold a
+-- team's sync as Suspended.
 
-local hs = {}
-
-local function tbl(v)
-  if type(v) == "table" then
-    return v
-  end
-  return {}
-end
-
-local function str(v)
-  if type(v) == "string" then
-    return v
-  end
-  return ""
-end
-
-local function num(v)
-  if type(v) == "number" then
-    return v
-  end
-  return 0
-end
-
-local function first(...)
-  for i = 1, select("#", ...) do
-    local v = select(i, ...)
-    if type(v) == "string" and v ~= "" then
-      return v
-    end
-  end
-  return ""
-end
-
-local function condition(conditions, conditionType)
-  for _, c in ipairs(tbl(conditions)) do
-    if type(c) == "table" and c.type == conditionType then
-      return c
-    end
-  end
-  return nil
-end
-
-local function isTrue(c)
-  return c ~= nil and c.status == "True"
-end
-
-local waiting = "Waiting for the controller"
-
-local o = tbl(obj)
-local metadata = tbl(o.metadata)
-local status = o.status
-if type(status) ~= "table" then
-  hs.status = "Progressing"
-  hs.message = waiting
-  return hs
-end
-
-local ready = condition(status.conditions, "Ready")
-if ready == nil or num(status.observedGeneration) < num(metadata.generation) then
-  hs.status = "Progressing"
-  hs.message = waiting
-  return hs
-end
-local readyMessage = str(ready.message)
-
-local stalled = condition(status.conditions, "Stalled")
 local reconciling = condition(status.conditions, "Reconciling")
 if not isTrue(stalled) and isTrue(reconciling) and ready.status == "False" and str(ready.reason) == "CapabilityNotFound" then
   hs.status = "Progressing"
