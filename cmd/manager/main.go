@@ -176,7 +176,9 @@ func metricsServerOptions(addr string, secure bool, tlsOpts []func(*tls.Config),
 func runBoard(args []string) int {
 	log := zap.New(zap.UseDevMode(false))
 	ctrl.SetLogger(log)
-	cmd := board.ServiceCommand(ctrl.GetConfig, log.WithName("board"), nil)
+	catalog := &backstageCatalog{log: log.WithName("backstage")}
+	cmd := board.ServiceCommand(ctrl.GetConfig, log.WithName("board"), catalog.routes)
+	catalog.bind(cmd)
 	cmd.SetArgs(args)
 	if err := cmd.ExecuteContext(ctrl.SetupSignalHandler()); err != nil {
 		log.Error(err, "The board stopped")
