@@ -224,12 +224,13 @@ func TestChartLint(t *testing.T) {
 
 func allOn() map[string]any {
 	return map[string]any{
-		"replicas":   2,
-		"namespace":  map[string]any{"name": "roadmap-ops"},
-		"policy":     map[string]any{"enabled": true},
-		"monitoring": map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true},
-		"argocd":     map[string]any{"healthChecks": map[string]any{"enabled": true}},
-		"image":      map[string]any{"repository": "registry.example/roadmap", "tag": "v9.9.9", "pullPolicy": "IfNotPresent"},
+		"replicas":     2,
+		"namespace":    map[string]any{"name": "roadmap-ops"},
+		"policy":       map[string]any{"enabled": true},
+		"egressPolicy": map[string]any{"enabled": true},
+		"monitoring":   map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true},
+		"argocd":       map[string]any{"healthChecks": map[string]any{"enabled": true}},
+		"image":        map[string]any{"repository": "registry.example/roadmap", "tag": "v9.9.9", "pullPolicy": "IfNotPresent"},
 	}
 }
 
@@ -264,9 +265,9 @@ func TestChartDefaultsMatchInstaller(t *testing.T) {
 	}
 
 	// The optional components, when on, render what their own kustomizations build.
-	on := render(t, map[string]any{"policy": map[string]any{"enabled": true},
+	on := render(t, map[string]any{"policy": map[string]any{"enabled": true}, "egressPolicy": map[string]any{"enabled": true},
 		"monitoring": map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true}})
-	for _, dir := range []string{"policy", "prometheus"} {
+	for _, dir := range []string{"policy", "egress", "prometheus"} {
 		want := byKey(kustomize(t, dir))
 		got := byKey(on)
 		for k, obj := range want {
@@ -285,6 +286,7 @@ func TestChartValues(t *testing.T) {
 	g.Expect(find(defaults, "ValidatingAdmissionPolicy", "roadmap-initiative-governance")).To(BeNil())
 	g.Expect(find(defaults, "ServiceMonitor", "roadmap-controller-manager-metrics-monitor")).To(BeNil())
 	g.Expect(find(defaults, "ConfigMap", "argocd-cm")).To(BeNil())
+	g.Expect(find(defaults, "NetworkPolicy", "roadmap-manager-egress")).To(BeNil())
 
 	// values.schema.json refuses wrong types and misspelt keys.
 	ch, err := loader.Load(chartDir(t))

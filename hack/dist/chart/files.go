@@ -98,6 +98,11 @@ teamRoles:
 policy:
   enabled: false
 
+# A NetworkPolicy keeping the manager from link-local and cloud metadata addresses (config/egress,
+# docs/security.md): needs a network plugin that enforces egress rules.
+egressPolicy:
+  enabled: false
+
 # For clusters running the Prometheus Operator (config/prometheus): needs the monitoring.coreos.com CRDs.
 monitoring:
   serviceMonitor: false
@@ -146,6 +151,7 @@ const valuesSchema = `{
     "apf": {"$ref": "#/definitions/toggle"},
     "teamRoles": {"$ref": "#/definitions/toggle"},
     "policy": {"$ref": "#/definitions/toggle"},
+    "egressPolicy": {"$ref": "#/definitions/toggle"},
     "monitoring": {
       "type": "object",
       "additionalProperties": false,
