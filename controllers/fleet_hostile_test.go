@@ -270,7 +270,7 @@ func TestEvidenceWatchLimit(t *testing.T) {
 	g := newG(t)
 	e := testenv.New(t)
 	opts := managerOptions()
-	opts.MaxEvidenceWatches = 2
+	opts.Evidence.MaxWatches = 2
 	e.RunManager(t, opts)
 	c := e.Client
 	ns := testenv.EnsureNamespace(t, c, "limit")
