@@ -567,6 +567,7 @@ func (w *Watcher) ensure(conn *clusterConn, key watchKey) (*objectWatch, error) 
 	go func() {
 		if toolscache.WaitForCacheSync(ctx.Done(), informer.HasSynced) {
 			ow.denied.Store(false)
+			ow.failed.Store(nil)
 			w.enqueueHolders(ctx, key)
 		}
 	}()
@@ -590,8 +591,10 @@ func (w *Watcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr sc
 		resource = conn.dynamic.Resource(gvr).Namespace(namespace)
 	}
 	selector := fields.OneTermEqualSelector("metadata.name", key.name).String()
-	allowed := func() {
-		failed := ow.failed.Swap(nil) != nil
+	// A failure other than a denial is cleared only by a list that works, or by the end of the first sync: a
+	// watch request that gets a 200 may still stream garbage.
+	allowed := func(listed bool) {
+		failed := listed && ow.failed.Swap(nil) != nil
 		if ow.denied.Swap(false) || failed {
 			go w.enqueueHolders(ctx, key)
 		}
@@ -601,7 +604,7 @@ func (w *Watcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr sc
 			o.FieldSelector = selector
 			list, err := resource.List(listCtx, o)
 			if err == nil {
-				allowed()
+				allowed(true)
 			}
 			return list, err
 		},
@@ -609,7 +612,7 @@ func (w *Watcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr sc
 			o.FieldSelector = selector
 			wi, err := resource.Watch(watchCtx, o)
 			if err == nil {
-				allowed()
+				allowed(false)
 			}
 			return wi, err
 		},
