@@ -133,7 +133,8 @@ func notKubernetes(err error) bool {
 		return true
 	}
 	msg := err.Error()
-	for _, s := range []string{"invalid character", "cannot unmarshal", "unexpected end of JSON input"} {
+	for _, s := range []string{"invalid character", "cannot unmarshal", "unexpected end of JSON input",
+		"serializer for"} { // "serializer for text/html doesn't exist": a 200 in a content type no decoder reads
 		if strings.Contains(msg, s) {
 			return true
 		}

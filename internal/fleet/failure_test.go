@@ -25,7 +25,10 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
@@ -127,5 +130,37 @@ func TestClassify(t *testing.T) {
 	if f := Classify(errors.New("anything else, https://10.0.0.1")); f.Reason != roadmapv1.CheckReasonClusterUnreachable ||
 		strings.Contains(f.Summary, "10.0.0.1") {
 		t.Fatalf("Classify(unknown error) = %+v", f)
+	}
+}
+
+// TestClassifyEveryRequest: an HTML page answers every request the evidence watcher makes of a cluster
+// (discovery through controller-runtime's REST mapper, lists through the dynamic client), whatever form
+// client-go's error takes (JSON syntax, a kind missing from the "object", no decoder for the content type),
+// each is ClusterResponseInvalid.
+func TestClassifyEveryRequest(t *testing.T) {
+	for _, contentType := range []string{"text/html", "application/json", ""} {
+		t.Run(contentType, func(t *testing.T) {
+			s := hostile(t, http.StatusOK, contentType, "<html><body>secret-body</body></html>")
+			cfg := restConfigFor(t, kubeconfigFor(s.URL, s), Policy{})
+			RefuseRedirects(cfg)
+			httpClient, err := rest.HTTPClientFor(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mapper, err := apiutil.NewDynamicRESTMapper(cfg, httpClient)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, mappingErr := mapper.RESTMapping(schema.GroupKind{Group: "apps", Kind: "Deployment"}, "v1")
+			errs := append(everyRequest(t, cfg), mappingErr)
+			for i, err := range errs {
+				if err == nil {
+					t.Fatalf("request %d succeeded", i)
+				}
+				if f := Classify(err); f.Reason != roadmapv1.CheckReasonClusterResponseInvalid {
+					t.Errorf("request %d: Classify(%v) = %+v", i, err, f)
+				}
+			}
+		})
 	}
 }
