@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
+	dto "github.com/prometheus/client_model/go"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -30,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
 func deployment(ns, name string, replicas int32) *appsv1.Deployment {
@@ -176,7 +178,7 @@ func TestEvidenceKindInstalledLater(t *testing.T) {
 // watchedKinds lists the kinds of which the evidence watcher watches at least one object in the local cluster.
 func watchedKinds(g Gomega) []string {
 	var kinds []string
-	for _, m := range metricFamily(g, "roadmap_evidence_watches") {
+	for _, m := range evidenceSeries(g) {
 		if m.GetGauge().GetValue() > 0 && label(m, "cluster") == "local" {
 			kinds = append(kinds, strings.TrimSpace(label(m, "kind")))
 		}
@@ -184,10 +186,14 @@ func watchedKinds(g Gomega) []string {
 	return kinds
 }
 
+// evidenceSeries is the samples of roadmap_evidence_watches: none at all once no object is watched, since a
+// series goes with its last watch.
+func evidenceSeries(g Gomega) []*dto.Metric { return testenv.Metric(g, "roadmap_evidence_watches") }
+
 // evidenceWatches is the number of objects watched in a cluster ("local", or a kubeconfig Secret's name).
 func evidenceWatches(g Gomega, cluster string) float64 {
 	sum := 0.0
-	for _, m := range metricFamily(g, "roadmap_evidence_watches") {
+	for _, m := range evidenceSeries(g) {
 		if label(m, "cluster") == cluster {
 			sum += m.GetGauge().GetValue()
 		}
@@ -204,7 +210,7 @@ func TestEvidenceWatchStopsWhenCapabilityDeleted(t *testing.T) {
 	create(t, g, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "settings"}})
 	configMapChecks := func(g Gomega) float64 {
 		sum := 0.0
-		for _, m := range metricFamily(g, "roadmap_evidence_watches") {
+		for _, m := range evidenceSeries(g) {
 			if label(m, "cluster") == "local" && label(m, "kind") == "/v1, Kind=ConfigMap" {
 				sum += m.GetGauge().GetValue()
 			}

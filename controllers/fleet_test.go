@@ -101,6 +101,9 @@ func clusterSecret(name string, kubeconfig []byte, labels map[string]string) *co
 		Data: map[string][]byte{"value": kubeconfig}}
 }
 
+// registered is the label that makes a Secret a cluster checks may name.
+var registered = map[string]string{roadmapv1.ClusterLabel: "true"}
+
 func prometheusCheck() roadmapv1.CheckReference {
 	return checkOf("apps/v1", "Deployment", "monitoring", "prometheus")
 }
@@ -189,8 +192,7 @@ func TestFleetEvidence(t *testing.T) {
 	expectInitiative(g, shop, "dashboards", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)
 
 	// A Secret that holds no usable kubeconfig; a Secret that does not exist (yet).
-	create(t, g, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: clusterSecretsNamespace, Name: "garbled"},
-		Data: map[string][]byte{"value": []byte("not: [a kubeconfig")}})
+	create(t, g, clusterSecret("garbled", []byte("not: [a kubeconfig"), registered))
 	garbled := capability("fleet-garbled", roadmapv1.LifecycleAvailable)
 	check = prometheusCheck()
 	check.Cluster = &roadmapv1.ClusterReference{SecretRef: roadmapv1.SecretReference{Name: "garbled"}}
@@ -213,13 +215,14 @@ func TestFleetEvidence(t *testing.T) {
 	t.Cleanup(func() { _ = k.Delete(ctx(), limited) })
 	c = expectCapability(g, "fleet-limited", metav1.ConditionFalse, roadmapv1.CapabilityReasonChecksFailing)
 	g.Expect(c.Status.Checks[0].Reason).To(Equal(roadmapv1.CheckReasonKubeconfigInvalid))
-	g.Expect(c.Status.Checks[0].Message).To(ContainSubstring("us-limited not found"))
+	g.Expect(c.Status.Checks[0].Message).To(Equal("no cluster Secret roadmap-operator-system/us-limited: create it " +
+		"with the cluster's kubeconfig under the key value and label it roadmap.dev/cluster=true"))
 
 	stranger := rest.CopyConfig(us.env.Config)
 	stranger.CertData, stranger.KeyData, stranger.BearerToken = nil, nil, "not-a-valid-token"
 	strangerKubeconfig, err := testenv.KubeconfigOf(stranger)
 	g.Expect(err).NotTo(HaveOccurred())
-	secret := clusterSecret("us-limited", strangerKubeconfig, nil)
+	secret := clusterSecret("us-limited", strangerKubeconfig, registered)
 	create(t, g, secret)
 	g.Eventually(func(g Gomega) string {
 		st := getCapability(g, "fleet-limited").Status.Checks[0]

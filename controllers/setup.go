@@ -55,7 +55,8 @@ type Options struct {
 	// GoalRollup coalesces goal rollups (--goal-rollup-window, --goal-rollup-max-delay).
 	GoalRollup rollup.Options
 	// Evidence configures the evidence watcher's connections to other clusters (--cluster-secrets-namespace,
-	// --cluster-unreachable-grace, --cluster-probe-interval, --cluster-request-timeout).
+	// --cluster-unreachable-grace, --cluster-probe-interval, --cluster-request-timeout,
+	// --insecure-kubeconfig-tls, --allow-kubeconfig-proxy-url) and its limit (--max-evidence-watches).
 	Evidence evidencewatch.Options
 	// CapabilityNotFoundGrace is how long an initiative requiring a capability that does not exist, and that no
 	// initiative provides, waits (Reconciling) before it is called broken (Stalled; Argo CD Degraded): the time
@@ -137,6 +138,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	evidenceWatcher := evidencewatch.New(mgr.GetRESTMapper(), dyn, mgr.GetCache(), secrets, opts.Evidence,
 		opts.ApplyToRESTConfig, mgr.GetLogger().WithName("evidence"))
+	mgr.GetLogger().WithName("evidence").Info("evidence watches limited", "maxEvidenceWatches", evidenceWatcher.MaxWatches())
 	if err := mgr.Add(evidenceWatcher); err != nil {
 		return fmt.Errorf("adding the evidence watcher: %w", err)
 	}

@@ -82,16 +82,26 @@ const (
 	CheckReasonAccessDenied = "AccessDenied"
 	// CheckReasonClusterUnreachable: the check's cluster has not answered for longer than the grace period.
 	CheckReasonClusterUnreachable = "ClusterUnreachable"
-	// CheckReasonKubeconfigInvalid: the cluster's kubeconfig Secret is missing, has no kubeconfig under the key
-	// value or value.yaml, cannot be parsed, or its credentials are rejected.
+	// CheckReasonClusterResponseInvalid: for longer than the grace period, the check's cluster has answered
+	// unlike a Kubernetes apiserver (a redirect, which the operator does not follow, an HTML page, an unexpected
+	// HTTP status).
+	CheckReasonClusterResponseInvalid = "ClusterResponseInvalid"
+	// CheckReasonKubeconfigInvalid: the cluster's kubeconfig Secret is missing, is not labelled
+	// roadmap.dev/cluster=true, has no kubeconfig under the key value or value.yaml, cannot be parsed, asks for
+	// something the operator refuses (a credential plugin, files, insecure TLS, a proxy), or its credentials are
+	// rejected.
 	CheckReasonKubeconfigInvalid = "KubeconfigInvalid"
+	// CheckReasonWatchLimitReached: the operator watches as many objects as --max-evidence-watches allows, so it
+	// starts no watch for this check's object.
+	CheckReasonWatchLimitReached = "WatchLimitReached"
 	// CheckReasonNoClusterSelected: no cluster Secret matches the check's clusters selector.
 	CheckReasonNoClusterSelected = "NoClusterSelected"
 )
 
 // Labels and annotations on the kubeconfig Secrets that register clusters.
 const (
-	// ClusterLabel marks a kubeconfig Secret as a cluster that clusters selectors may select ("true").
+	// ClusterLabel marks a kubeconfig Secret as a cluster that checks may name ("true"), by secretRef or by a
+	// clusters selector: the operator neither reads nor caches a Secret without it.
 	ClusterLabel = "roadmap.dev/cluster"
 	// ClusterNameAnnotation overrides the cluster's name (by default the Secret's name) wherever it is shown.
 	ClusterNameAnnotation = "roadmap.dev/cluster-name"

@@ -46,15 +46,21 @@ type Observation struct {
 	Cluster string
 	// KubeconfigInvalid says why the cluster's kubeconfig cannot be used (never its contents); empty when it can.
 	KubeconfigInvalid string
-	// Unreachable is set while the cluster does not answer.
+	// Unreachable is set while the cluster does not answer, or answers unlike a Kubernetes apiserver.
 	Unreachable *Unreachable
+	// WatchLimit is the limit on watches (--max-evidence-watches) when it kept the object from being watched.
+	WatchLimit int
 }
 
-// Unreachable describes a cluster that does not answer, and what to do about the results known from before.
+// Unreachable describes a cluster that fails the operator's requests, and what to do about the results known
+// from before.
 type Unreachable struct {
-	// Since is when the cluster stopped answering; Error is the last error (no credentials in it).
-	Since time.Time
-	Error string
+	// Since is when the cluster started failing. Reason is the check reason it ends in (ClusterUnreachable when
+	// empty; ClusterResponseInvalid, AccessDenied). Error says how it fails, completing "cluster <name> ...", in
+	// words of the operator's own: never the cluster's answer or address.
+	Since  time.Time
+	Reason string
+	Error  string
 	// Now and Grace decide whether Last still stands: it does until Since+Grace.
 	Now   time.Time
 	Grace time.Duration
@@ -75,15 +81,19 @@ func Evaluate(ref roadmapv1.CheckReference, obs Observation) roadmapv1.CheckStat
 	case obs.Unreachable != nil:
 		u := obs.Unreachable
 		since := u.Since.UTC().Format(time.RFC3339)
-		if u.Last != nil && u.Last.Reason != roadmapv1.CheckReasonClusterUnreachable && u.Now.Before(u.Since.Add(u.Grace)) {
+		if u.stands() {
 			// A blip does not flip dependents: the last known result stands for the grace period, marked stale.
 			message, _, _ := strings.Cut(u.Last.Message, staleMarker)
 			st.Passing, st.Reason = u.Last.Passing, u.Last.Reason
 			st.Message = strings.TrimSpace(message + staleMarker + since + ": cluster " + obs.Cluster + " unreachable)")
 			break
 		}
-		st.Reason = roadmapv1.CheckReasonClusterUnreachable
-		st.Message = fmt.Sprintf("cluster %s unreachable since %s: %s", obs.Cluster, since, u.Error)
+		st.Reason = u.reason()
+		st.Message = fmt.Sprintf("cluster %s %s (since %s)", obs.Cluster, u.Error, since)
+	case obs.WatchLimit > 0:
+		st.Reason = roadmapv1.CheckReasonWatchLimitReached
+		st.Message = fmt.Sprintf("the operator already watches %d objects, the most --max-evidence-watches allows: "+
+			"raise it, or check fewer objects (the check is re-evaluated when a watch stops)", obs.WatchLimit)
 	case obs.KindMissing:
 		st.Reason = roadmapv1.CheckReasonKindNotFound
 		st.Message = fmt.Sprintf("the cluster does not serve %s %s; install its CRD (the check is re-evaluated when it appears)",
@@ -110,10 +120,29 @@ func Evaluate(ref roadmapv1.CheckReference, obs Observation) roadmapv1.CheckStat
 	return st
 }
 
+func (u *Unreachable) reason() string {
+	if u.Reason == "" {
+		return roadmapv1.CheckReasonClusterUnreachable
+	}
+	return u.Reason
+}
+
+// stands reports whether the last known result stands: one learned while the cluster answered, within the grace
+// period.
+func (u *Unreachable) stands() bool {
+	return u.Last != nil && !ClusterFailure(u.Last.Reason) && u.Now.Before(u.Since.Add(u.Grace))
+}
+
+// ClusterFailure reports whether a check reason is one a failing cluster ends in, rather than a result learned
+// from the cluster.
+func ClusterFailure(reason string) bool {
+	return reason == roadmapv1.CheckReasonClusterUnreachable || reason == roadmapv1.CheckReasonClusterResponseInvalid
+}
+
 // StaleUntil returns when a result that stands while its cluster is unreachable stops standing, and false when
 // the result is not such a one.
 func StaleUntil(obs Observation, st roadmapv1.CheckStatus) (time.Time, bool) {
-	if obs.Unreachable == nil || st.Reason == roadmapv1.CheckReasonClusterUnreachable || obs.KubeconfigInvalid != "" {
+	if obs.Unreachable == nil || obs.KubeconfigInvalid != "" || !obs.Unreachable.stands() {
 		return time.Time{}, false
 	}
 	return obs.Unreachable.Since.Add(obs.Unreachable.Grace), true
@@ -163,11 +192,14 @@ func DescribeFleet(results []roadmapv1.CheckStatus) string {
 }
 
 // Broken reports whether a failing check needs a person to fix configuration or the object itself, rather than
-// time: the kind is not served, access is denied, or kstatus says the object Failed.
+// time: the kind is not served, access is denied, the kubeconfig cannot be used, no cluster is selected, the
+// cluster answers unlike an apiserver (after the grace period), the watch limit is reached, or kstatus says the
+// object Failed.
 func Broken(c roadmapv1.CheckStatus) bool {
 	switch c.Reason {
 	case roadmapv1.CheckReasonKindNotFound, roadmapv1.CheckReasonAccessDenied, string(status.FailedStatus),
-		roadmapv1.CheckReasonKubeconfigInvalid, roadmapv1.CheckReasonNoClusterSelected:
+		roadmapv1.CheckReasonKubeconfigInvalid, roadmapv1.CheckReasonNoClusterSelected,
+		roadmapv1.CheckReasonClusterResponseInvalid, roadmapv1.CheckReasonWatchLimitReached:
 		return true
 	}
 	return false

@@ -104,7 +104,8 @@ func TestEvaluate(t *testing.T) {
 
 func TestBroken(t *testing.T) {
 	for reason, want := range map[string]bool{"KindNotFound": true, "AccessDenied": true, "Failed": true,
-		"InProgress": false, "NotFound": false, "Unknown": false, "Terminating": false, "Current": false} {
+		"InProgress": false, "NotFound": false, "Unknown": false, "Terminating": false, "Current": false,
+		"ClusterUnreachable": false, "ClusterResponseInvalid": true, "WatchLimitReached": true, "KubeconfigInvalid": true} {
 		if got := Broken(roadmapv1.CheckStatus{Reason: reason}); got != want {
 			t.Errorf("Broken(%s) = %v, want %v", reason, got, want)
 		}
@@ -128,19 +129,37 @@ func TestEvaluateRemote(t *testing.T) {
 		{"bad kubeconfig", Observation{Cluster: "prod-eu", KubeconfigInvalid: "the kubeconfig in Secret ns/prod-eu cannot be parsed"},
 			"KubeconfigInvalid", false, "the kubeconfig in Secret ns/prod-eu cannot be parsed", false},
 		{"unreachable within the grace period: the last result stands, stale", Observation{Cluster: "prod-eu",
-			Unreachable: &Unreachable{Since: since, Error: "connection refused", Now: since.Add(time.Minute), Grace: grace, Last: current}},
+			Unreachable: &Unreachable{Since: since, Error: "refused the connection", Now: since.Add(time.Minute), Grace: grace, Last: current}},
 			"Current", true, "Deployment is available. Replicas: 3 (stale since 2026-03-01T10:00:00Z: cluster prod-eu unreachable)", true},
 		{"still stale: the note is not repeated", Observation{Cluster: "prod-eu",
-			Unreachable: &Unreachable{Since: since, Error: "connection refused", Now: since.Add(time.Minute), Grace: grace,
+			Unreachable: &Unreachable{Since: since, Error: "refused the connection", Now: since.Add(time.Minute), Grace: grace,
 				Last: &roadmapv1.CheckStatus{Passing: true, Reason: "Current",
 					Message: "Deployment is available. Replicas: 3 (stale since 2026-03-01T10:00:00Z: cluster prod-eu unreachable)"}}},
 			"Current", true, "Deployment is available. Replicas: 3 (stale since 2026-03-01T10:00:00Z: cluster prod-eu unreachable)", true},
 		{"unreachable past the grace period", Observation{Cluster: "prod-eu",
-			Unreachable: &Unreachable{Since: since, Error: "connection refused", Now: since.Add(grace), Grace: grace, Last: current}},
-			"ClusterUnreachable", false, "cluster prod-eu unreachable since 2026-03-01T10:00:00Z: connection refused", false},
+			Unreachable: &Unreachable{Since: since, Error: "refused the connection", Now: since.Add(grace), Grace: grace, Last: current}},
+			"ClusterUnreachable", false, "cluster prod-eu refused the connection (since 2026-03-01T10:00:00Z)", false},
 		{"unreachable with nothing known", Observation{Cluster: "prod-eu",
-			Unreachable: &Unreachable{Since: since, Error: "connection refused", Now: since, Grace: grace}},
-			"ClusterUnreachable", false, "cluster prod-eu unreachable since 2026-03-01T10:00:00Z: connection refused", false},
+			Unreachable: &Unreachable{Since: since, Error: "refused the connection", Now: since, Grace: grace}},
+			"ClusterUnreachable", false, "cluster prod-eu refused the connection (since 2026-03-01T10:00:00Z)", false},
+		{"answering unlike an apiserver within the grace period: the last result stands", Observation{Cluster: "prod-eu",
+			Unreachable: &Unreachable{Since: since, Reason: "ClusterResponseInvalid", Error: "answered with a redirect",
+				Now: since.Add(time.Minute), Grace: grace, Last: current}},
+			"Current", true, "Deployment is available. Replicas: 3 (stale since 2026-03-01T10:00:00Z: cluster prod-eu unreachable)", true},
+		{"answering unlike an apiserver past the grace period", Observation{Cluster: "prod-eu",
+			Unreachable: &Unreachable{Since: since, Reason: "ClusterResponseInvalid", Error: "answered with a redirect",
+				Now: since.Add(grace), Grace: grace, Last: current}},
+			"ClusterResponseInvalid", false, "cluster prod-eu answered with a redirect (since 2026-03-01T10:00:00Z)", false},
+		{"a failure does not stand for another", Observation{Cluster: "prod-eu",
+			Unreachable: &Unreachable{Since: since, Error: "did not answer in time", Now: since.Add(time.Minute), Grace: grace,
+				Last: &roadmapv1.CheckStatus{Reason: "ClusterResponseInvalid", Message: "cluster prod-eu answered with a redirect"}}},
+			"ClusterUnreachable", false, "cluster prod-eu did not answer in time (since 2026-03-01T10:00:00Z)", false},
+		{"denied discovery", Observation{Cluster: "prod-eu",
+			Unreachable: &Unreachable{Since: since, Reason: "AccessDenied", Error: "denied access (403 Forbidden)", Now: since, Grace: grace}},
+			"AccessDenied", false, "cluster prod-eu denied access (403 Forbidden) (since 2026-03-01T10:00:00Z)", false},
+		{"watch limit", Observation{Cluster: "prod-eu", WatchLimit: 512}, "WatchLimitReached", false,
+			"the operator already watches 512 objects, the most --max-evidence-watches allows: raise it, or check fewer " +
+				"objects (the check is re-evaluated when a watch stops)", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,17 +23,21 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/fleet"
 )
 
 // Kubeconfig keys of a cluster Secret, in the order they are looked for: Cluster API and Flux write "value",
@@ -55,17 +59,27 @@ type clusterConn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mu sync.Mutex
-	h  clusterHealth
+	mu        sync.Mutex
+	h         clusterHealth
+	discovery *discoveryFailure
 }
 
 // clusterHealth is what the last probe learned.
 type clusterHealth struct {
-	// unreachableSince is when the cluster stopped answering; zero while it answers. err is the last error.
-	unreachableSince time.Time
-	err              string
+	// failingSince is when the cluster stopped answering as an apiserver; zero while it does. failure says how,
+	// in words fit for status.
+	failingSince time.Time
+	failure      fleet.Failure
 	// rejected says why the cluster refused the kubeconfig's credentials; empty when it accepts them.
 	rejected string
+}
+
+// discoveryFailure is what the last failed discovery (or list) on a cluster learned: a cluster that answers its
+// probe can still fail discovery (a proxy answering HTML for /apis, say). It is cleared by the next one that
+// works.
+type discoveryFailure struct {
+	since   time.Time
+	failure fleet.Failure
 }
 
 func (c *clusterConn) context(parent context.Context) context.Context {
@@ -87,32 +101,66 @@ func (c *clusterConn) health() clusterHealth {
 	return c.h
 }
 
-// probe asks the cluster for its version (allowed to every authenticated user) and records whether it answered.
-// It reports whether what dependents see changed: reachable or not, credentials accepted or not.
-func (c *clusterConn) probe(ctx context.Context, timeout time.Duration, now time.Time) bool {
+// discoveryFailed records a failed discovery and returns since when discovery has been failing; first is true
+// when it worked (or was not tried) before.
+func (c *clusterConn) discoveryFailed(f fleet.Failure, now time.Time) (since time.Time, first bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.discovery == nil || c.discovery.failure != f {
+		since, first = now, c.discovery == nil
+		if c.discovery != nil {
+			since = c.discovery.since // another failure of the same cluster: it has been failing since then
+		}
+		c.discovery = &discoveryFailure{since: since, failure: f}
+	}
+	return c.discovery.since, first
+}
+
+func (c *clusterConn) discoveryWorked() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.discovery = nil
+}
+
+// rejectedMessage is the KubeconfigInvalid message of a cluster that rejects a kubeconfig's credentials.
+func rejectedMessage(cluster, secret string) string {
+	return fmt.Sprintf("cluster %s rejected the credentials of the kubeconfig in Secret %s (401 Unauthorized): "+
+		"rotate them in the Secret", cluster, secret)
+}
+
+// probe asks the cluster for its version (allowed to every authenticated user) and records whether it answered
+// as an apiserver does. It reports whether what dependents see changed: answering or not (and how not),
+// credentials accepted or not. The error itself is logged, never put in status.
+func (c *clusterConn) probe(ctx context.Context, timeout time.Duration, now time.Time, log logr.Logger) bool {
 	probeCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	err := c.probes.Get().AbsPath("/version").Do(probeCtx).Error()
+	err := fleet.VersionAnswer(c.probes.Get().AbsPath("/version").Do(probeCtx).Raw())
 	if ctx.Err() != nil {
 		return false // shutting down: learned nothing about the cluster
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	previous := c.h
+	failure := fleet.Classify(err)
 	switch {
 	case err == nil:
 		c.h = clusterHealth{}
-	case apierrors.IsUnauthorized(err):
-		c.h = clusterHealth{rejected: fmt.Sprintf("cluster %s rejected the credentials of the kubeconfig in Secret %s "+
-			"(401 Unauthorized): rotate them in the Secret", c.name, c.secret)}
+	case failure.Reason == roadmapv1.CheckReasonKubeconfigInvalid:
+		c.h = clusterHealth{rejected: rejectedMessage(c.name, c.secret)}
 	default:
-		since := previous.unreachableSince
+		since := previous.failingSince
 		if since.IsZero() {
 			since = now
 		}
-		c.h = clusterHealth{unreachableSince: since, err: err.Error()}
+		c.h = clusterHealth{failingSince: since, failure: failure}
 	}
-	return previous.rejected != c.h.rejected || previous.unreachableSince.IsZero() != c.h.unreachableSince.IsZero()
+	changed := previous.rejected != c.h.rejected || previous.failingSince.IsZero() != c.h.failingSince.IsZero() ||
+		previous.failure != c.h.failure
+	if changed && err != nil {
+		log.Info("cluster fails its probe", "cluster", c.name, "secret", c.secret, "reason", failure.Reason,
+			"error", err.Error())
+	}
+	return changed
 }
 
 // connect returns the connection to the cluster a Secret registers, building it (or rebuilding it after the
@@ -120,13 +168,14 @@ func (c *clusterConn) probe(ctx context.Context, timeout time.Duration, now time
 // used.
 func (w *Watcher) connect(ctx context.Context, secretName, name string) (_ *clusterConn, invalid string) {
 	where := w.opts.ClusterSecretsNamespace + "/" + secretName
-	secret := &corev1.Secret{}
-	if err := w.secrets.Get(ctx, client.ObjectKey{Namespace: w.opts.ClusterSecretsNamespace, Name: secretName}, secret); err != nil {
+	secret, err := w.clusterSecret(ctx, secretName)
+	if err != nil {
 		w.dropCluster(secretName)
 		if apierrors.IsNotFound(err) {
-			return nil, fmt.Sprintf("Secret %s not found: create it with the cluster's kubeconfig under the key value", where)
+			return nil, notRegistered(where)
 		}
-		return nil, fmt.Sprintf("Secret %s cannot be read: %v", where, err)
+		w.log.Error(err, "reading a cluster Secret", "secret", where)
+		return nil, fmt.Sprintf("Secret %s cannot be read: see the operator's log", where)
 	}
 	var data []byte
 	for _, key := range kubeconfigKeys {
@@ -147,7 +196,7 @@ func (w *Watcher) connect(ctx context.Context, secretName, name string) (_ *clus
 	}
 	w.mu.Unlock()
 
-	cfg, invalid := restConfigFromKubeconfig(data, where)
+	cfg, invalid := fleet.Load(data, where, w.opts.KubeconfigPolicy())
 	if invalid != "" {
 		w.dropCluster(secretName)
 		return nil, invalid
@@ -155,10 +204,13 @@ func (w *Watcher) connect(ctx context.Context, secretName, name string) (_ *clus
 	conn, err := w.newClusterConn(cfg, secretName, name, digest)
 	if err != nil {
 		w.dropCluster(secretName)
-		return nil, fmt.Sprintf("the kubeconfig in Secret %s cannot be used: %v", where, err)
+		// The error may quote the kubeconfig's certificates: the log only.
+		w.log.Info("a cluster kubeconfig cannot be used", "secret", where, "error", err.Error())
+		return nil, fmt.Sprintf("the kubeconfig in Secret %s cannot be used: its certificates or keys are not "+
+			"valid PEM (details in the operator's log)", where)
 	}
 	// The first probe is part of connecting, so that the first evaluation says whether the cluster answers.
-	conn.probe(ctx, w.opts.RemoteTimeout, w.now())
+	conn.probe(ctx, w.opts.RemoteTimeout, w.now(), w.log)
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -177,51 +229,34 @@ func (w *Watcher) connect(ctx context.Context, secretName, name string) (_ *clus
 	return conn, ""
 }
 
-// restConfigFromKubeconfig parses a kubeconfig. It accepts only kubeconfigs whose credentials are embedded: a
-// kubeconfig that runs a command (exec, auth-provider) or reads a file would run or read it in the operator's
-// pod, with the operator's rights, for whoever may write Secrets in its namespace.
-func restConfigFromKubeconfig(data []byte, where string) (*rest.Config, string) {
-	raw, err := clientcmd.Load(data)
-	if err != nil {
-		// The parser's error may quote the kubeconfig; say only that it failed.
-		return nil, fmt.Sprintf("the kubeconfig in Secret %s cannot be parsed", where)
+// clusterSecret reads a cluster Secret: one labelled roadmap.dev/cluster=true, the opt-in of whoever manages the
+// namespace's Secrets. An unlabelled Secret is not found, the same answer as for a Secret that does not exist, so
+// that a check naming any Secret of the namespace learns nothing about it. (The cache holds only labelled
+// Secrets; the label is checked again here, whatever reader the watcher is given.)
+func (w *Watcher) clusterSecret(ctx context.Context, name string) (*corev1.Secret, error) {
+	secret := &corev1.Secret{}
+	key := client.ObjectKey{Namespace: w.opts.ClusterSecretsNamespace, Name: name}
+	if err := w.secrets.Get(ctx, key, secret); err != nil {
+		return nil, err
 	}
-	plugin := fmt.Sprintf("the kubeconfig in Secret %s uses a credential plugin (exec or auth-provider), which the "+
-		"operator does not run: embed a token or a client certificate", where)
-	files := fmt.Sprintf("the kubeconfig in Secret %s refers to files, which the operator does not read: embed the "+
-		"credentials and the CA (token, client-certificate-data, certificate-authority-data)", where)
-	// Looked at before the kubeconfig is validated, since validating it reads the files it names.
-	for _, user := range raw.AuthInfos {
-		switch {
-		case user.Exec != nil || user.AuthProvider != nil:
-			return nil, plugin
-		case user.TokenFile != "" || user.ClientCertificate != "" || user.ClientKey != "":
-			return nil, files
-		}
+	if secret.Labels[roadmapv1.ClusterLabel] != "true" {
+		return nil, apierrors.NewNotFound(corev1.Resource("secrets"), name)
 	}
-	for _, cluster := range raw.Clusters {
-		if cluster.CertificateAuthority != "" {
-			return nil, files
-		}
-	}
-	cfg, err := clientcmd.NewDefaultClientConfig(*raw, &clientcmd.ConfigOverrides{}).ClientConfig()
-	if err != nil {
-		return nil, fmt.Sprintf("the kubeconfig in Secret %s is incomplete: it needs a current context with a "+
-			"cluster (server) and a user", where)
-	}
-	switch { // what the checks above cover, checked again on the result
-	case cfg.ExecProvider != nil || cfg.AuthProvider != nil:
-		return nil, plugin
-	case cfg.BearerTokenFile != "" || cfg.CertFile != "" || cfg.KeyFile != "" || cfg.CAFile != "":
-		return nil, files
-	}
-	return cfg, ""
+	return secret, nil
+}
+
+// notRegistered is the KubeconfigInvalid message of a Secret that does not exist or is not labelled.
+func notRegistered(where string) string {
+	return fmt.Sprintf("no cluster Secret %s: create it with the cluster's kubeconfig under the key value and "+
+		"label it %s=true", where, roadmapv1.ClusterLabel)
 }
 
 func (w *Watcher) newClusterConn(cfg *rest.Config, secretName, name string, digest [sha256.Size]byte) (*clusterConn, error) {
 	if w.rateLimits != nil {
 		w.rateLimits(cfg)
 	}
+	// Before any client is built from it: every one of them (discovery, dynamic, watches) refuses redirects.
+	fleet.RefuseRedirects(cfg)
 	cfg.UserAgent = rest.DefaultKubernetesUserAgent() + " roadmap-operator/evidence"
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
@@ -258,17 +293,11 @@ func (w *Watcher) probeLoop(conn *clusterConn) {
 			return
 		case <-ticker.C:
 		}
-		if !conn.probe(conn.ctx, w.opts.RemoteTimeout, w.now()) {
+		if !conn.probe(conn.ctx, w.opts.RemoteTimeout, w.now(), w.log) {
 			continue
 		}
-		h := conn.health()
-		switch {
-		case h.rejected != "":
-			w.log.Info("cluster rejects the kubeconfig's credentials", "cluster", conn.name)
-		case !h.unreachableSince.IsZero():
-			w.log.Info("cluster unreachable", "cluster", conn.name, "error", h.err)
-		default:
-			w.log.Info("cluster reachable again", "cluster", conn.name)
+		if h := conn.health(); h.rejected == "" && h.failingSince.IsZero() {
+			w.log.Info("cluster answers again", "cluster", conn.name)
 		}
 		w.enqueueCluster(conn.ctx, conn.secret)
 	}
@@ -296,14 +325,17 @@ func (w *Watcher) dropClusterLocked(secretName string) {
 	delete(w.remotes, secretName)
 }
 
-// NewClusterSecretsCache is a cache of the Secrets of one namespace, the cluster secrets namespace, so that the
+// NewClusterSecretsCache is a cache of the cluster Secrets (labelled roadmap.dev/cluster=true) of one namespace, the cluster secrets namespace, so that the
 // operator needs no right to read Secrets anywhere else (a Role, not a ClusterRole), and the manager's own cache
 // stays as it is. It runs with the manager.
 func NewClusterSecretsCache(mgr ctrl.Manager, namespace string) (cache.Cache, error) {
 	c, err := cache.New(mgr.GetConfig(), cache.Options{
 		Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper(), HTTPClient: mgr.GetHTTPClient(),
 		DefaultNamespaces: map[string]cache.Config{namespace: {}},
-		DefaultTransform:  cache.TransformStripManagedFields(),
+		// Only the Secrets labelled as clusters are listed, watched and kept: the namespace's other Secrets
+		// never reach the operator's memory, and no check can name them.
+		DefaultLabelSelector: labels.SelectorFromSet(labels.Set{roadmapv1.ClusterLabel: "true"}),
+		DefaultTransform:     cache.TransformStripManagedFields(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the cache of cluster Secrets in %s: %w", namespace, err)

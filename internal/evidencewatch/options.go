@@ -20,6 +20,8 @@ import (
 	"flag"
 	"os"
 	"time"
+
+	"github.com/roadmap-operator/roadmap-operator/internal/fleet"
 )
 
 // Options configure the evidence watcher's connections to the clusters that checks name.
@@ -34,6 +36,21 @@ type Options struct {
 	ClusterProbeInterval time.Duration
 	// RemoteTimeout bounds every call to a remote cluster that a reconcile waits for.
 	RemoteTimeout time.Duration
+	// InsecureKubeconfigTLS allows cluster kubeconfigs that skip TLS verification or name a plain http://
+	// server; AllowKubeconfigProxyURL allows those that set proxy-url. Both are refused by default
+	// (KubeconfigInvalid): whoever may write a cluster Secret would choose where the manager's requests, with
+	// the cluster's credentials, go.
+	InsecureKubeconfigTLS   bool
+	AllowKubeconfigProxyURL bool
+	// MaxWatches bounds the objects watched for evidence checks, in all clusters together (one watch each); a
+	// check beyond it reports WatchLimitReached. 0 sizes it from the manager's memory limit
+	// (fleet.MaxWatchesFor).
+	MaxWatches int
+}
+
+// KubeconfigPolicy is what cluster kubeconfigs may ask for beyond embedded credentials over verified TLS.
+func (o Options) KubeconfigPolicy() fleet.Policy {
+	return fleet.Policy{InsecureTLS: o.InsecureKubeconfigTLS, ProxyURL: o.AllowKubeconfigProxyURL}
 }
 
 // defaultClusterSecretsNamespace is the namespace config/default deploys the manager to.
@@ -62,4 +79,12 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 		"How often a cluster that evidence checks name is asked whether it answers.")
 	fs.DurationVar(&o.RemoteTimeout, "cluster-request-timeout", d.RemoteTimeout,
 		"Timeout of the calls to a cluster that evidence checks name (discovery, probes, first list).")
+	fs.BoolVar(&o.InsecureKubeconfigTLS, fleet.InsecureTLSFlag, d.InsecureKubeconfigTLS,
+		"Allow cluster kubeconfigs that set insecure-skip-tls-verify or name a plain http:// server (refused by default).")
+	fs.BoolVar(&o.AllowKubeconfigProxyURL, fleet.ProxyURLFlag, d.AllowKubeconfigProxyURL,
+		"Allow cluster kubeconfigs that set proxy-url (refused by default).")
+	fs.IntVar(&o.MaxWatches, "max-evidence-watches", d.MaxWatches,
+		"Objects watched for evidence checks at most, in all clusters together; checks beyond it report "+
+			"WatchLimitReached. 0 sizes it from the memory limit (GOMEMLIMIT, else the container's): half of it at "+
+			"256 KiB a watch, at least 100; 1000 without a limit.")
 }

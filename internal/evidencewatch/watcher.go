@@ -21,6 +21,7 @@ package evidencewatch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -49,6 +50,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
+	"github.com/roadmap-operator/roadmap-operator/internal/fleet"
 	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 )
 
@@ -94,6 +96,13 @@ type Watcher struct {
 	// refs are the watch keys each capability's checks name; holders the reverse.
 	refs    map[string][]watchKey
 	holders map[watchKey]map[string]struct{}
+	// maxWatches bounds len(watches) (--max-evidence-watches); refused are the keys a watch was refused for,
+	// whose checks are re-evaluated when a watch stops.
+	maxWatches int
+	refused    map[watchKey]struct{}
+	// series counts the watches behind each (cluster, kind) series of roadmap_evidence_watches, so that a series
+	// is deleted with its last watch.
+	series map[[2]string]int
 }
 
 // watchKey identifies one watched object: a cluster (its Secret's name, empty for the local cluster), a kind,
@@ -122,6 +131,9 @@ type objectWatch struct {
 	cancel   context.CancelFunc
 	// denied is set when listing or watching the object was forbidden, and cleared when it lists again.
 	denied atomic.Bool
+	// failed is set when listing or watching the object in a remote cluster failed otherwise (the cluster
+	// answered garbage, say), and cleared when it lists again.
+	failed atomic.Pointer[discoveryFailure]
 }
 
 // New creates a watcher; add it to the manager with mgr.Add. local is the manager's own cluster;
@@ -129,6 +141,10 @@ type objectWatch struct {
 // the REST config of each remote cluster, as on the manager's own.
 func New(mapper meta.RESTMapper, dyn dynamic.Interface, capabilities, secrets client.Reader,
 	opts Options, rateLimits func(*rest.Config), log logr.Logger) *Watcher {
+	maxWatches := opts.MaxWatches
+	if maxWatches <= 0 {
+		maxWatches = fleet.MaxWatchesFor(fleet.MemoryLimit())
+	}
 	return &Watcher{
 		local:        &clusterConn{dynamic: dyn, mapper: mapper},
 		capabilities: capabilities, secrets: secrets, opts: opts, rateLimits: rateLimits, log: log, now: time.Now,
@@ -138,8 +154,15 @@ func New(mapper meta.RESTMapper, dyn dynamic.Interface, capabilities, secrets cl
 		watches: map[watchKey]*objectWatch{},
 		refs:    map[string][]watchKey{},
 		holders: map[watchKey]map[string]struct{}{},
+		refused: map[watchKey]struct{}{},
+		series:  map[[2]string]int{},
+
+		maxWatches: maxWatches,
 	}
 }
+
+// MaxWatches is the limit on evidence watches in force.
+func (w *Watcher) MaxWatches() int { return w.maxWatches }
 
 // Start records the manager's context for the informers and blocks until it ends.
 func (w *Watcher) Start(ctx context.Context) error {
@@ -207,7 +230,7 @@ func (w *Watcher) Evaluate(ctx context.Context, c *roadmapv1.Capability) (_ []ro
 			results = append(results, *p.result)
 			continue
 		}
-		obs, err := w.observe(ctx, p.ref, p.target)
+		obs, retry, err := w.observe(ctx, p.ref, p.target)
 		if err != nil {
 			return nil, 0, fmt.Errorf("observing check %s %s/%s in cluster %q: %w", p.ref.Kind, p.ref.Namespace,
 				p.ref.Name, p.target.name, err)
@@ -220,6 +243,10 @@ func (w *Watcher) Evaluate(ctx context.Context, c *roadmapv1.Capability) (_ []ro
 			if d := until.Sub(w.now()) + time.Second; requeueAfter == 0 || d < requeueAfter {
 				requeueAfter = d
 			}
+		}
+		if retry && (requeueAfter == 0 || w.opts.ClusterProbeInterval < requeueAfter) {
+			// Nothing else tells when discovery works again: try again at the probe interval.
+			requeueAfter = w.opts.ClusterProbeInterval
 		}
 		results = append(results, st)
 	}
@@ -235,8 +262,7 @@ func (w *Watcher) targets(ctx context.Context, ref roadmapv1.CheckReference) (_ 
 	switch {
 	case ref.Cluster != nil:
 		name := string(ref.Cluster.SecretRef.Name)
-		secret := &corev1.Secret{}
-		err := w.secrets.Get(ctx, client.ObjectKey{Namespace: w.opts.ClusterSecretsNamespace, Name: name}, secret)
+		secret, err := w.clusterSecret(ctx, name)
 		switch {
 		case apierrors.IsNotFound(err):
 			return []target{{secret: name, name: name}}, "", nil
@@ -291,7 +317,9 @@ func clusterName(s *corev1.Secret) string {
 }
 
 // observe returns what is known about a check's object in one cluster, starting the watch on it if needed.
-func (w *Watcher) observe(ctx context.Context, ref roadmapv1.CheckReference, t target) (evidence.Observation, error) {
+// retry is true when the observation is a failure of the cluster that nothing but trying again will clear.
+func (w *Watcher) observe(ctx context.Context, ref roadmapv1.CheckReference, t target) (_ evidence.Observation,
+	retry bool, _ error) {
 	obs := evidence.Observation{Cluster: t.name}
 	conn := w.local
 	wait := syncTimeout
@@ -300,17 +328,16 @@ func (w *Watcher) observe(ctx context.Context, ref roadmapv1.CheckReference, t t
 		conn, invalid = w.connect(ctx, t.secret, t.name)
 		if invalid != "" {
 			obs.KubeconfigInvalid = invalid
-			return obs, nil
+			return obs, false, nil
 		}
 		h := conn.health()
 		switch {
 		case h.rejected != "":
 			obs.KubeconfigInvalid = h.rejected
-			return obs, nil
-		case !h.unreachableSince.IsZero():
-			obs.Unreachable = &evidence.Unreachable{Since: h.unreachableSince, Error: h.err, Now: w.now(),
-				Grace: w.opts.ClusterUnreachableGrace}
-			return obs, nil
+			return obs, false, nil
+		case !h.failingSince.IsZero():
+			obs.Unreachable = w.unreachable(h.failingSince, h.failure)
+			return obs, false, nil
 		}
 		wait = w.opts.RemoteTimeout
 	}
@@ -323,35 +350,74 @@ func (w *Watcher) observe(ctx context.Context, ref roadmapv1.CheckReference, t t
 			// Discovery lags a CRD's Established condition a little: if a CRD serving the kind is already there,
 			// this is not KindNotFound but a moment to wait, so fail the reconcile and let it retry.
 			if crd, ok, crdErr := w.establishedCRD(ctx, gvk); crdErr != nil {
-				return obs, crdErr
+				return obs, false, crdErr
 			} else if ok {
-				return obs, fmt.Errorf("CRD %s serves %s but discovery does not list it yet", crd, gvk)
+				return obs, false, fmt.Errorf("CRD %s serves %s but discovery does not list it yet", crd, gvk)
 			}
+		} else {
+			conn.discoveryWorked()
 		}
 		obs.KindMissing = true
-		return obs, nil
+		return obs, false, nil
+	case errors.Is(err, errWatchLimit):
+		obs.WatchLimit = w.maxWatches
+		return obs, false, nil
+	case err != nil && t.secret != "":
+		// Discovery of a remote cluster failed, whatever the form (garbage, a redirect, denied, no answer):
+		// a named reason in status, the error in the log.
+		failure := fleet.Classify(err)
+		if failure.Reason == roadmapv1.CheckReasonKubeconfigInvalid {
+			obs.KubeconfigInvalid = rejectedMessage(t.name, w.opts.ClusterSecretsNamespace+"/"+t.secret)
+			return obs, true, nil
+		}
+		since, first := conn.discoveryFailed(failure, w.now())
+		if first {
+			w.log.Info("discovery fails on a cluster", "cluster", t.name, "secret", t.secret, "kind", gvk.String(),
+				"reason", failure.Reason, "error", err.Error())
+		}
+		obs.Unreachable = w.unreachable(since, failure)
+		return obs, true, nil
 	case err != nil:
-		return obs, err
+		return obs, false, err
 	case ow == nil:
 		// Nobody references the object any more (a concurrent change of the capability): nothing to report.
-		return obs, nil
+		return obs, false, nil
+	}
+	if t.secret != "" {
+		conn.discoveryWorked()
 	}
 	// A new watch lists its object first. Waiting (briefly) for that list makes the first evaluation the right
 	// one, so a restarted manager writes no transient "waiting" status over a settled cluster.
-	_ = waitPoll(ctx, wait, func() bool { return ow.informer.HasSynced() || ow.denied.Load() })
+	_ = waitPoll(ctx, wait, func() bool {
+		return ow.informer.HasSynced() || ow.denied.Load() || ow.failed.Load() != nil
+	})
 	obs.Resource, obs.AccessDenied, obs.Synced = ow.resource, ow.denied.Load(), ow.informer.HasSynced()
+	if failed := ow.failed.Load(); !obs.Synced && !obs.AccessDenied && failed != nil {
+		// The informer retries the list by itself, and its success re-evaluates the check.
+		obs.Unreachable = w.unreachable(failed.since, failed.failure)
+		return obs, false, nil
+	}
 	if !obs.Synced || obs.AccessDenied {
-		return obs, nil
+		return obs, false, nil
 	}
 	item, exists, err := ow.informer.GetIndexer().GetByKey(key.storeKey())
 	if err != nil {
-		return obs, fmt.Errorf("reading %s %s from the watch: %w", ref.Kind, key.storeKey(), err)
+		return obs, false, fmt.Errorf("reading %s %s from the watch: %w", ref.Kind, key.storeKey(), err)
 	}
 	if exists {
 		obs.Object = item.(*unstructured.Unstructured)
 	}
-	return obs, nil
+	return obs, false, nil
 }
+
+// unreachable describes a failing cluster for evaluation.
+func (w *Watcher) unreachable(since time.Time, f fleet.Failure) *evidence.Unreachable {
+	return &evidence.Unreachable{Since: since, Reason: f.Reason, Error: f.Summary, Now: w.now(),
+		Grace: w.opts.ClusterUnreachableGrace}
+}
+
+// errWatchLimit is the error of ensure when starting a watch would exceed the limit.
+var errWatchLimit = errors.New("the limit on evidence watches is reached")
 
 func waitPoll(ctx context.Context, timeout time.Duration, done func() bool) error {
 	return wait.PollUntilContextTimeout(ctx, 20*time.Millisecond, timeout, true, func(context.Context) (bool, error) {
@@ -397,6 +463,7 @@ func (w *Watcher) Track(capability string, keys []watchKey) {
 		delete(w.holders[old], capability)
 		if len(w.holders[old]) == 0 {
 			delete(w.holders, old)
+			delete(w.refused, old)
 			w.stopWatchLocked(old)
 		}
 	}
@@ -440,6 +507,11 @@ func (w *Watcher) ensure(conn *clusterConn, key watchKey) (*objectWatch, error) 
 	if _, ok := w.holders[key]; !ok {
 		return nil, nil
 	}
+	if len(w.watches) >= w.maxWatches {
+		w.refused[key] = struct{}{}
+		metrics.EvidenceWatchRefusals.Inc()
+		return nil, errWatchLimit
+	}
 	mapping, err := conn.mapper.RESTMapping(key.gvk.GroupKind(), key.gvk.Version)
 	if err != nil {
 		return nil, err
@@ -469,6 +541,16 @@ func (w *Watcher) ensure(conn *clusterConn, key watchKey) (*objectWatch, error) 
 			}
 			return
 		}
+		if key.cluster != "" && ow.failed.Load() == nil && ctx.Err() == nil {
+			// A remote cluster that answers the list with garbage (or not at all) gets a named reason in status
+			// rather than "waiting to sync" forever; the error goes to the log.
+			failure := fleet.Classify(err)
+			if ow.failed.CompareAndSwap(nil, &discoveryFailure{since: w.now(), failure: failure}) {
+				w.log.Info("listing an evidence object fails", "cluster", clusterLabel, "kind", key.gvk.String(),
+					"namespace", key.namespace, "name", key.name, "reason", failure.Reason, "error", err.Error())
+				go w.enqueueHolders(ctx, key)
+			}
+		}
 		toolscache.DefaultWatchErrorHandler(ctx, r, err)
 	}); err != nil {
 		cancel()
@@ -485,10 +567,13 @@ func (w *Watcher) ensure(conn *clusterConn, key watchKey) (*objectWatch, error) 
 	go func() {
 		if toolscache.WaitForCacheSync(ctx.Done(), informer.HasSynced) {
 			ow.denied.Store(false)
+			ow.failed.Store(nil)
 			w.enqueueHolders(ctx, key)
 		}
 	}()
 	w.watches[key] = ow
+	delete(w.refused, key)
+	w.series[[2]string{clusterLabel, key.gvk.String()}]++
 	metrics.EvidenceWatches.WithLabelValues(clusterLabel, key.gvk.String()).Inc()
 	w.log.V(1).Info("watching evidence object", "cluster", clusterLabel, "kind", key.gvk.String(),
 		"namespace", key.namespace, "name", key.name)
@@ -506,8 +591,11 @@ func (w *Watcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr sc
 		resource = conn.dynamic.Resource(gvr).Namespace(namespace)
 	}
 	selector := fields.OneTermEqualSelector("metadata.name", key.name).String()
-	allowed := func() {
-		if ow.denied.Swap(false) {
+	// A failure other than a denial is cleared only by a list that works, or by the end of the first sync: a
+	// watch request that gets a 200 may still stream garbage.
+	allowed := func(listed bool) {
+		failed := listed && ow.failed.Swap(nil) != nil
+		if ow.denied.Swap(false) || failed {
 			go w.enqueueHolders(ctx, key)
 		}
 	}
@@ -516,7 +604,7 @@ func (w *Watcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr sc
 			o.FieldSelector = selector
 			list, err := resource.List(listCtx, o)
 			if err == nil {
-				allowed()
+				allowed(true)
 			}
 			return list, err
 		},
@@ -524,7 +612,7 @@ func (w *Watcher) objectListWatch(ctx context.Context, conn *clusterConn, gvr sc
 			o.FieldSelector = selector
 			wi, err := resource.Watch(watchCtx, o)
 			if err == nil {
-				allowed()
+				allowed(false)
 			}
 			return wi, err
 		},
@@ -538,8 +626,27 @@ func (w *Watcher) stopWatchLocked(key watchKey) {
 	}
 	ow.cancel()
 	delete(w.watches, key)
-	gauge := metrics.EvidenceWatches.WithLabelValues(metricClusterName(key.cluster), key.gvk.String())
-	gauge.Dec()
+	// The series goes with its last watch: clusters and kinds nobody checks any more leave no series behind.
+	series := [2]string{metricClusterName(key.cluster), key.gvk.String()}
+	if w.series[series]--; w.series[series] <= 0 {
+		delete(w.series, series)
+		metrics.EvidenceWatches.DeleteLabelValues(series[0], series[1])
+	} else {
+		metrics.EvidenceWatches.WithLabelValues(series[0], series[1]).Dec()
+	}
+	if len(w.refused) > 0 {
+		// A watch is free: the checks refused one are evaluated again.
+		var names []string
+		for refused := range w.refused {
+			for name := range w.holders[refused] {
+				names = append(names, name)
+			}
+		}
+		clear(w.refused)
+		if w.ctx != nil {
+			go w.send(w.ctx, names)
+		}
+	}
 	w.log.V(1).Info("stopped watching evidence object", "cluster", metricClusterName(key.cluster),
 		"kind", key.gvk.String(), "namespace", key.namespace, "name", key.name)
 }

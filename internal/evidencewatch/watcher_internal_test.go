@@ -18,7 +18,6 @@ package evidencewatch
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -49,43 +48,5 @@ func TestEvidenceSendStopsWithTheManager(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("send still blocked after the manager's context ended")
-	}
-}
-
-// TestRestConfigFromKubeconfig: only kubeconfigs with embedded credentials are used, and what is wrong with one
-// is said without quoting it.
-func TestRestConfigFromKubeconfig(t *testing.T) {
-	const head = `apiVersion: v1
-kind: Config
-current-context: c
-contexts: [{name: c, context: {cluster: c, user: u}}]
-clusters: [{name: c, cluster: {server: "https://prod-eu.example:6443", certificate-authority-data: Zm9v}}]
-`
-	for _, tc := range []struct {
-		name, kubeconfig, want string
-	}{
-		{"embedded token", head + `users: [{name: u, user: {token: s3cr3t-token}}]`, ""},
-		{"exec plugin", head + `users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/sh}}}]`,
-			"uses a credential plugin"},
-		{"token file", head + `users: [{name: u, user: {tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token}}]`,
-			"refers to files"},
-		{"client certificate file", head + `users: [{name: u, user: {client-certificate: /etc/cert.pem, client-key: /etc/key.pem}}]`,
-			"refers to files"},
-		{"CA file", strings.Replace(head, "certificate-authority-data: Zm9v", "certificate-authority: /etc/ca.pem", 1) +
-			`users: [{name: u, user: {token: s3cr3t-token}}]`, "refers to files"},
-		{"no current context", "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: s3cr3t-token}}]", "is incomplete"},
-		{"not a kubeconfig", "users: [{token: s3cr3t-token", "cannot be parsed"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg, invalid := restConfigFromKubeconfig([]byte(tc.kubeconfig), "ns/prod-eu")
-			switch {
-			case tc.want == "" && (invalid != "" || cfg == nil):
-				t.Fatalf("refused: %s", invalid)
-			case tc.want != "" && !strings.Contains(invalid, tc.want):
-				t.Fatalf("invalid = %q, want it to say %q", invalid, tc.want)
-			case strings.Contains(invalid, "s3cr3t") || strings.Contains(invalid, "/bin/sh") || strings.Contains(invalid, "serviceaccount"):
-				t.Fatalf("the message quotes the kubeconfig: %q", invalid)
-			}
-		})
 	}
 }

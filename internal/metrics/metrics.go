@@ -38,12 +38,21 @@ import (
 var (
 	// EvidenceWatches counts the objects the evidence watcher watches (one watch each), by cluster and kind: it
 	// shows that watches follow the checks capabilities declare, in every cluster, and stop when no capability
-	// checks an object any more.
+	// checks an object any more. A series exists only while a watch stands behind it (it is deleted with the
+	// last one), and only for kinds a cluster serves, so there are never more series than watches
+	// (--max-evidence-watches).
 	EvidenceWatches = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "roadmap_evidence_watches",
 		Help: "Objects watched for capability evidence checks, by cluster (kubeconfig Secret name, or local) and " +
 			"group/version/kind.",
 	}, []string{"cluster", "kind"})
+
+	// EvidenceWatchRefusals counts the watches not started because --max-evidence-watches was reached: each is a
+	// check reporting WatchLimitReached.
+	EvidenceWatchRefusals = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "roadmap_evidence_watch_refusals_total",
+		Help: "Evidence watches refused because --max-evidence-watches was reached (the check reports WatchLimitReached).",
+	})
 
 	BlockedSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "roadmap_initiative_blocked_seconds",
@@ -96,7 +105,7 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(EvidenceWatches, BlockedSeconds, PropagationSeconds, EventsDropped, EventsQueued, GoalRollupsPending, state)
+	ctrlmetrics.Registry.MustRegister(EvidenceWatches, EvidenceWatchRefusals, BlockedSeconds, PropagationSeconds, EventsDropped, EventsQueued, GoalRollupsPending, state)
 }
 
 // stateCollector computes the state gauges from the informer cache at scrape time, as kube-state-metrics does:

@@ -224,12 +224,13 @@ func TestChartLint(t *testing.T) {
 
 func allOn() map[string]any {
 	return map[string]any{
-		"replicas":   2,
-		"namespace":  map[string]any{"name": "roadmap-ops"},
-		"policy":     map[string]any{"enabled": true},
-		"monitoring": map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true},
-		"argocd":     map[string]any{"healthChecks": map[string]any{"enabled": true}},
-		"image":      map[string]any{"repository": "registry.example/roadmap", "tag": "v9.9.9", "pullPolicy": "IfNotPresent"},
+		"replicas":     2,
+		"namespace":    map[string]any{"name": "roadmap-ops"},
+		"policy":       map[string]any{"enabled": true},
+		"egressPolicy": map[string]any{"enabled": true},
+		"monitoring":   map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true},
+		"argocd":       map[string]any{"healthChecks": map[string]any{"enabled": true}},
+		"image":        map[string]any{"repository": "registry.example/roadmap", "tag": "v9.9.9", "pullPolicy": "IfNotPresent"},
 	}
 }
 
@@ -266,8 +267,9 @@ func TestChartDefaultsMatchInstaller(t *testing.T) {
 	// The optional components, when on, render what their own kustomizations build (the board from the
 	// chart's image, as the installer's manager).
 	on := render(t, map[string]any{"policy": map[string]any{"enabled": true}, "board": map[string]any{"enabled": true},
-		"monitoring": map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true}})
-	for _, dir := range []string{"policy", "prometheus", "board"} {
+		"egressPolicy": map[string]any{"enabled": true},
+		"monitoring":   map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true}})
+	for _, dir := range []string{"policy", "egress", "prometheus", "board"} {
 		objs := kustomize(t, dir)
 		if b := find(objs, "Deployment", "roadmap-board"); b != nil {
 			containers, _, _ := unstructured.NestedSlice(b.Object, "spec", "template", "spec", "containers")
@@ -294,6 +296,7 @@ func TestChartValues(t *testing.T) {
 	g.Expect(find(defaults, "ValidatingAdmissionPolicy", "roadmap-initiative-governance")).To(BeNil())
 	g.Expect(find(defaults, "ServiceMonitor", "roadmap-controller-manager-metrics-monitor")).To(BeNil())
 	g.Expect(find(defaults, "ConfigMap", "argocd-cm")).To(BeNil())
+	g.Expect(find(defaults, "NetworkPolicy", "roadmap-manager-egress")).To(BeNil())
 	g.Expect(find(defaults, "Deployment", "roadmap-board")).To(BeNil(), "the board service is off by default")
 	board := render(t, map[string]any{"board": map[string]any{"enabled": true,
 		"config": map[string]any{"oidc-issuer-url": "https://login.example.org", "allowed-hosts": "board.example.org"}}})

@@ -104,6 +104,10 @@ policy:
 board:
   enabled: false
   config: {}
+# A NetworkPolicy keeping the manager from link-local and cloud metadata addresses (config/egress,
+# docs/security.md): needs a network plugin that enforces egress rules.
+egressPolicy:
+  enabled: false
 
 # For clusters running the Prometheus Operator (config/prometheus): needs the monitoring.coreos.com CRDs.
 monitoring:
@@ -174,6 +178,7 @@ const valuesSchema = `{
         }
       }
     },
+    "egressPolicy": {"$ref": "#/definitions/toggle"},
     "monitoring": {
       "type": "object",
       "additionalProperties": false,

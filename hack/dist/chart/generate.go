@@ -16,7 +16,7 @@ limitations under the License.
 
 // Package chart generates the Helm chart charts/roadmap-operator from config/, so the chart and the kustomize
 // installer have one source: every object of `kustomize build config/default` (and of the optional pieces:
-// config/policy, config/prometheus, the Argo CD health checks of config/argocd) becomes a template, with values
+// config/policy, config/egress, config/prometheus, the Argo CD health checks of config/argocd) becomes a template, with values
 // put in only where the chart lets users choose (image, replicas and leader election, resources, scheduling,
 // the namespace, the optional components and the team roles). `make helm-chart` writes it; `make verify` fails
 // when the committed chart differs from what Generate writes.
@@ -83,6 +83,7 @@ var components = []struct {
 		}
 	}},
 	{"config/board", func(string) string { return ".Values.board.enabled" }},
+	{"config/egress", func(string) string { return ".Values.egressPolicy.enabled" }},
 }
 
 // Generate writes the chart into out (charts/roadmap-operator) from the kustomizations under root/config.
