@@ -148,7 +148,7 @@ const (
 		"spec.urgency, spec.riskReduction, spec.targetDate (value, urgency, riskReduction and effort from 1 to 10; " +
 		"targetDate as YYYY-MM-DD)"
 	// Done is final in every namespace: the CRD's transition rule, not the policy (docs/governance.md).
-	msgReopen = "Done is final: a Done initiative cannot become Active; create a new initiative for further work"
+	msgReopen      = "Done is final: a Done initiative cannot become Active; create a new initiative for further work"
 	msgInvalidName = "must be a valid object name (DNS-1123)"
 )
 
