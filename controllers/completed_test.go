@@ -26,7 +26,8 @@ import (
 )
 
 // TestCompletedAt: the operator records when an initiative becomes Done or Cancelled, keeps that time while it
-// stays so, and clears it when the work is reopened; standups read it.
+// stays so, and clears it when cancelled work is revived (Done is final: the apiserver refuses to reopen it);
+// standups read it.
 func TestCompletedAt(t *testing.T) {
 	g := newG(t)
 	ns := namespace(t, "completed")
@@ -34,13 +35,31 @@ func TestCompletedAt(t *testing.T) {
 	ini := expectInitiative(g, ns, "finish-me", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
 	g.Expect(ini.Status.CompletedAt).To(BeNil())
 
-	// Blocked -> Done: finished, even though it never was Ready.
+	// Blocked -> Cancelled: dropped, recorded.
+	update(g, ini, func(i *roadmapv1.Initiative) { i.Spec.State = roadmapv1.StateCancelled })
+	ini = expectInitiative(g, ns, "finish-me", roadmapv1.PhaseCancelled, roadmapv1.InitiativeReasonCancelled)
+	g.Expect(ini.Status.CompletedAt).NotTo(BeNil())
+	cancelled := *ini.Status.CompletedAt
+
+	// Staying Cancelled keeps the time (a spec change that is not the state re-evaluates it).
+	update(g, ini, func(i *roadmapv1.Initiative) { i.Spec.Title = "cancelled, retitled" })
+	g.Eventually(func(g Gomega) {
+		got := getInitiative(g, ns, "finish-me")
+		g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
+		g.Expect(got.Status.CompletedAt).NotTo(BeNil())
+		g.Expect(got.Status.CompletedAt.Equal(&cancelled)).To(BeTrue())
+	}).Should(Succeed())
+
+	// Revived: no completion time.
+	update(g, getInitiative(g, ns, "finish-me"), func(i *roadmapv1.Initiative) { i.Spec.State = roadmapv1.StateActive })
+	ini = expectInitiative(g, ns, "finish-me", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
+	g.Expect(ini.Status.CompletedAt).To(BeNil())
+
+	// Blocked -> Done: finished, even though it never was Ready; recorded again, and kept through a retitle.
 	update(g, ini, func(i *roadmapv1.Initiative) { i.Spec.State = roadmapv1.StateDone })
 	ini = expectInitiative(g, ns, "finish-me", roadmapv1.PhaseDone, roadmapv1.InitiativeReasonDone)
 	g.Expect(ini.Status.CompletedAt).NotTo(BeNil())
 	done := *ini.Status.CompletedAt
-
-	// Staying Done keeps the time (a spec change that is not the state re-evaluates it).
 	update(g, ini, func(i *roadmapv1.Initiative) { i.Spec.Title = "finished, retitled" })
 	g.Eventually(func(g Gomega) {
 		got := getInitiative(g, ns, "finish-me")
@@ -48,16 +67,6 @@ func TestCompletedAt(t *testing.T) {
 		g.Expect(got.Status.CompletedAt).NotTo(BeNil())
 		g.Expect(got.Status.CompletedAt.Equal(&done)).To(BeTrue())
 	}).Should(Succeed())
-
-	// Reopened: no completion time.
-	update(g, getInitiative(g, ns, "finish-me"), func(i *roadmapv1.Initiative) { i.Spec.State = roadmapv1.StateActive })
-	ini = expectInitiative(g, ns, "finish-me", roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotFound)
-	g.Expect(ini.Status.CompletedAt).To(BeNil())
-
-	// Cancelled: recorded again.
-	update(g, ini, func(i *roadmapv1.Initiative) { i.Spec.State = roadmapv1.StateCancelled })
-	ini = expectInitiative(g, ns, "finish-me", roadmapv1.PhaseCancelled, roadmapv1.InitiativeReasonCancelled)
-	g.Expect(ini.Status.CompletedAt).NotTo(BeNil())
 }
 
 // TestCapabilityNotFoundGrace: with the default grace period, an initiative applied before the capability it

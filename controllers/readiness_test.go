@@ -209,11 +209,13 @@ func TestInitiativeDependsOn(t *testing.T) {
 	update(g, kafka, func(i *roadmapv1.Initiative) { i.Spec.State = roadmapv1.StateDone })
 	expectInitiative(g, product, "feature", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)
 
-	// A cycle: design (reopened) now depends on feature, which depends on design.
-	update(g, design, func(i *roadmapv1.Initiative) {
-		i.Spec.State = roadmapv1.StateActive
-		i.Spec.DependsOn = []roadmapv1.InitiativeReference{{Name: "feature"}}
-	})
+	// A cycle: design, re-created as open work (Done is final, so not reopened in place), now depends on feature,
+	// which depends on design.
+	g.Expect(k.Delete(ctx(), design)).To(Succeed())
+	design = initiative(product, "design")
+	design.Spec.State = roadmapv1.StateActive
+	design.Spec.DependsOn = []roadmapv1.InitiativeReference{{Name: "feature"}}
+	g.Eventually(func() error { return k.Create(ctx(), design) }).Should(Succeed())
 	ini = expectInitiative(g, product, "feature", roadmapv1.PhaseBlocked, roadmapv1.ReasonDependencyCycle)
 	g.Expect(ini.Status.Summary).To(Equal("dependency cycle: dep-product/feature -> dep-product/design -> dep-product/feature"))
 	ini = expectInitiative(g, product, "design", roadmapv1.PhaseBlocked, roadmapv1.ReasonDependencyCycle)

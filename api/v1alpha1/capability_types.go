@@ -131,21 +131,18 @@ type CheckReference struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	APIVersion string `json:"apiVersion"`
+	APIVersion Text `json:"apiVersion"`
 
 	// Kind of the object, e.g. Deployment.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Kind string `json:"kind"`
+	Kind Text `json:"kind"`
 
 	// Namespace of the object; empty for cluster-scoped kinds.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Namespace string `json:"namespace,omitempty"`
+	Namespace Text `json:"namespace,omitempty"`
 
 	// Name of the object.
 	// +required
@@ -168,20 +165,17 @@ type CapabilitySpec struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Title string `json:"title"`
+	Title Text `json:"title"`
 
 	// Owner is the team accountable for the capability, e.g. team-platform.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Owner string `json:"owner,omitempty"`
+	Owner Text `json:"owner,omitempty"`
 
 	// Category is free text used for grouping, e.g. networking, data, observability.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Category string `json:"category,omitempty"`
+	Category Text `json:"category,omitempty"`
 
 	// Lifecycle is the platform team's declaration. Only an Available capability can be Ready.
 	// +optional
@@ -203,8 +197,7 @@ type CapabilitySpec struct {
 	// Description says what the capability offers and how to use it.
 	// +optional
 	// +kubebuilder:validation:MaxLength=4096
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'[^\\P{Cc}\\t\\n]')",message="must not contain control characters other than tabs and line breaks"
-	Description string `json:"description,omitempty"`
+	Description MultilineText `json:"description,omitempty"`
 }
 
 // CheckStatus is the result of one evidence check in one cluster.

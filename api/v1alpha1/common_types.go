@@ -42,3 +42,24 @@ type ResourceName string
 // +kubebuilder:validation:Format=date
 // +kubebuilder:validation:Type=string
 type Date string
+
+// Text is one line of free text written by people (a title, an owner, a category, a key result) and shown by
+// kubectl, the board, exports and terminals. Any printable character of any script is welcome, but not:
+//   - control characters (category Cc): escape sequences retitle or clear the reader's terminal, line breaks
+//     forge lines in listings and logs;
+//   - invisible format characters (Cf): bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+//     directional marks (U+200E, U+200F, U+061C) make a title read differently from what it holds; zero-width
+//     spaces and joiners (U+200B-U+200D, U+2060), the byte-order mark (U+FEFF) and soft hyphens hide characters
+//     from whoever reads or searches it;
+//   - the Unicode line and paragraph separators (U+2028, U+2029).
+//
+// The rule lives here once: every one-line free-text field of the API is a Text. It is an alias, so Go code
+// reads these fields as plain strings. Objects stored before the rule keep their values (the apiserver only
+// checks a value again when it changes).
+// +kubebuilder:validation:XValidation:rule="!self.matches(r'[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]')",message="must not contain control characters (escape sequences, line breaks) or invisible formatting characters (bidirectional overrides such as U+202E, zero-width characters)"
+type Text = string
+
+// MultilineText is free text of several lines, such as a description: the same characters as Text are refused,
+// except tabs and line feeds.
+// +kubebuilder:validation:XValidation:rule="!self.matches(r'[^\\P{Cc}\\t\\n]|[\\p{Cf}\\p{Zl}\\p{Zp}]')",message="must not contain control characters other than tabs and line breaks, nor invisible formatting characters (bidirectional overrides such as U+202E, zero-width characters)"
+type MultilineText = string

@@ -49,28 +49,24 @@ type KeyResult struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=500
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Description string `json:"description"`
+	Description Text `json:"description"`
 
 	// Target value; numeric targets are compared with current to report attainment.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=64
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Target string `json:"target"`
+	Target Text `json:"target"`
 
 	// Current value, if measured.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Current *string `json:"current,omitempty"`
+	Current *Text `json:"current,omitempty"`
 
 	// Baseline is the value when the goal was set (default 0). With a baseline, attainment is
 	// (current - baseline) / (target - baseline), so "cut incident minutes from 1200 to 600" works too.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Baseline *string `json:"baseline,omitempty"`
+	Baseline *Text `json:"baseline,omitempty"`
 }
 
 // KeyResultStatus reports the attainment of one key result.
@@ -92,14 +88,12 @@ type GoalSpec struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Title string `json:"title"`
+	Title Text `json:"title"`
 
 	// Owner is the person or team accountable for the goal.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Owner string `json:"owner,omitempty"`
+	Owner Text `json:"owner,omitempty"`
 
 	// TargetDate is when the goal should be met, YYYY-MM-DD.
 	// +optional

@@ -31,14 +31,21 @@ const (
 	TrackOperations Track = "Operations"
 )
 
-// InitiativeState is what the team declares about its own work.
+// InitiativeState is what the team declares about its own work. The team moves it freely between Proposed,
+// Active and Cancelled, and to Done, but Done is final: the apiserver refuses to move a Done initiative to any
+// other state, in every namespace. Finished work is a record that others have acted on (dependents started,
+// goals counted its progress, standups reported it); reopening it in place would rewrite that record and block
+// its dependents again without a trace. Further work is a new initiative. Cancelled is not final: cancelling is
+// a decision about work not done, and a decision can be revisited, so a Cancelled initiative may be revived
+// (Proposed or Active) or declared Done, and initiatives that depend on it need no new reference.
 // +kubebuilder:validation:Enum=Proposed;Active;Done;Cancelled
 type InitiativeState string
 
 // The states a team declares.
 const (
-	StateProposed  InitiativeState = "Proposed"
-	StateActive    InitiativeState = "Active"
+	StateProposed InitiativeState = "Proposed"
+	StateActive   InitiativeState = "Active"
+	// StateDone is final (see InitiativeState).
 	StateDone      InitiativeState = "Done"
 	StateCancelled InitiativeState = "Cancelled"
 )
@@ -145,14 +152,19 @@ type InitiativeReference struct {
 }
 
 // InitiativeSpec describes a piece of work on the roadmap.
+//
+// A Done initiative is the record of finished work: its state stays Done, and of its spec only title, owner and
+// goals may still change (a typo, a team renamed, goals reorganised). What the work was and how it was planned
+// (track, requires, dependsOn, provides, the WSJF estimates and targetDate) is kept as it was when it finished.
+// The apiserver enforces both in every namespace.
 // +kubebuilder:validation:XValidation:rule="!has(self.requires) || !has(self.provides) || !self.requires.exists(r, r in self.provides)",message="an initiative cannot require a capability it provides itself"
+// +kubebuilder:validation:XValidation:rule="oldSelf.state != 'Done' || self.state != 'Done' || (self.track == oldSelf.track && (has(self.requires) ? self.requires : []) == (has(oldSelf.requires) ? oldSelf.requires : []) && (has(self.dependsOn) ? self.dependsOn : []) == (has(oldSelf.dependsOn) ? oldSelf.dependsOn : []) && (has(self.provides) ? self.provides : []) == (has(oldSelf.provides) ? oldSelf.provides : []) && self.?value == oldSelf.?value && self.?urgency == oldSelf.?urgency && self.?riskReduction == oldSelf.?riskReduction && self.?effort == oldSelf.?effort && self.?targetDate == oldSelf.?targetDate)",messageExpression="'a Done initiative is the record of finished work: ' + ((self.track == oldSelf.track ? \"\" : ', spec.track') + ((has(self.requires) ? self.requires : []) == (has(oldSelf.requires) ? oldSelf.requires : []) ? \"\" : ', spec.requires') + ((has(self.dependsOn) ? self.dependsOn : []) == (has(oldSelf.dependsOn) ? oldSelf.dependsOn : []) ? \"\" : ', spec.dependsOn') + ((has(self.provides) ? self.provides : []) == (has(oldSelf.provides) ? oldSelf.provides : []) ? \"\" : ', spec.provides') + (self.?value == oldSelf.?value ? \"\" : ', spec.value') + (self.?urgency == oldSelf.?urgency ? \"\" : ', spec.urgency') + (self.?riskReduction == oldSelf.?riskReduction ? \"\" : ', spec.riskReduction') + (self.?effort == oldSelf.?effort ? \"\" : ', spec.effort') + (self.?targetDate == oldSelf.?targetDate ? \"\" : ', spec.targetDate')).substring(2) + ' cannot change any more (only spec.title, spec.owner and spec.goals may); create a new initiative for further work'",message="a Done initiative is the record of finished work: only spec.title, spec.owner and spec.goals may still change; create a new initiative for further work"
 type InitiativeSpec struct {
 	// Title is the human name of the work.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Title string `json:"title"`
+	Title Text `json:"title"`
 
 	// Track is Innovation (new things, gated on capabilities) or Operations (run and build the platform).
 	// +required
@@ -161,8 +173,7 @@ type InitiativeSpec struct {
 	// Owner is the team doing the work, e.g. team-checkout.
 	// +optional
 	// +kubebuilder:validation:MaxLength=100
-	// +kubebuilder:validation:XValidation:rule="!self.matches(r'\\p{Cc}')",message="must not contain control characters (such as escape sequences or line breaks)"
-	Owner string `json:"owner,omitempty"`
+	Owner Text `json:"owner,omitempty"`
 
 	// Goals names the Goals this work serves. Work tied to no goal is flagged as unaligned.
 	// +optional
@@ -219,9 +230,11 @@ type InitiativeSpec struct {
 	// +optional
 	TargetDate Date `json:"targetDate,omitempty"`
 
-	// State is the team's declaration: Proposed, Active, Done or Cancelled.
+	// State is the team's declaration: Proposed, Active, Done or Cancelled. Done is final; Cancelled may be
+	// revived (see InitiativeState).
 	// +optional
 	// +kubebuilder:default=Proposed
+	// +kubebuilder:validation:XValidation:rule="oldSelf != 'Done' || self == 'Done'",messageExpression="'Done is final: a Done initiative cannot become ' + self + '; create a new initiative for further work (delete and re-create this one only if it was marked Done by mistake)'",message="Done is final: a Done initiative cannot move to another state; create a new initiative for further work (delete and re-create this one only if it was marked Done by mistake)"
 	State InitiativeState `json:"state,omitempty"`
 }
 

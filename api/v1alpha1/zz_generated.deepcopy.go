@@ -515,12 +515,12 @@ func (in *KeyResult) DeepCopyInto(out *KeyResult) {
 	*out = *in
 	if in.Current != nil {
 		in, out := &in.Current, &out.Current
-		*out = new(string)
+		*out = new(Text)
 		**out = **in
 	}
 	if in.Baseline != nil {
 		in, out := &in.Baseline, &out.Baseline
-		*out = new(string)
+		*out = new(Text)
 		**out = **in
 	}
 }

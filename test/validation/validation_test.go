@@ -252,6 +252,41 @@ spec: {title: "Grow\x07", owner: "cfo\e]0;x\a", keyResults: [{description: "Reve
 			[]string{"spec.title: Invalid value", "spec.owner: Invalid value", "spec.keyResults[0].description: Invalid value",
 				"spec.keyResults[0].target: Invalid value", "spec.keyResults[0].current: Invalid value",
 				"spec.keyResults[0].baseline: Invalid value"}},
+		// Invisible format characters: a right-to-left override makes the board, exports and terminals show a
+		// title other than the one stored ("Checkout \u202etxt.exe" reads "Checkout exe.txt"); zero-width
+		// characters and the byte-order mark hide text from whoever reads or searches it.
+		{"initiative title with a right-to-left override", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: "Checkout \u202Etxt.exe", track: Innovation}`,
+			[]string{"spec.title: Invalid value", "must not contain control characters (escape sequences, line breaks) " +
+				"or invisible formatting characters (bidirectional overrides such as U+202E, zero-width characters)"}},
+		{"initiative owner with a bidi isolate and a zero-width space", `
+kind: Initiative
+metadata: {name: checkout}
+spec: {title: Checkout, track: Innovation, owner: "team\u2067-a\u2069\u200B"}`,
+			[]string{"spec.owner: Invalid value", "invisible formatting characters"}},
+		{"capability title with a left-to-right mark, category with a line separator", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: "Event bus\u200E", category: "data\u2028ops"}`,
+			[]string{"spec.title: Invalid value", "spec.category: Invalid value", "invisible formatting characters"}},
+		{"capability description with a right-to-left embedding", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, description: "Kafka.\n\u202BAsk #team-sre."}`,
+			[]string{"spec.description: Invalid value",
+				"must not contain control characters other than tabs and line breaks, nor invisible formatting characters"}},
+		{"check kind with a zero-width joiner", `
+kind: Capability
+metadata: {name: event-bus}
+spec: {title: Event bus, checks: [{apiVersion: apps/v1, kind: "Deploy\u200Dment", name: broker}]}`,
+			[]string{"spec.checks[0].kind: Invalid value", "invisible formatting characters"}},
+		{"goal title with a byte-order mark, key result with a pop directional formatting", `
+kind: Goal
+metadata: {name: grow-revenue}
+spec: {title: "\uFEFFGrow revenue", keyResults: [{description: "Revenue\u202C", target: "20"}]}`,
+			[]string{"spec.title: Invalid value", "spec.keyResults[0].description: Invalid value"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -267,7 +302,9 @@ spec: {title: "Grow\x07", owner: "cfo\e]0;x\a", keyResults: [{description: "Reve
 	}
 }
 
-// TestAcceptsGoodManifests: the edges of every bound are accepted, and defaults are applied.
+// TestAcceptsGoodManifests: the edges of every bound are accepted, and defaults are applied. Text in any script
+// is free text, right-to-left scripts included: only invisible formatting characters are refused, not the
+// letters whose direction they would override.
 func TestAcceptsGoodManifests(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
@@ -288,6 +325,9 @@ kind: Initiative
 metadata: {name: accepted-initiative}
 spec: {title: Checkout, track: Operations, value: 1, urgency: 10, riskReduction: 1, effort: 10,
   targetDate: "2028-02-29", dependsOn: [{name: payments}, {namespace: other, name: payments}]}`, `
+kind: Initiative
+metadata: {name: accepted-right-to-left-title}
+spec: {title: "תשלומים בזמן אמת – الدفع الفوري – real-time payments 🚀", track: Innovation, owner: "צוות-תשלומים"}`, `
 kind: Goal
 metadata: {name: accepted-goal}
 spec: {title: Grow revenue, parent: company-strategy, targetDate: "2027-12-31",

@@ -31,7 +31,7 @@ _Appears in:_ {{ range $i, $ref := $type.SortedReferences }}{{ if $i }}, {{ end 
 | `kind` _string_ | `{{ $type.GVK.Kind }}` | | |
 {{- end }}
 {{- range $type.Members }}
-| `{{ .Name }}` _{{ markdownRenderType .Type }}_ | {{ template "type_members" . }} | {{ markdownRenderDefault .Default }} | {{ template "field_validation" .Validation }} |
+| `{{ .Name }}` _{{ template "field_type" .Type }}_ | {{ template "type_members" . }} | {{ markdownRenderDefault .Default }} | {{ template "field_validation" .Validation }} |
 {{- end }}
 {{- end }}
 {{- if $type.EnumValues }}
@@ -43,4 +43,11 @@ _Appears in:_ {{ range $i, $ref := $type.SortedReferences }}{{ if $i }}, {{ end 
 {{- end }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{- /* Go type aliases (Text, MultilineText: string with one shared CEL rule) are not rendered as types of their
+own (crd-ref-docs reads them as unsupported kinds); show them as the string they are. 8 is
+types.UnsupportedKind. */ -}}
+{{- define "field_type" -}}
+{{- if eq .Kind 8 }}string{{ else if and .UnderlyingType (eq .UnderlyingType.Kind 8) }}string{{ else }}{{ markdownRenderType . }}{{ end -}}
 {{- end -}}
