@@ -190,15 +190,17 @@ func (s *Sender) Start(ctx context.Context) error {
 		<-done
 	}
 	if n := s.queue.len(); n > 0 {
-		metrics.EventsDropped.WithLabelValues(dropShutdown).Add(float64(n))
+		metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropShutdown).Add(float64(n))
 		metrics.EventsQueued.Sub(float64(n))
 		s.log.Info("events not written before shutdown", "count", n)
 	}
 	return nil
 }
 
-// Causes of dropped events, the label of roadmap_events_dropped_total.
+// Causes of dropped events, the cause label of roadmap_events_dropped_total (whose sink label is kubernetes for
+// the Events the sender writes).
 const (
+	sinkKubernetes  = "kubernetes"
 	dropQueueFull   = "queue_full"
 	dropWriteFailed = "write_failed"
 	dropShutdown    = "shutdown"
@@ -225,13 +227,13 @@ func (s *Sender) send(ctx context.Context, e *pendingEvent) {
 		return
 	}
 	if ctx.Err() != nil {
-		metrics.EventsDropped.WithLabelValues(dropShutdown).Inc()
+		metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropShutdown).Inc()
 		return
 	}
 	if lastErr != nil {
 		err = lastErr
 	}
-	metrics.EventsDropped.WithLabelValues(dropWriteFailed).Inc()
+	metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropWriteFailed).Inc()
 	s.log.Error(err, "writing an event", "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
 		"reason", e.reason)
 }
@@ -249,7 +251,7 @@ func (s *Sender) enqueue(e *pendingEvent) {
 		metrics.EventsQueued.Inc()
 		return
 	}
-	metrics.EventsDropped.WithLabelValues(dropQueueFull).Inc()
+	metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropQueueFull).Inc()
 	if n := s.drops.Add(1); n == 1 || n%1000 == 0 {
 		s.log.Info("event queue full: dropping events (see --event-queue-size, --event-qps)", "dropped", n,
 			"queueSize", s.queue.limit, "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,

@@ -32,7 +32,8 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
-// droppedEvents reads roadmap_events_dropped_total for a cause from the registry the manager serves.
+// droppedEvents reads roadmap_events_dropped_total for the Kubernetes Events and a cause from the registry the
+// manager serves.
 func droppedEvents(g Gomega, cause string) float64 {
 	families, err := ctrlmetrics.Registry.Gather()
 	g.Expect(err).NotTo(HaveOccurred())
@@ -41,10 +42,8 @@ func droppedEvents(g Gomega, cause string) float64 {
 			continue
 		}
 		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "cause" && l.GetValue() == cause {
-					return m.GetCounter().GetValue()
-				}
+			if testenv.Label(m, "sink") == "kubernetes" && testenv.Label(m, "cause") == cause {
+				return m.GetCounter().GetValue()
 			}
 		}
 	}

@@ -18,6 +18,7 @@ package notify
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -43,6 +44,36 @@ type Options struct {
 	ClusterScopedNamespace string
 	// Delivery bounds each sink's queue, rate, attempts and senders.
 	Delivery Delivery
+}
+
+// defaultClusterScopedNamespace is the namespace config/default deploys the manager to.
+const defaultClusterScopedNamespace = "roadmap-operator-system"
+
+// DefaultOptions are the defaults of the notification flags: no sink; events about cluster-scoped objects in
+// the manager's own namespace (POD_NAMESPACE, from the downward API in config/manager).
+func DefaultOptions() Options {
+	o := Options{ClusterScopedNamespace: os.Getenv("POD_NAMESPACE"), Delivery: DefaultDelivery()}
+	if o.ClusterScopedNamespace == "" {
+		o.ClusterScopedNamespace = defaultClusterScopedNamespace
+	}
+	return o
+}
+
+// BindFlags registers the options as flags, with DefaultOptions as defaults. Delivery is not a flag of its
+// own: the manager sets it from the event flags (--event-qps, --event-burst, --event-queue-size).
+func (o *Options) BindFlags(fs *flag.FlagSet) {
+	d := DefaultOptions()
+	fs.StringVar(&o.EventsAddr, "events-addr", d.EventsAddr,
+		"The address of Flux's notification-controller event server (e.g. "+
+			"http://notification-controller.flux-system.svc.cluster.local./): transitions are posted there too, for "+
+			"Flux Alerts to route (docs/notifications.md). Empty: none.")
+	fs.StringVar(&o.CloudEventsSink, "cloudevents-sink", d.CloudEventsSink,
+		"A URL transitions are also sent to as CloudEvents 1.0 (HTTP binding). Empty: none.")
+	fs.StringVar(&o.BoardURL, "board-url", d.BoardURL,
+		"The address of the roadmap board, linked from each notification (metadata roadmap.dev/board).")
+	fs.StringVar(&o.ClusterScopedNamespace, "cluster-scoped-events-namespace", d.ClusterScopedNamespace,
+		"The namespace Flux events about capabilities and goals (cluster-scoped) are told in, where the Alerts "+
+			"routing them live (default: the manager's namespace).")
 }
 
 // Enabled reports whether any sink is configured.
