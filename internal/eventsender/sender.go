@@ -41,6 +41,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
+	"github.com/roadmap-operator/roadmap-operator/internal/notify"
 )
 
 // Sender writes the controllers' events.k8s.io Events through a bounded queue and a client of its own,
@@ -259,6 +260,10 @@ func (s *Sender) enqueue(e *pendingEvent) {
 	}
 }
 
+// noteLimit is the longest note, in bytes, the apiserver accepts in an events.k8s.io Event: a longer one (a
+// remote cluster's error, say) is cut on a rune boundary rather than refused with the whole event.
+const noteLimit = 1024
+
 func (e *pendingEvent) toEvent(instance string) *eventsv1.Event {
 	namespace := e.regarding.Namespace
 	if namespace == "" {
@@ -276,7 +281,7 @@ func (e *pendingEvent) toEvent(instance string) *eventsv1.Event {
 		Reason:              e.reason,
 		Regarding:           e.regarding,
 		Related:             e.related,
-		Note:                e.note,
+		Note:                notify.Truncate(e.note, noteLimit),
 		Type:                e.eventType,
 	}
 }
