@@ -104,7 +104,7 @@ func TestEventSender(t *testing.T) {
 func TestEventLongNote(t *testing.T) {
 	g := newG(t)
 	ns := namespace(t, "event-long-note")
-	sender, err := controllers.NewEventSender(env.Config, testenv.Scheme, 100, 100, 10, logr.Discard())
+	sender, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
 	g.Expect(err).NotTo(HaveOccurred())
 	runCtx, stop := context.WithCancel(context.Background())
 	defer stop()
