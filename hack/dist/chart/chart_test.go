@@ -230,6 +230,8 @@ func allOn() map[string]any {
 		"monitoring": map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true},
 		"argocd":     map[string]any{"healthChecks": map[string]any{"enabled": true}},
 		"image":      map[string]any{"repository": "registry.example/roadmap", "tag": "v9.9.9", "pullPolicy": "IfNotPresent"},
+		"notifications": map[string]any{"flux": map[string]any{"notificationControllerReader": true,
+			"eventsAddr": "http://notification-controller.flux-system.svc.cluster.local./"}},
 	}
 }
 
@@ -265,8 +267,9 @@ func TestChartDefaultsMatchInstaller(t *testing.T) {
 
 	// The optional components, when on, render what their own kustomizations build.
 	on := render(t, map[string]any{"policy": map[string]any{"enabled": true},
-		"monitoring": map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true}})
-	for _, dir := range []string{"policy", "prometheus"} {
+		"monitoring":    map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true},
+		"notifications": map[string]any{"flux": map[string]any{"notificationControllerReader": true}}})
+	for _, dir := range []string{"policy", "prometheus", "flux"} {
 		want := byKey(kustomize(t, dir))
 		got := byKey(on)
 		for k, obj := range want {
@@ -294,6 +297,23 @@ func TestChartValues(t *testing.T) {
 		_, err := util.ToRenderValues(ch, bad, common.ReleaseOptions{Name: "roadmap", Namespace: chart.Namespace, IsInstall: true}, common.DefaultCapabilities)
 		g.Expect(err).To(HaveOccurred(), "values %v", bad)
 	}
+
+	// Notifications: no sink by default; each value sets its flag.
+	for _, flag := range []string{"--events-addr", "--cloudevents-sink", "--board-url"} {
+		g.Expect(managerArgs(t, defaults)).NotTo(ContainElement(HavePrefix(flag)))
+	}
+	g.Expect(find(defaults, "ClusterRole", "flux-notification-roadmap-reader")).To(BeNil())
+	notifying := render(t, map[string]any{"notifications": map[string]any{
+		"flux":            map[string]any{"eventsAddr": "http://notification-controller.flux-system.svc.cluster.local./"},
+		"cloudEventsSink": "http://broker-ingress.knative-eventing.svc/roadmap/default",
+		"boardURL":        "https://roadmap.example.com"}})
+	g.Expect(managerArgs(t, notifying)).To(ContainElements(
+		"--events-addr=http://notification-controller.flux-system.svc.cluster.local./",
+		"--cloudevents-sink=http://broker-ingress.knative-eventing.svc/roadmap/default",
+		"--board-url=https://roadmap.example.com"))
+	_, err = util.ToRenderValues(ch, map[string]any{"notifications": map[string]any{"flux": map[string]any{"eventsAddr": "notification-controller"}}},
+		common.ReleaseOptions{Name: "roadmap", Namespace: chart.Namespace, IsInstall: true}, common.DefaultCapabilities)
+	g.Expect(err).To(HaveOccurred(), "an events address that is not a URL")
 
 	// Leader election: off for a single replica when asked, on whatever is asked with more than one.
 	single := render(t, map[string]any{"leaderElection": false})

@@ -98,6 +98,21 @@ teamRoles:
 policy:
   enabled: false
 
+# Notifications of every transition the operator tells as an Event (docs/notifications.md).
+notifications:
+  flux:
+    # Flux's notification-controller event server, e.g.
+    # http://notification-controller.flux-system.svc.cluster.local./ (--events-addr). Empty: none.
+    eventsAddr: ""
+    # Let notification-controller (ServiceAccount flux-system/notification-controller) read roadmap objects, for
+    # Alerts that select their sources with matchLabels (config/flux). Flux's Alert CRD must also accept the
+    # roadmap kinds: add the config/flux kustomize component where Flux is installed.
+    notificationControllerReader: false
+  # A URL every transition is also sent to as a CloudEvent (--cloudevents-sink). Empty: none.
+  cloudEventsSink: ""
+  # The roadmap board's address, linked from each notification (--board-url).
+  boardURL: ""
+
 # For clusters running the Prometheus Operator (config/prometheus): needs the monitoring.coreos.com CRDs.
 monitoring:
   serviceMonitor: false
@@ -146,6 +161,22 @@ const valuesSchema = `{
     "apf": {"$ref": "#/definitions/toggle"},
     "teamRoles": {"$ref": "#/definitions/toggle"},
     "policy": {"$ref": "#/definitions/toggle"},
+    "notifications": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "flux": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "eventsAddr": {"type": "string", "pattern": "^(https?://.+)?$"},
+            "notificationControllerReader": {"type": "boolean"}
+          }
+        },
+        "cloudEventsSink": {"type": "string", "pattern": "^(https?://.+)?$"},
+        "boardURL": {"type": "string"}
+      }
+    },
     "monitoring": {
       "type": "object",
       "additionalProperties": false,
