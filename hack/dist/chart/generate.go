@@ -72,7 +72,6 @@ var components = []struct {
 	value func(kind string) string
 }{
 	{"config/policy", func(string) string { return ".Values.policy.enabled" }},
-	{"config/flux", func(string) string { return ".Values.notifications.flux.notificationControllerReader" }},
 	{"config/prometheus", func(kind string) string {
 		switch kind {
 		case "ServiceMonitor":
@@ -83,6 +82,7 @@ var components = []struct {
 			return ".Values.monitoring.dashboard"
 		}
 	}},
+	{"config/flux", func(string) string { return ".Values.notifications.flux.notificationControllerReader" }},
 }
 
 // Generate writes the chart into out (charts/roadmap-operator) from the kustomizations under root/config.
