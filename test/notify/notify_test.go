@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -172,10 +173,11 @@ func TestNotifications(t *testing.T) {
 		testenv.Create(g, k, ini)
 	}
 	for _, name := range dependents {
-		testenv.ExpectInitiative(g, k, ns, name, roadmapv1.PhaseBlocked, roadmapv1.ReasonCapabilityNotReady)
+		// Planned, and no initiative provides it.
+		testenv.ExpectInitiative(g, k, ns, name, roadmapv1.PhaseBlocked, roadmapv1.ReasonNoProvider)
 	}
 	// Blocked on creation: an error the owner must hear of, saying by what. (Once, or twice when the first
-	// evaluation did not see the capability yet, CapabilityNotFound, and the next says it is not Ready.)
+	// evaluation did not see the capability yet, CapabilityNotFound, and the next says no one provides it.)
 	g.Eventually(func(g Gomega) {
 		blocked := flux.received("Initiative", ns, "Blocked")
 		for _, name := range dependents {
@@ -298,7 +300,7 @@ func TestFluxComponent(t *testing.T) {
 		return u
 	}
 	for _, kind := range []string{"Capability", "Initiative", "Goal", "Kustomization"} {
-		g.Eventually(func() error { return env.Client.Create(context.Background(), alert("roadmap-"+kind, kind)) }).
+		g.Eventually(func() error { return env.Client.Create(context.Background(), alert("roadmap-"+strings.ToLower(kind), kind)) }).
 			Should(Succeed(), "an Alert on %s", kind)
 	}
 	err = env.Client.Create(context.Background(), alert("pods", "Pod"))
