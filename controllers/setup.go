@@ -34,6 +34,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/eventsender"
 	"github.com/roadmap-operator/roadmap-operator/internal/evidencewatch"
 	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
+	"github.com/roadmap-operator/roadmap-operator/internal/notify"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/rollup"
 )
@@ -62,6 +63,10 @@ type Options struct {
 	// initiative provides, waits (Reconciling) before it is called broken (Stalled; Argo CD Degraded): the time
 	// a platform team's capability may take to follow a product team's initiative through GitOps.
 	CapabilityNotFoundGrace time.Duration
+	// Notify sends the transitions to Flux's notification-controller and CloudEvents sinks (--events-addr,
+	// --cloudevents-sink, --board-url, --cluster-scoped-events-namespace), each at the pace and with the queue
+	// bound of the Events.
+	Notify notify.Options
 }
 
 // DefaultOptions are the defaults of the manager's flags: see docs/performance.md for how the first ones were
@@ -76,6 +81,7 @@ func DefaultOptions() Options {
 	}
 	o.CapabilityNotFoundGrace = 10 * time.Minute
 	o.Evidence = evidencewatch.DefaultOptions()
+	o.Notify = notify.DefaultOptions()
 	return o
 }
 
@@ -92,6 +98,7 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	o.Events.BindFlags(fs)
 	o.GoalRollup.BindFlags(fs)
 	o.Evidence.BindFlags(fs)
+	o.Notify.BindFlags(fs)
 	fs.DurationVar(&o.CapabilityNotFoundGrace, "capability-not-found-grace", d.CapabilityNotFoundGrace,
 		"How long an initiative requiring a capability that does not exist and that no initiative provides waits "+
 			"before it is reported broken (Stalled).")
@@ -132,6 +139,20 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := mgr.Add(eventSender); err != nil {
 		return fmt.Errorf("adding the event sender: %w", err)
 	}
+	// Notifications leave through the sinks' own queues, after the Kubernetes Event is queued: never in the way
+	// of a reconcile.
+	notifyOpts := opts.Notify
+	notifyOpts.Delivery.QueueSize, notifyOpts.Delivery.QPS, notifyOpts.Delivery.Burst =
+		opts.Events.QueueSize, opts.Events.QPS, opts.Events.Burst
+	notifier, err := notify.New(notifyOpts, mgr.GetScheme(), notificationDropped, mgr.GetLogger().WithName("notify"))
+	if err != nil {
+		return err
+	}
+	if notifier != nil {
+		if err := mgr.Add(notifier); err != nil {
+			return fmt.Errorf("adding the notifier: %w", err)
+		}
+	}
 	secrets, err := evidencewatch.NewClusterSecretsCache(mgr, opts.Evidence.ClusterSecretsNamespace)
 	if err != nil {
 		return err
@@ -146,14 +167,14 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Client:                  mgr.GetClient(),
 		Evidence:                evidenceWatcher,
 		ClusterSecrets:          secrets,
-		Recorder:                eventSender.Recorder("capability-controller"),
+		Recorder:                notifier.Recorder(eventSender.Recorder("capability-controller"), "capability-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the capability controller: %w", err)
 	}
 	if err := (&InitiativeReconciler{
 		Client:                  mgr.GetClient(),
-		Recorder:                eventSender.Recorder("initiative-controller"),
+		Recorder:                notifier.Recorder(eventSender.Recorder("initiative-controller"), "initiative-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 		CapabilityNotFoundGrace: opts.CapabilityNotFoundGrace,
 	}).SetupWithManager(mgr); err != nil {
@@ -161,13 +182,18 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	if err := (&GoalReconciler{
 		Client:                  mgr.GetClient(),
-		Recorder:                eventSender.Recorder("goal-controller"),
+		Recorder:                notifier.Recorder(eventSender.Recorder("goal-controller"), "goal-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 		Rollup:                  opts.GoalRollup,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the goal controller: %w", err)
 	}
 	return nil
+}
+
+// notificationDropped counts a notification a sink never got in roadmap_events_dropped_total.
+func notificationDropped(sink, cause string) {
+	metrics.EventsDropped.WithLabelValues(sink, cause).Inc()
 }
 
 // patchStatus writes an object's status with one merge patch, and not at all when it is unchanged: a settled

@@ -41,6 +41,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
+	"github.com/roadmap-operator/roadmap-operator/internal/notify"
+	"github.com/roadmap-operator/roadmap-operator/internal/queue"
 )
 
 // Sender writes the controllers' events.k8s.io Events through a bounded queue and a client of its own,
@@ -57,83 +59,11 @@ type Sender struct {
 	client   eventsclient.EventsV1Interface
 	scheme   *runtime.Scheme
 	instance string
-	queue    *eventQueue
+	queue    *queue.Bounded[*pendingEvent]
 	log      logr.Logger
 	drops    atomic.Int64
 	// apiVersions holds one apiVersion string per schema.GroupVersion.
 	apiVersions sync.Map
-}
-
-// eventQueue is a bounded FIFO of pending events that grows only as far as it is used: a channel of the same
-// bound would hold its whole capacity from the start.
-type eventQueue struct {
-	mu    sync.Mutex
-	items []*pendingEvent
-	head  int
-	limit int
-	// ready holds a token while items may be waiting.
-	ready chan struct{}
-}
-
-func newEventQueue(limit int) *eventQueue {
-	return &eventQueue{limit: max(limit, 1), ready: make(chan struct{}, 1)}
-}
-
-// push queues e, or reports false when the queue is full.
-func (q *eventQueue) push(e *pendingEvent) bool {
-	q.mu.Lock()
-	if len(q.items)-q.head >= q.limit {
-		q.mu.Unlock()
-		return false
-	}
-	q.items = append(q.items, e)
-	q.mu.Unlock()
-	q.signal()
-	return true
-}
-
-func (q *eventQueue) signal() {
-	select {
-	case q.ready <- struct{}{}:
-	default:
-	}
-}
-
-// pop returns the oldest event, waiting for one, or nil once ctx is done.
-func (q *eventQueue) pop(ctx context.Context) *pendingEvent {
-	for {
-		q.mu.Lock()
-		if q.head < len(q.items) {
-			e := q.items[q.head]
-			q.items[q.head] = nil
-			q.head++
-			if q.head == len(q.items) { // drained: start over, so the backing array is reused or freed
-				q.items, q.head = q.items[:0], 0
-				if cap(q.items) > 1024 {
-					q.items = nil
-				}
-			}
-			more := q.head < len(q.items)
-			q.mu.Unlock()
-			if more {
-				q.signal() // wake another sender
-			}
-			return e
-		}
-		q.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-q.ready:
-		}
-	}
-}
-
-// len is the number of queued events.
-func (q *eventQueue) len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.items) - q.head
 }
 
 // pendingEvent is what an event needs until it is written: the Event object is built only to send it.
@@ -162,7 +92,7 @@ func New(cfg *rest.Config, scheme *runtime.Scheme, opts Options, log logr.Logger
 		return nil, fmt.Errorf("creating the events client: %w", err)
 	}
 	hostname, _ := os.Hostname()
-	return &Sender{client: c, scheme: scheme, instance: hostname, queue: newEventQueue(opts.QueueSize), log: log}, nil
+	return &Sender{client: c, scheme: scheme, instance: hostname, queue: queue.New[*pendingEvent](opts.QueueSize), log: log}, nil
 }
 
 // Recorder returns an events.EventRecorder that queues events reported by controller.
@@ -177,8 +107,8 @@ func (s *Sender) Start(ctx context.Context) error {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for {
-				e := s.queue.pop(ctx)
-				if e == nil {
+				e, ok := s.queue.Pop(ctx)
+				if !ok {
 					return
 				}
 				metrics.EventsQueued.Dec()
@@ -189,16 +119,18 @@ func (s *Sender) Start(ctx context.Context) error {
 	for range eventSenders {
 		<-done
 	}
-	if n := s.queue.len(); n > 0 {
-		metrics.EventsDropped.WithLabelValues(dropShutdown).Add(float64(n))
+	if n := s.queue.Len(); n > 0 {
+		metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropShutdown).Add(float64(n))
 		metrics.EventsQueued.Sub(float64(n))
 		s.log.Info("events not written before shutdown", "count", n)
 	}
 	return nil
 }
 
-// Causes of dropped events, the label of roadmap_events_dropped_total.
+// Causes of dropped events, the cause label of roadmap_events_dropped_total (whose sink label is kubernetes for
+// the Events the sender writes).
 const (
+	sinkKubernetes  = "kubernetes"
 	dropQueueFull   = "queue_full"
 	dropWriteFailed = "write_failed"
 	dropShutdown    = "shutdown"
@@ -225,13 +157,13 @@ func (s *Sender) send(ctx context.Context, e *pendingEvent) {
 		return
 	}
 	if ctx.Err() != nil {
-		metrics.EventsDropped.WithLabelValues(dropShutdown).Inc()
+		metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropShutdown).Inc()
 		return
 	}
 	if lastErr != nil {
 		err = lastErr
 	}
-	metrics.EventsDropped.WithLabelValues(dropWriteFailed).Inc()
+	metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropWriteFailed).Inc()
 	s.log.Error(err, "writing an event", "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
 		"reason", e.reason)
 }
@@ -245,17 +177,21 @@ func isConnectionError(err error) bool {
 // enqueue queues an event, or counts it as dropped when the queue is full: the first drop and every 1,000th
 // after it are logged.
 func (s *Sender) enqueue(e *pendingEvent) {
-	if s.queue.push(e) {
+	if s.queue.Push(e) {
 		metrics.EventsQueued.Inc()
 		return
 	}
-	metrics.EventsDropped.WithLabelValues(dropQueueFull).Inc()
+	metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropQueueFull).Inc()
 	if n := s.drops.Add(1); n == 1 || n%1000 == 0 {
 		s.log.Info("event queue full: dropping events (see --event-queue-size, --event-qps)", "dropped", n,
-			"queueSize", s.queue.limit, "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
+			"queueSize", s.queue.Limit(), "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
 			"reason", e.reason)
 	}
 }
+
+// noteLimit is the longest note, in bytes, the apiserver accepts in an events.k8s.io Event: a longer one (a
+// remote cluster's error, say) is cut on a rune boundary rather than refused with the whole event.
+const noteLimit = 1024
 
 func (e *pendingEvent) toEvent(instance string) *eventsv1.Event {
 	namespace := e.regarding.Namespace
@@ -274,7 +210,7 @@ func (e *pendingEvent) toEvent(instance string) *eventsv1.Event {
 		Reason:              e.reason,
 		Regarding:           e.regarding,
 		Related:             e.related,
-		Note:                e.note,
+		Note:                notify.Truncate(e.note, noteLimit),
 		Type:                e.eventType,
 	}
 }

@@ -18,7 +18,9 @@ package eventsender_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/go-logr/logr"
 	. "github.com/onsi/gomega"
@@ -32,7 +34,8 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
-// droppedEvents reads roadmap_events_dropped_total for a cause from the registry the manager serves.
+// droppedEvents reads roadmap_events_dropped_total for the Kubernetes Events and a cause from the registry the
+// manager serves.
 func droppedEvents(g Gomega, cause string) float64 {
 	families, err := ctrlmetrics.Registry.Gather()
 	g.Expect(err).NotTo(HaveOccurred())
@@ -41,10 +44,8 @@ func droppedEvents(g Gomega, cause string) float64 {
 			continue
 		}
 		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "cause" && l.GetValue() == cause {
-					return m.GetCounter().GetValue()
-				}
+			if testenv.Label(m, "sink") == "kubernetes" && testenv.Label(m, "cause") == cause {
+				return m.GetCounter().GetValue()
 			}
 		}
 	}
@@ -96,6 +97,35 @@ func TestEventSender(t *testing.T) {
 	cancel()
 	g.Expect(full.Start(stopped)).To(Succeed())
 	g.Expect(droppedEvents(g, "shutdown")).To(Equal(shutdownBefore + 1))
+}
+
+// TestEventLongNote: the apiserver refuses an event whose note is over 1 KiB; a long message (a remote cluster's
+// error, say) is cut on a rune boundary instead, and the event is written.
+func TestEventLongNote(t *testing.T) {
+	g := newG(t)
+	ns := namespace(t, "event-long-note")
+	sender, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
+	g.Expect(err).NotTo(HaveOccurred())
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go func() { _ = sender.Start(runCtx) }()
+	failedBefore := droppedEvents(g, "write_failed")
+	long := "cluster eu-west: " + strings.Repeat("réseau injoignable 🚫 ", 100) // 2.7 KiB of 1-, 2- and 4-byte runes
+	sender.Recorder("test-controller").Eventf(initiative(ns, "long"), nil, "Warning", "LongNote", "Test", "%s", long)
+	g.Eventually(func(g Gomega) {
+		list := &eventsv1.EventList{}
+		g.Expect(k.List(ctx(), list, client.InNamespace(ns))).To(Succeed())
+		g.Expect(list.Items).To(ContainElement(HaveField("Reason", "LongNote")))
+		for _, e := range list.Items {
+			if e.Reason == "LongNote" {
+				g.Expect(len(e.Note)).To(BeNumerically("<=", 1024))
+				g.Expect(utf8.ValidString(e.Note)).To(BeTrue())
+				g.Expect(e.Note).To(HavePrefix("cluster eu-west: réseau"))
+				g.Expect(e.Note).To(HaveSuffix("…"))
+			}
+		}
+	}).Should(Succeed())
+	g.Expect(droppedEvents(g, "write_failed")).To(Equal(failedBefore))
 }
 
 // TestEventAboutClusterScopedObject: events about cluster-scoped objects go to the default namespace, as

@@ -68,13 +68,16 @@ var (
 		Buckets: []float64{0.5, 1, 2, 5, 10, 30, 60, 300},
 	})
 
-	// EventsDropped counts the events the controllers told that were never written, by cause: queue_full (a
-	// burst beyond --event-queue-size), write_failed (refused by the apiserver, or failing after retries) and
-	// shutdown (still queued when the manager stopped).
+	// EventsDropped counts the events the controllers told that never reached a sink, by sink (kubernetes: the
+	// Events in the apiserver; flux and cloudevents: the notifications of internal/notify) and cause: queue_full
+	// (a burst beyond --event-queue-size, or a notification sink down or slow), write_failed (refused by the
+	// apiserver, or failing after retries), send_failed (a notification sink refused it, or did not take it
+	// within the retries) and shutdown (still queued when the manager stopped).
 	EventsDropped = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "roadmap_events_dropped_total",
-		Help: "Events told by the controllers and never written, by cause (queue_full, write_failed, shutdown).",
-	}, []string{"cause"})
+		Help: "Events told by the controllers and never delivered, by sink (kubernetes, flux, cloudevents) and cause " +
+			"(queue_full, write_failed, send_failed, shutdown).",
+	}, []string{"sink", "cause"})
 
 	// GoalRollupsPending is the goals whose initiatives changed and whose rollup waits for them to be quiet.
 	GoalRollupsPending = prometheus.NewGauge(prometheus.GaugeOpts{

@@ -91,6 +91,9 @@ func (o *Options) bind(fs *flag.FlagSet) {
 	fs.Float64Var(&o.Manager.KubeAPIQPS, "qps", d.KubeAPIQPS, "Manager client QPS; 0 or less: no client-side rate limit (the manager's default).")
 	fs.IntVar(&o.Manager.KubeAPIBurst, "burst", d.KubeAPIBurst, "Manager client burst, with a positive --qps.")
 	fs.Float64Var(&o.Manager.Events.QPS, "event-qps", d.Events.QPS, "Manager: event writes per second.")
+	fs.StringVar(&o.Manager.Notify.EventsAddr, "events-addr", "", "Manager: Flux event server to post transitions to; "+
+		"a dead one (http://127.0.0.1:9/) shows that a sink that is down leaves the propagation figures alone.")
+	fs.StringVar(&o.Manager.Notify.CloudEventsSink, "cloudevents-sink", "", "Manager: CloudEvents sink (a dead one, as --events-addr).")
 	fs.DurationVar(&o.Manager.GoalRollup.Window, "goal-rollup-window", d.GoalRollup.Window, "Manager: goal rollup coalescing window (0: off).")
 	fs.StringVar(&o.FloorWriters, "floor-writers", "16,4,1", "Parallel writers of the floor's passes (comma-separated); the floor is the best pass.")
 	fs.IntVar(&o.FanoutGoals, "fanout-goals", 10, "Goals the fanout scenario's initiatives serve, round robin.")

@@ -70,6 +70,7 @@ var claimedPhases = map[string]string{
 var notServed = map[string]bool{
 	"argoproj.io/Application": true, "argoproj.io/AppProject": true,
 	"kustomize.toolkit.fluxcd.io/Kustomization": true, "kustomize.config.k8s.io/Kustomization": true,
+	"notification.toolkit.fluxcd.io/Provider": true, "notification.toolkit.fluxcd.io/Alert": true,
 	"apps/Deployment": true,
 	// Backstage catalog entities (docs/backstage.md): read by Backstage, not by Kubernetes.
 	"backstage.io/Component": true,

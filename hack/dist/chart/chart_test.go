@@ -230,7 +230,9 @@ func allOn() map[string]any {
 		"egressPolicy": map[string]any{"enabled": true},
 		"monitoring":   map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true},
 		"argocd":       map[string]any{"healthChecks": map[string]any{"enabled": true}},
-		"image":        map[string]any{"repository": "registry.example/roadmap", "tag": "v9.9.9", "pullPolicy": "IfNotPresent"},
+		"notifications": map[string]any{"flux": map[string]any{"notificationControllerReader": true,
+			"eventsAddr": "http://notification-controller.flux-system.svc.cluster.local./"}},
+		"image": map[string]any{"repository": "registry.example/roadmap", "tag": "v9.9.9", "pullPolicy": "IfNotPresent"},
 	}
 }
 
@@ -267,9 +269,10 @@ func TestChartDefaultsMatchInstaller(t *testing.T) {
 	// The optional components, when on, render what their own kustomizations build (the board from the
 	// chart's image, as the installer's manager).
 	on := render(t, map[string]any{"policy": map[string]any{"enabled": true}, "board": map[string]any{"enabled": true},
-		"egressPolicy": map[string]any{"enabled": true},
-		"monitoring":   map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true}})
-	for _, dir := range []string{"policy", "egress", "prometheus", "board"} {
+		"egressPolicy":  map[string]any{"enabled": true},
+		"notifications": map[string]any{"flux": map[string]any{"notificationControllerReader": true}},
+		"monitoring":    map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true}})
+	for _, dir := range []string{"policy", "egress", "prometheus", "board", "flux"} {
 		objs := kustomize(t, dir)
 		if b := find(objs, "Deployment", "roadmap-board"); b != nil {
 			containers, _, _ := unstructured.NestedSlice(b.Object, "spec", "template", "spec", "containers")
@@ -313,6 +316,23 @@ func TestChartValues(t *testing.T) {
 		_, err := util.ToRenderValues(ch, bad, common.ReleaseOptions{Name: "roadmap", Namespace: chart.Namespace, IsInstall: true}, common.DefaultCapabilities)
 		g.Expect(err).To(HaveOccurred(), "values %v", bad)
 	}
+
+	// Notifications: no sink by default; each value sets its flag.
+	for _, flag := range []string{"--events-addr", "--cloudevents-sink", "--board-url"} {
+		g.Expect(managerArgs(t, defaults)).NotTo(ContainElement(HavePrefix(flag)))
+	}
+	g.Expect(find(defaults, "ClusterRole", "flux-notification-roadmap-reader")).To(BeNil())
+	notifying := render(t, map[string]any{"notifications": map[string]any{
+		"flux":            map[string]any{"eventsAddr": "http://notification-controller.flux-system.svc.cluster.local./"},
+		"cloudEventsSink": "http://broker-ingress.knative-eventing.svc/roadmap/default",
+		"boardURL":        "https://roadmap.example.com"}})
+	g.Expect(managerArgs(t, notifying)).To(ContainElements(
+		"--events-addr=http://notification-controller.flux-system.svc.cluster.local./",
+		"--cloudevents-sink=http://broker-ingress.knative-eventing.svc/roadmap/default",
+		"--board-url=https://roadmap.example.com"))
+	_, err = util.ToRenderValues(ch, map[string]any{"notifications": map[string]any{"flux": map[string]any{"eventsAddr": "notification-controller"}}},
+		common.ReleaseOptions{Name: "roadmap", Namespace: chart.Namespace, IsInstall: true}, common.DefaultCapabilities)
+	g.Expect(err).To(HaveOccurred(), "an events address that is not a URL")
 
 	// Leader election: off for a single replica when asked, on whatever is asked with more than one.
 	single := render(t, map[string]any{"leaderElection": false})

@@ -108,6 +108,20 @@ board:
 # docs/security.md): needs a network plugin that enforces egress rules.
 egressPolicy:
   enabled: false
+# Notifications of every transition the operator tells as an Event (docs/notifications.md).
+notifications:
+  flux:
+    # Flux's notification-controller event server, e.g.
+    # http://notification-controller.flux-system.svc.cluster.local./ (--events-addr). Empty: none.
+    eventsAddr: ""
+    # Let notification-controller (ServiceAccount flux-system/notification-controller) read roadmap objects, for
+    # Alerts that select their sources with matchLabels (config/flux). Flux's Alert CRD must also accept the
+    # roadmap kinds: add the config/flux kustomize component where Flux is installed.
+    notificationControllerReader: false
+  # A URL every transition is also sent to as a CloudEvent (--cloudevents-sink). Empty: none.
+  cloudEventsSink: ""
+  # The roadmap board's address, linked from each notification (--board-url).
+  boardURL: ""
 
 # For clusters running the Prometheus Operator (config/prometheus): needs the monitoring.coreos.com CRDs.
 monitoring:
@@ -179,6 +193,22 @@ const valuesSchema = `{
       }
     },
     "egressPolicy": {"$ref": "#/definitions/toggle"},
+    "notifications": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "flux": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "eventsAddr": {"type": "string", "pattern": "^(https?://.+)?$"},
+            "notificationControllerReader": {"type": "boolean"}
+          }
+        },
+        "cloudEventsSink": {"type": "string", "pattern": "^(https?://.+)?$"},
+        "boardURL": {"type": "string"}
+      }
+    },
     "monitoring": {
       "type": "object",
       "additionalProperties": false,

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package eventsender
+package queue
 
 import (
 	"context"
@@ -22,52 +22,52 @@ import (
 	"testing"
 )
 
-func TestEventQueue(t *testing.T) {
-	q := newEventQueue(3)
+func TestBounded(t *testing.T) {
+	q := New[string](3)
 	for i := range 4 {
-		ok := q.push(&pendingEvent{reason: string(rune('a' + i))})
+		ok := q.Push(string(rune('a' + i)))
 		if want := i < 3; ok != want {
-			t.Fatalf("push %d = %v, want %v (limit 3)", i, ok, want)
+			t.Fatalf("Push %d = %v, want %v (limit 3)", i, ok, want)
 		}
 	}
 	ctx := context.Background()
 	for _, want := range []string{"a", "b", "c"} {
-		if e := q.pop(ctx); e == nil || e.reason != want {
-			t.Fatalf("pop = %v, want %s: first in, first out", e, want)
+		if e, ok := q.Pop(ctx); !ok || e != want {
+			t.Fatalf("Pop = %q, %v, want %s: first in, first out", e, ok, want)
 		}
 	}
-	if q.len() != 0 {
-		t.Fatalf("len = %d after draining", q.len())
+	if q.Len() != 0 {
+		t.Fatalf("Len = %d after draining", q.Len())
 	}
-	if !q.push(&pendingEvent{reason: "d"}) {
-		t.Fatal("a drained queue takes events again")
+	if !q.Push("d") {
+		t.Fatal("a drained queue takes items again")
 	}
-	if e := q.pop(ctx); e == nil || e.reason != "d" {
-		t.Fatalf("pop = %v, want d", e)
+	if e, ok := q.Pop(ctx); !ok || e != "d" {
+		t.Fatalf("Pop = %q, %v, want d", e, ok)
 	}
 	done, cancel := context.WithCancel(ctx)
 	cancel()
-	if e := q.pop(done); e != nil {
-		t.Fatalf("pop on an empty queue with a cancelled context = %v, want nil", e)
+	if e, ok := q.Pop(done); ok {
+		t.Fatalf("Pop on an empty queue with a cancelled context = %q, want none", e)
 	}
 }
 
-// TestEventQueueConsumers: events pushed while several senders wait are all handed out, each once.
-func TestEventQueueConsumers(t *testing.T) {
+// TestBoundedConsumers: items pushed while several consumers wait are all handed out, each once.
+func TestBoundedConsumers(t *testing.T) {
 	const n = 2000
-	q := newEventQueue(n)
+	q := New[*int](n)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var mu sync.Mutex
-	got := map[*pendingEvent]int{}
+	got := map[*int]int{}
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				e := q.pop(ctx)
-				if e == nil {
+				e, ok := q.Pop(ctx)
+				if !ok {
 					return
 				}
 				mu.Lock()
@@ -80,17 +80,17 @@ func TestEventQueueConsumers(t *testing.T) {
 		}()
 	}
 	for range n {
-		if !q.push(&pendingEvent{}) {
-			t.Fatal("push refused below the limit")
+		if !q.Push(new(int)) {
+			t.Fatal("Push refused below the limit")
 		}
 	}
 	wg.Wait()
 	if len(got) != n {
-		t.Fatalf("consumers got %d distinct events, want %d", len(got), n)
+		t.Fatalf("consumers got %d distinct items, want %d", len(got), n)
 	}
 	for _, c := range got {
 		if c != 1 {
-			t.Fatal("an event was handed out twice")
+			t.Fatal("an item was handed out twice")
 		}
 	}
 }
