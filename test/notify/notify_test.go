@@ -300,7 +300,9 @@ func TestFluxComponent(t *testing.T) {
 		return u
 	}
 	for _, kind := range []string{"Capability", "Initiative", "Goal", "Kustomization"} {
-		g.Eventually(func() error { return env.Client.Create(context.Background(), alert("roadmap-"+strings.ToLower(kind), kind)) }).
+		g.Eventually(func() error {
+			return env.Client.Create(context.Background(), alert("roadmap-"+strings.ToLower(kind), kind))
+		}).
 			Should(Succeed(), "an Alert on %s", kind)
 	}
 	err = env.Client.Create(context.Background(), alert("pods", "Pod"))
