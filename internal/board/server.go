@@ -281,12 +281,12 @@ func (s *Server) Model() ([]byte, uint64) {
 	return s.model, s.version
 }
 
-// subscribe opens an event stream for a page of the rights, unless max are open already (max <= 0: no cap).
-func (s *Server) subscribe(rights access.Rights, max int) (chan uint64, bool) {
+// subscribe opens an event stream for a page of the rights, unless limit are open already (limit <= 0: no cap).
+func (s *Server) subscribe(rights access.Rights, limit int) (chan uint64, bool) {
 	ch := make(chan uint64, 1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if max > 0 && len(s.subs) >= max {
+	if limit > 0 && len(s.subs) >= limit {
 		return nil, false
 	}
 	s.subs[ch] = rights
@@ -404,7 +404,8 @@ func secure(next http.Handler, allowed func(host string) bool, probes http.Handl
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && !(r.Method == http.MethodPost && r.URL.Path == "/auth/logout") {
+		signOut := r.Method == http.MethodPost && r.URL.Path == "/auth/logout"
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !signOut {
 			h.Set("Allow", "GET, HEAD")
 			http.Error(w, "the board is read-only", http.StatusMethodNotAllowed)
 			return

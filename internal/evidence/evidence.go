@@ -141,7 +141,7 @@ func ClusterFailure(reason string) bool {
 
 // StaleUntil returns when a result that stands while its cluster is unreachable stops standing, and false when
 // the result is not such a one.
-func StaleUntil(obs Observation, st roadmapv1.CheckStatus) (time.Time, bool) {
+func StaleUntil(obs Observation) (time.Time, bool) {
 	if obs.Unreachable == nil || obs.KubeconfigInvalid != "" || !obs.Unreachable.stands() {
 		return time.Time{}, false
 	}

@@ -167,7 +167,7 @@ func TestEvaluateRemote(t *testing.T) {
 			if got.Reason != tc.wantReason || got.Passing != tc.wantPassing || got.Message != tc.wantMessage || got.Cluster != "prod-eu" {
 				t.Errorf("Evaluate = %+v, want reason %s passing %v message %q", got, tc.wantReason, tc.wantPassing, tc.wantMessage)
 			}
-			until, stale := StaleUntil(tc.obs, got)
+			until, stale := StaleUntil(tc.obs)
 			if stale != tc.wantStale || (stale && !until.Equal(since.Add(grace))) {
 				t.Errorf("StaleUntil = %v, %v; want stale %v until %v", until, stale, tc.wantStale, since.Add(grace))
 			}

@@ -239,7 +239,7 @@ func (w *Watcher) Evaluate(ctx context.Context, c *roadmapv1.Capability) (_ []ro
 			obs.Unreachable.Last = last[resultKey(p.target.name, p.ref.APIVersion, p.ref.Kind, p.ref.Namespace, string(p.ref.Name))]
 		}
 		st := evidence.Evaluate(p.ref, obs)
-		if until, ok := evidence.StaleUntil(obs, st); ok {
+		if until, ok := evidence.StaleUntil(obs); ok {
 			if d := until.Sub(w.now()) + time.Second; requeueAfter == 0 || d < requeueAfter {
 				requeueAfter = d
 			}

@@ -81,7 +81,7 @@ type Delivery struct {
 	Senders int
 }
 
-// DefaultDelivery: a notification is tried four times over about 8 seconds (plus the attempts' own time, at
+// DefaultDelivery is the delivery of both sinks: a notification is tried four times over about 8 seconds (plus the attempts' own time, at
 // most 5 seconds each), then dropped and counted. A sink that is down thus holds each of the two senders about
 // half a minute per notification at worst; the queue takes the rest, and overflows into queue_full drops rather
 // than into the manager's memory.
