@@ -24,10 +24,29 @@ import (
 	"fmt"
 	"sort"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
+
+// DefaultKinds are the workload kinds traced without the manager's --workload-kinds.
+var DefaultKinds = []schema.GroupVersionKind{
+	{Group: "apps", Version: "v1", Kind: "Deployment"},
+	{Group: "apps", Version: "v1", Kind: "StatefulSet"},
+	{Group: "apps", Version: "v1", Kind: "DaemonSet"},
+	{Group: "batch", Version: "v1", Kind: "Job"},
+	{Group: "batch", Version: "v1", Kind: "CronJob"},
+}
+
+// KindName is how a status and the tools name a workload kind: the bare kind for the built-in workload kinds,
+// Kind.group for the others (Rollout.argoproj.io).
+func KindName(gvk schema.GroupVersionKind) string {
+	if gvk.Group == "apps" || gvk.Group == "batch" || gvk.Group == "" {
+		return gvk.Kind
+	}
+	return gvk.Kind + "." + gvk.Group
+}
 
 // Workload is what the roadmap reads of a workload: its metadata, never its spec.
 type Workload struct {
