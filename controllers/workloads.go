@@ -46,13 +46,7 @@ import (
 const IndexWorkloadInitiative = "metadata.labels.initiative"
 
 // DefaultWorkloadKinds are the kinds traced without --workload-kinds.
-var DefaultWorkloadKinds = []schema.GroupVersionKind{
-	{Group: "apps", Version: "v1", Kind: "Deployment"},
-	{Group: "apps", Version: "v1", Kind: "StatefulSet"},
-	{Group: "apps", Version: "v1", Kind: "DaemonSet"},
-	{Group: "batch", Version: "v1", Kind: "Job"},
-	{Group: "batch", Version: "v1", Kind: "CronJob"},
-}
+var DefaultWorkloadKinds = workloads.DefaultKinds
 
 // ParseWorkloadKinds reads the value of --workload-kinds: a comma-separated list of Kind.version.group (as in
 // Rollout.v1alpha1.argoproj.io), added to DefaultWorkloadKinds.
@@ -83,14 +77,8 @@ func containsGVK(kinds []schema.GroupVersionKind, gvk schema.GroupVersionKind) b
 	return false
 }
 
-// workloadKindName is how a status and the tools name a workload kind: the bare kind for the built-in workload
-// kinds, Kind.group for the others (Rollout.argoproj.io).
-func workloadKindName(gvk schema.GroupVersionKind) string {
-	if gvk.Group == "apps" || gvk.Group == "batch" || gvk.Group == "" {
-		return gvk.Kind
-	}
-	return gvk.Kind + "." + gvk.Group
-}
+// workloadKindName names a workload kind in statuses and reports.
+func workloadKindName(gvk schema.GroupVersionKind) string { return workloads.KindName(gvk) }
 
 // metadataOf is an empty metadata-only object of a kind, for watches, indexes and Get.
 func metadataOf(gvk schema.GroupVersionKind) *metav1.PartialObjectMetadata {

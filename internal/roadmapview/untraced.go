@@ -38,8 +38,7 @@ func (s *Snapshot) LoadUntraced(ctx context.Context, c client.Reader, namespace 
 	var namespaces []metav1.PartialObjectMetadata
 	if namespace != "" {
 		ns := &metav1.PartialObjectMetadata{}
-		ns.SetGroupVersionKind(metav1.SchemeGroupVersion.WithKind("Namespace"))
-		ns.APIVersion = "v1"
+		ns.APIVersion, ns.Kind = "v1", "Namespace"
 		err := c.Get(ctx, client.ObjectKey{Name: namespace}, ns)
 		switch {
 		case apierrors.IsForbidden(err):
