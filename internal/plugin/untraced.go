@@ -92,7 +92,7 @@ or all with -A.`,
 // RenderUntraced writes the untraced report: per namespace, one line per workload.
 func RenderUntraced(w io.Writer, reports []workloads.Report, note, namespace string, st Style) error {
 	ew := &errWriter{w: w}
-	if len(reports) == 0 {
+	if len(reports) == 0 && note == "" {
 		scope := "any namespace labelled roadmap.dev/workloads"
 		if namespace != "" {
 			scope = "namespace " + namespace + " (or it is not labelled roadmap.dev/workloads)"
@@ -119,7 +119,9 @@ func RenderUntraced(w io.Writer, reports []workloads.Report, note, namespace str
 		}
 	}
 	if note != "" {
-		ew.println("")
+		if len(reports) > 0 {
+			ew.println("")
+		}
 		ew.println("Note: " + note)
 	}
 	return ew.err
