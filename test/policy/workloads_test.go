@@ -36,7 +36,7 @@ const (
 	gateName = "roadmap-workload-gate"
 	// breakGlassAudit is the audit annotation the gate writes for a workload created with the break-glass
 	// annotation.
-	breakGlassAudit = gateName + "/break-glass"
+	breakGlassAudit = "roadmap-workload-break-glass/break-glass"
 )
 
 // deploymentManifest is a Deployment in YAML, with labels and annotations.
