@@ -106,7 +106,8 @@ func (s *Snapshot) LoadUntraced(ctx context.Context, c client.Reader, namespace 
 }
 
 // initiativeStates are the declared states of the initiatives of a namespace: from the snapshot when it holds
-// that namespace, else listed.
+// some of that namespace, else listed (the snapshot may not have been loaded at all, as for
+// `kubectl roadmap untraced`).
 func (s *Snapshot) initiativeStates(ctx context.Context, c client.Reader, namespace string) (
 	map[string]roadmapv1.InitiativeState, error) {
 	states := map[string]roadmapv1.InitiativeState{}
@@ -116,7 +117,9 @@ func (s *Snapshot) initiativeStates(ctx context.Context, c client.Reader, namesp
 				states[ini.Name] = ini.Spec.State
 			}
 		}
-		return states, nil
+		if len(states) > 0 {
+			return states, nil
+		}
 	}
 	list := &roadmapv1.InitiativeList{}
 	if err := c.List(ctx, list, client.InNamespace(namespace)); err != nil {
