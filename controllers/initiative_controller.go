@@ -27,6 +27,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -42,6 +43,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
+	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
 // InitiativeReconciler computes each Initiative's phase from the capabilities it requires and the initiatives it
@@ -53,6 +55,8 @@ type InitiativeReconciler struct {
 	MaxConcurrentReconciles int
 	// CapabilityNotFoundGrace: see Options.
 	CapabilityNotFoundGrace time.Duration
+	// WorkloadKinds are the workload kinds whose roadmap.dev/initiative label links them to an initiative.
+	WorkloadKinds []schema.GroupVersionKind
 }
 
 // +kubebuilder:rbac:groups=roadmap.dev,resources=initiatives,verbs=get;list;watch
@@ -89,7 +93,13 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	p.startedEarly = readiness.StartedEarly(initiative.Spec.Track, initiative.Spec.State, res)
+	ws, err := workloadsOf(ctx, r.Client, r.WorkloadKinds, initiative.Namespace, initiative.Name)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	deployed := workloads.Summarize(ws)
+	initiative.Status.Workloads = deployed
+	p.startedEarly = readiness.StartedEarly(initiative.Spec.Track, initiative.Spec.State, res, deployed)
 	transitions = initiativeTransitions(initiative, res, p)
 	setInitiativeStatus(initiative, phase, res, p)
 	if facts.InNotFoundGrace && res.Waiting && missingUnprovided(res, facts) {
@@ -319,7 +329,7 @@ func flipsTo(conditions []metav1.Condition, conditionType string, o roadmap.Outc
 // capability when what they read of it changes, and the initiatives depending on an initiative when its state,
 // its own dependsOn (cycles) or its Ready condition changes.
 func (r *InitiativeReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named("initiative").
 		// Every change of the object itself, its status included: see patchStatus.
 		For(&roadmapv1.Initiative{}).
@@ -336,7 +346,9 @@ func (r *InitiativeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// Alignment: a goal that appears or disappears.
 		Watches(&roadmapv1.Goal{},
 			handler.EnqueueRequestsFromMapFunc(r.initiativesServing),
-			builder.WithPredicates(createdOrDeleted)).
+			builder.WithPredicates(createdOrDeleted))
+	// Workloads: the initiative their label names, and no other (workloads.go).
+	return watchWorkloads(b, r.WorkloadKinds).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
 		Complete(r)
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/events"
@@ -67,6 +68,9 @@ type Options struct {
 	// --cloudevents-sink, --board-url, --cluster-scoped-events-namespace), each at the pace and with the queue
 	// bound of the Events.
 	Notify notify.Options
+	// WorkloadKinds are the kinds, besides DefaultWorkloadKinds, whose label roadmap.dev/initiative links a
+	// workload to its initiative: Kind.version.group, comma-separated (docs/workloads.md).
+	WorkloadKinds string
 }
 
 // DefaultOptions are the defaults of the manager's flags: see docs/performance.md for how the first ones were
@@ -102,6 +106,10 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.CapabilityNotFoundGrace, "capability-not-found-grace", d.CapabilityNotFoundGrace,
 		"How long an initiative requiring a capability that does not exist and that no initiative provides waits "+
 			"before it is reported broken (Stalled).")
+	fs.StringVar(&o.WorkloadKinds, "workload-kinds", d.WorkloadKinds,
+		"Workload kinds traced to initiatives by their label roadmap.dev/initiative besides Deployment, StatefulSet, "+
+			"DaemonSet, Job and CronJob: comma-separated Kind.version.group, e.g. Rollout.v1alpha1.argoproj.io "+
+			"(the manager needs list and watch on them).")
 }
 
 // ApplyToRESTConfig sets the client rate limits on a REST config: none unless KubeAPIQPS is positive.
@@ -116,13 +124,29 @@ func (o Options) ApplyToRESTConfig(cfg *rest.Config) {
 
 // CacheOptions is the informer cache configuration of the manager. managedFields are stripped on the way in:
 // no reconciler reads them, and they are often the larger part of a small object.
+// Of the metadata-only objects (workloads, namespaces), only what the roadmap reads is kept (workloads.go).
 func CacheOptions() cache.Options {
-	return cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
+	stripManagedFields := cache.TransformStripManagedFields()
+	return cache.Options{DefaultTransform: func(in any) (any, error) {
+		if o, ok := in.(*metav1.PartialObjectMetadata); ok {
+			stripWorkloadMetadata(o)
+			return o, nil
+		}
+		return stripManagedFields(in)
+	}}
 }
 
 // Setup registers the field indexes and every reconciler with the manager.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
+		return err
+	}
+	workloadKinds, err := ParseWorkloadKinds(opts.WorkloadKinds)
+	if err != nil {
+		return err
+	}
+	workloadKinds = servedWorkloadKinds(mgr, workloadKinds)
+	if err := setupWorkloadIndexes(ctx, mgr.GetFieldIndexer(), workloadKinds); err != nil {
 		return err
 	}
 	if err := mgr.Add(metrics.NewStateSource(mgr.GetCache())); err != nil {
@@ -177,8 +201,16 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Recorder:                notifier.Recorder(eventSender.Recorder("initiative-controller"), "initiative-controller"),
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 		CapabilityNotFoundGrace: opts.CapabilityNotFoundGrace,
+		WorkloadKinds:           workloadKinds,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the initiative controller: %w", err)
+	}
+	if err := (&WorkloadAuditReconciler{
+		Client:        mgr.GetClient(),
+		Recorder:      eventSender.Recorder("workload-audit"),
+		WorkloadKinds: workloadKinds,
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the workload audit controller: %w", err)
 	}
 	if err := (&GoalReconciler{
 		Client:                  mgr.GetClient(),

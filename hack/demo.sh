@@ -45,8 +45,10 @@ samples=()
 for file in config/samples/*.yaml; do
 	case "${file##*/}" in kustomization.yaml | 00-namespaces.yaml) ;; *) samples+=(-f "${file}") ;; esac
 done
-kubectl delete --ignore-not-found "${samples[@]}" >/dev/null
+kubectl delete --ignore-not-found "${samples[@]}" -f config/samples/workloads >/dev/null
 show "kubectl apply --server-side -k config/samples"
+# The admission policies of config/policy (the workload gate among them), as a platform team installs them.
+show "kubectl apply --server-side -k config/policy"
 
 # The initiatives whose story this is: open work that requires the capability.
 gated=()
@@ -92,6 +94,20 @@ for key in "${gated[@]}"; do
 	fi
 done
 
+step "The workload gate: team-checkout deploys order-events while the ${capability} is not Ready"
+# The apiserver loads a new policy and its params within seconds: retry a server-side dry run until it answers
+# with the gate's verdict (bounded), then show the real attempt.
+for _ in $(seq 1 150); do
+	verdict="$(kubectl create --dry-run=server -f config/samples/workloads/order-events.yaml 2>&1 || true)"
+	[[ "${verdict}" == *"roadmap-workload-gate"* ]] && break
+	sleep 0.2
+done
+show "kubectl create -f config/samples/workloads/order-events.yaml || true"
+echo
+echo "Shadow IT in team-marketing (roadmap.dev/workloads=audit: admitted, and reported):"
+show "kubectl create -f config/samples/workloads/campaign-bot.yaml"
+show "bin/kubectl-roadmap standup -A --since 1h | sed -n '/Work no initiative explains/,\$p'"
+
 step "The platform team declares the ${capability} Available"
 show "kubectl patch capability ${capability} --type merge -p '{\"spec\":{\"lifecycle\":\"Available\"}}'"
 echo "Waiting for the watches to re-evaluate what requires it (kubectl wait: no polling, no sleeps)..."
@@ -107,6 +123,9 @@ for entry in "${expect_summary[@]+"${expect_summary[@]}"}"; do
 done
 elapsed=$(($(now_ms) - start))
 printf 'Every dependent re-evaluated within %d.%ds (kubectl start-up included).\n' $((elapsed / 1000)) $((elapsed % 1000 / 100))
+
+step "The workload gate again: order-events may deploy now"
+show "kubectl create -f config/samples/workloads/order-events.yaml"
 
 step "The standup view again"
 show "kubectl get capabilities"

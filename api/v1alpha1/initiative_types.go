@@ -297,6 +297,11 @@ type InitiativeStatus struct {
 	// +optional
 	CompletedAt *metav1.Time `json:"completedAt,omitempty"`
 
+	// Workloads summarises the workloads labelled roadmap.dev/initiative with this initiative's name in its
+	// namespace (docs/workloads.md); unset while there are none.
+	// +optional
+	Workloads *WorkloadsSummary `json:"workloads,omitempty"`
+
 	// Conditions: Ready, Aligned, ScheduleConflict, Prioritized, StartedEarly (only while True), and the kstatus
 	// conditions Reconciling and Stalled.
 	// +optional

@@ -30,6 +30,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
 // ChangesWindow is how far back the model carries what changed; the page narrows it to the window chosen.
@@ -53,6 +54,9 @@ type Model struct {
 	Owners     []string   `json:"owners"`
 	Critical   []string   `json:"criticalPath,omitempty"`
 	Counts     PhaseCount `json:"counts"`
+	// Untraced is, per namespace that opts in with roadmap.dev/workloads, the workloads no initiative explains
+	// (untraced, dangling) and those let past the gate with break glass: from Snapshot.Untraced, when loaded.
+	Untraced []workloads.Report `json:"untraced,omitempty"`
 	// Complete marks a model whose nodes carry their conditions and why chains (an export, which cannot ask).
 	// The live model leaves both out: at a thousand initiatives they would be most of it, and every change
 	// sends the whole model to every page. The page asks for one node's (/api/detail) when it is selected.
@@ -84,6 +88,8 @@ type Node struct {
 	TargetDate string             `json:"targetDate,omitempty"`
 	Priority   string             `json:"priority,omitempty"`
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// Workloads summarises an initiative's workloads (status.workloads).
+	Workloads *roadmapv1.WorkloadsSummary `json:"workloads,omitempty"`
 	// HasWhy marks an initiative or capability that is not Ready: Why explains it, down to who must act. Why
 	// and Conditions are in a complete model only (see Model.Complete); the live board serves them per node.
 	HasWhy bool                   `json:"hasWhy,omitempty"`
@@ -117,7 +123,7 @@ type Change struct {
 func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	m := &Model{Generated: metav1.NewTime(now.UTC().Truncate(time.Second)), Namespace: s.Namespace, Limited: s.Limited,
 		Nodes: []Node{}, Edges: []Edge{}, Changes: []Change{}, Namespaces: []string{}, Owners: []string{},
-		Counts: PhaseCount{}}
+		Counts: PhaseCount{}, Untraced: s.Untraced}
 	m.Today = roadmapview.Today(now).Format(time.DateOnly)
 	owners := map[string]bool{}
 	namespaces := map[string]bool{}
@@ -155,7 +161,7 @@ func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 		n := Node{ID: initiativeID(ini.Namespace, ini.Name), Kind: "Initiative", Namespace: ini.Namespace,
 			Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner, Track: string(ini.Spec.Track), Status: phase,
 			Health: h.Class(), Glyph: h.Glyph(), Message: ini.Status.Summary, State: string(roadmapview.StateOf(ini)),
-			TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore}
+			TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore, Workloads: ini.Status.Workloads}
 		n.HasWhy = initiativeHasWhy(ini)
 		m.Counts[phase]++
 		owners[roadmapview.OwnerOrNone(ini.Spec.Owner)] = true

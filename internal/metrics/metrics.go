@@ -90,6 +90,22 @@ var (
 		Help: "Events waiting to be written: after a mass transition, events trail the status writes.",
 	})
 
+	// WorkloadsUntraced, WorkloadsDangling and WorkloadsBreakGlass count, per namespace that opts in with the label
+	// roadmap.dev/workloads, the workloads the roadmap does not explain (docs/workloads.md).
+	WorkloadsUntraced = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "roadmap_workloads_untraced",
+		Help: "Workloads without the label roadmap.dev/initiative, in namespaces labelled roadmap.dev/workloads.",
+	}, []string{"namespace"})
+	WorkloadsDangling = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "roadmap_workloads_dangling",
+		Help: "Workloads whose label roadmap.dev/initiative names no initiative, an invalid name, or a Done or " +
+			"Cancelled initiative, in namespaces labelled roadmap.dev/workloads.",
+	}, []string{"namespace"})
+	WorkloadsBreakGlass = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "roadmap_workloads_break_glass",
+		Help: "Workloads carrying the annotation roadmap.dev/break-glass, in namespaces labelled roadmap.dev/workloads.",
+	}, []string{"namespace"})
+
 	state = &stateCollector{
 		initiatives: prometheus.NewDesc("roadmap_initiatives",
 			"Initiatives by namespace, phase and track.", []string{"namespace", "phase", "track"}, nil),
@@ -108,7 +124,8 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(EvidenceWatches, EvidenceWatchRefusals, BlockedSeconds, PropagationSeconds, EventsDropped, EventsQueued, GoalRollupsPending, state)
+	ctrlmetrics.Registry.MustRegister(EvidenceWatches, EvidenceWatchRefusals, BlockedSeconds, PropagationSeconds, EventsDropped,
+		EventsQueued, GoalRollupsPending, WorkloadsUntraced, WorkloadsDangling, WorkloadsBreakGlass, state)
 }
 
 // stateCollector computes the state gauges from the informer cache at scrape time, as kube-state-metrics does:

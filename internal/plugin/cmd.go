@@ -61,7 +61,8 @@ must act, trees of goals and prerequisites, standup reports, dependency graphs a
 		"Initiatives of all namespaces (standup; graph and plan show all unless --namespace is given).")
 	root.PersistentFlags().BoolVar(&o.NoColor, "no-color", false,
 		"No colours (they are off anyway when the output is not a terminal or NO_COLOR is set).")
-	root.AddCommand(o.whyCommand(), o.treeCommand(), o.standupCommand(), o.graphCommand(), o.planCommand())
+	root.AddCommand(o.whyCommand(), o.treeCommand(), o.standupCommand(), o.graphCommand(), o.planCommand(),
+		o.untracedCommand())
 	return root
 }
 
@@ -349,6 +350,9 @@ cluster-scoped and always included.`,
 			}
 			s, err := o.load(cmd, scope, output)
 			if err != nil {
+				return err
+			}
+			if err := o.loadUntraced(cmd, s, scope.Namespace, output); err != nil {
 				return err
 			}
 			res := roadmapview.Standup(s, o.Now(), window)

@@ -121,6 +121,19 @@ func RenderStandup(w io.Writer, res *roadmapview.StandupResult, st Style) error 
 		section("past target date:", t.PastTargetDate, true)
 		section("started before its platform is ready:", t.StartedEarly, false)
 	}
+	var untraced []string
+	for _, r := range res.Untraced {
+		if line := untracedLine(r); line != "" {
+			untraced = append(untraced, line)
+		}
+	}
+	if len(untraced) > 0 {
+		ew.println("")
+		ew.println(st.Bold("Work no initiative explains"))
+		for _, line := range untraced {
+			ew.println("  " + line)
+		}
+	}
 	if res.Note != "" {
 		ew.println("")
 		ew.println("Note: " + res.Note)

@@ -110,6 +110,9 @@ func RenderWhy(w io.Writer, res *roadmapview.WhyResult, st Style) error {
 		header += " · priority " + t.Priority
 	}
 	ew.println(header)
+	if t.Workloads != "" {
+		ew.println("  " + t.Workloads)
+	}
 	switch {
 	case len(t.BlockedBy) > 0:
 	case t.Action != nil:

@@ -35,12 +35,17 @@ type Flag struct {
 	Message string
 }
 
-// StartedEarly decides the StartedEarly condition of an initiative from its track, the state its team declares
-// and its evaluation: an Innovation initiative declared Active while a capability it requires is not Ready
-// (not found, not Ready, or with no provider) has started before its platform is ready. Initiatives it depends
-// on do not count: sequencing work between teams is planning, not a missing platform.
-func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Result) Flag {
-	if track != roadmapv1.TrackInnovation || state != roadmapv1.StateActive {
+// StartedEarly decides the StartedEarly condition of an initiative from its track, the state its team declares,
+// its evaluation and the workloads labelled for it: an Innovation initiative has started before its platform is
+// ready while a capability it requires is not Ready (not found, not Ready, or with no provider) and either
+// workloads of it exist (the evidence: something was deployed) or its team declares it Active (the word).
+// Initiatives it depends on do not count: sequencing work between teams is planning, not a missing platform.
+func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Result, deployed *roadmapv1.WorkloadsSummary) Flag {
+	if track != roadmapv1.TrackInnovation {
+		return Flag{}
+	}
+	hasWorkloads := deployed != nil && deployed.Total > 0 && len(deployed.Kinds) > 0 && len(deployed.Kinds[0].Names) > 0
+	if state != roadmapv1.StateActive && !hasWorkloads {
 		return Flag{}
 	}
 	var capabilities []string
@@ -55,6 +60,15 @@ func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Re
 	noun := "a required capability is"
 	if len(capabilities) > 1 {
 		noun = fmt.Sprintf("%d required capabilities are", len(capabilities))
+	}
+	if hasWorkloads {
+		first := deployed.Kinds[0]
+		what := "workload " + first.Kind + " " + first.Names[0]
+		if more := deployed.Total - 1; more > 0 {
+			what += fmt.Sprintf(" (and %d more %s)", more, pluralize(int(more), "workload", "workloads"))
+		}
+		return Flag{Active: true, Reason: roadmapv1.StartedEarlyReasonWorkloadsDeployed,
+			Message: fmt.Sprintf("%s deployed while %s not Ready: %s", what, noun, strings.Join(capabilities, "; "))}
 	}
 	return Flag{Active: true, Reason: roadmapv1.StartedEarlyReasonPrerequisitesNotReady,
 		Message: fmt.Sprintf("declared Active while %s not Ready: %s", noun, strings.Join(capabilities, "; "))}

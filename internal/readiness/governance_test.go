@@ -34,30 +34,48 @@ func TestStartedEarly(t *testing.T) {
 	iniNotDone := Unmet{Kind: "Initiative", Namespace: "a", Name: "b", Reason: roadmapv1.ReasonInitiativeNotDone,
 		Message: "initiative b: Active"}
 	blocked := func(u ...Unmet) Result { return Result{Unmet: u} }
+	oneDeployment := &roadmapv1.WorkloadsSummary{Total: 1, Kinds: []roadmapv1.WorkloadKindCount{
+		{Kind: "Deployment", Count: 1, Names: []string{"order-events-api"}}}}
+	threeWorkloads := &roadmapv1.WorkloadsSummary{Total: 3, Kinds: []roadmapv1.WorkloadKindCount{
+		{Kind: "CronJob", Count: 1, Names: []string{"replay"}},
+		{Kind: "Deployment", Count: 2, Names: []string{"api", "worker"}}}}
 	cases := []struct {
-		name  string
-		track roadmapv1.Track
-		state roadmapv1.InitiativeState
-		res   Result
-		want  Flag
+		name     string
+		track    roadmapv1.Track
+		state    roadmapv1.InitiativeState
+		res      Result
+		deployed *roadmapv1.WorkloadsSummary
+		want     Flag
 	}{
-		{"active innovation blocked by a capability", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(capNotReady),
+		{"workloads of a proposed initiative blocked by a capability", roadmapv1.TrackInnovation, roadmapv1.StateProposed,
+			blocked(capNotReady), oneDeployment, Flag{Active: true, Reason: "WorkloadsDeployed",
+				Message: "workload Deployment order-events-api deployed while a required capability is not Ready: capability event-bus: Planned"}},
+		{"workloads are the evidence, Active or not", roadmapv1.TrackInnovation, roadmapv1.StateActive,
+			blocked(capNotReady, iniNotDone, capMissing), threeWorkloads, Flag{Active: true, Reason: "WorkloadsDeployed",
+				Message: "workload CronJob replay (and 2 more workloads) deployed while 2 required capabilities are not Ready: " +
+					"capability event-bus: Planned; capability gpu: not found"}},
+		{"workloads waiting only on another initiative", roadmapv1.TrackInnovation, "", blocked(iniNotDone), oneDeployment, Flag{}},
+		{"workloads of a ready initiative", roadmapv1.TrackInnovation, "", Result{Ready: true}, oneDeployment, Flag{}},
+		{"workloads of operations work", roadmapv1.TrackOperations, "", blocked(capNotReady), oneDeployment, Flag{}},
+		{"an empty summary is no evidence", roadmapv1.TrackInnovation, "", blocked(capNotReady),
+			&roadmapv1.WorkloadsSummary{}, Flag{}},
+		{"active innovation blocked by a capability", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(capNotReady), nil,
 			Flag{Active: true, Reason: "PrerequisitesNotReady",
 				Message: "declared Active while a required capability is not Ready: capability event-bus: Planned"}},
 		{"names every capability, not the initiatives", roadmapv1.TrackInnovation, roadmapv1.StateActive,
-			blocked(capNotReady, iniNotDone, capMissing),
+			blocked(capNotReady, iniNotDone, capMissing), nil,
 			Flag{Active: true, Reason: "PrerequisitesNotReady",
 				Message: "declared Active while 2 required capabilities are not Ready: capability event-bus: Planned; capability gpu: not found"}},
-		{"blocked only by an initiative", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(iniNotDone), Flag{}},
-		{"ready", roadmapv1.TrackInnovation, roadmapv1.StateActive, Result{Ready: true}, Flag{}},
-		{"proposed and blocked is the plan working", roadmapv1.TrackInnovation, roadmapv1.StateProposed, blocked(capNotReady), Flag{}},
-		{"unset state is Proposed", roadmapv1.TrackInnovation, "", blocked(capNotReady), Flag{}},
-		{"operations may build on what it builds", roadmapv1.TrackOperations, roadmapv1.StateActive, blocked(capNotReady), Flag{}},
-		{"done", roadmapv1.TrackInnovation, roadmapv1.StateDone, Result{Ready: true}, Flag{}},
+		{"blocked only by an initiative", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(iniNotDone), nil, Flag{}},
+		{"ready", roadmapv1.TrackInnovation, roadmapv1.StateActive, Result{Ready: true}, nil, Flag{}},
+		{"proposed and blocked is the plan working", roadmapv1.TrackInnovation, roadmapv1.StateProposed, blocked(capNotReady), nil, Flag{}},
+		{"unset state is Proposed", roadmapv1.TrackInnovation, "", blocked(capNotReady), nil, Flag{}},
+		{"operations may build on what it builds", roadmapv1.TrackOperations, roadmapv1.StateActive, blocked(capNotReady), nil, Flag{}},
+		{"done", roadmapv1.TrackInnovation, roadmapv1.StateDone, Result{Ready: true}, nil, Flag{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, StartedEarly(tc.track, tc.state, tc.res)); diff != "" {
+			if diff := cmp.Diff(tc.want, StartedEarly(tc.track, tc.state, tc.res, tc.deployed)); diff != "" {
 				t.Errorf("StartedEarly (-want +got):\n%s", diff)
 			}
 		})

@@ -34,6 +34,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
+	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
 // Snapshot is everything the commands read: the three kinds, listed once.
@@ -50,6 +51,11 @@ type Snapshot struct {
 	// they cannot see is then not visible rather than absent.
 	VisibleNamespaces  map[string]bool
 	CapabilitiesHidden bool
+	// Untraced holds, per namespace that opts in with roadmap.dev/workloads, the workloads the roadmap does not
+	// explain (untraced, dangling, break glass): filled by LoadUntraced, nil otherwise.
+	Untraced []workloads.Report
+	// UntracedNote says why the untraced report is incomplete (RBAC), or is empty.
+	UntracedNote string
 
 	capabilities map[string]*roadmapv1.Capability
 	initiatives  map[readiness.InitiativeKey]*roadmapv1.Initiative

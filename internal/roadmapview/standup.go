@@ -25,6 +25,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
 // StandupItem is one initiative or capability worth telling a standup about.
@@ -67,6 +68,8 @@ type StandupResult struct {
 	Namespace string        `json:"namespace,omitempty"`
 	Teams     []StandupTeam `json:"teams"`
 	Note      string        `json:"note,omitempty"`
+	// Untraced is, per namespace that opts in with roadmap.dev/workloads, the work no initiative explains.
+	Untraced []workloads.Report `json:"untraced,omitempty"`
 }
 
 // Standup computes a standup from the snapshot: Ready conditions that flipped within the window (Ready=True:
@@ -75,7 +78,7 @@ type StandupResult struct {
 // before today. Capabilities are cluster-scoped and always included: a capability that became Ready unblocks others.
 func Standup(s *Snapshot, now time.Time, window time.Duration) *StandupResult {
 	res := &StandupResult{Now: metav1.NewTime(now), Since: metav1.NewTime(now.Add(-window)), Namespace: s.Namespace,
-		Note: s.Limited, Teams: []StandupTeam{}}
+		Note: s.Limited, Teams: []StandupTeam{}, Untraced: s.Untraced}
 	teams := map[string]*StandupTeam{}
 	team := func(owner string) *StandupTeam {
 		owner = OwnerOrNone(owner)

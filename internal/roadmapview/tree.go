@@ -126,6 +126,10 @@ func (b *treeBuilder) initiative(ini *roadmapv1.Initiative, relation string) *Tr
 		return n
 	}
 	defer b.leave(key)
+	if text := WorkloadsText(ini.Status.Workloads); text != "" {
+		n.Children = append(n.Children, &TreeNode{Label: "workloads", Status: fmt.Sprint(ini.Status.Workloads.Total),
+			Health: HealthOK, Message: text})
+	}
 	for _, name := range ini.Spec.Requires {
 		if c := b.s.Capability(string(name)); c != nil {
 			n.Children = append(n.Children, b.capability(c, ""))

@@ -84,6 +84,8 @@ type WhyNode struct {
 	TargetDate string `json:"targetDate,omitempty"`
 	ETA        string `json:"eta,omitempty"`
 	Priority   string `json:"priority,omitempty"`
+	// Workloads summarises an initiative's workloads in words (WorkloadsText), empty when it has none.
+	Workloads string `json:"workloads,omitempty"`
 	// Action is set on root causes: who must act, and how.
 	Action *Action `json:"action,omitempty"`
 	// Repeated marks an object already explained higher up: its chain is not repeated.
@@ -207,7 +209,7 @@ func initiativeNode(ini *roadmapv1.Initiative, relation string) WhyNode {
 	n := WhyNode{Relation: relation, Kind: "Initiative", Namespace: ini.Namespace, Name: ini.Name,
 		Title: ini.Spec.Title, Owner: ini.Spec.Owner, Status: InitiativePhase(ini), State: string(StateOf(ini)),
 		TargetDate: string(ini.Spec.TargetDate), Priority: ini.Status.PriorityScore,
-		Stalled: HealthOfInitiative(ini) == HealthBroken}
+		Stalled: HealthOfInitiative(ini) == HealthBroken, Workloads: WorkloadsText(ini.Status.Workloads)}
 	if cond := ReadyCondition(ini.Status.Conditions); cond != nil {
 		n.Reason, n.Message = cond.Reason, cond.Message
 	}

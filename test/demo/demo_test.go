@@ -147,6 +147,22 @@ func assertStory(t *testing.T, out string) {
 	before := section(t, out, "==> The standup view:", "==> The platform team declares")
 	after := section(t, out, "==> The standup view again", "==> What changed")
 	changed := section(t, out, "==> What changed", "==> Keep exploring")
+	gate := section(t, out, "==> The workload gate: team-checkout", "==> The platform team declares")
+	admitted := section(t, out, "==> The workload gate again", "==> The standup view again")
+
+	// The workload gate refuses order-events while the event bus is Planned, and names what must happen; the
+	// unlabelled Deployment of team-marketing (audit) is admitted and shows in the standup as untraced.
+	for _, row := range []string{
+		`initiative team-checkout/order-events is Blocked by capability event-bus \(Planned\); it may deploy once event-bus is Ready`,
+		`deployment\.apps/campaign-bot created`,
+		`team-marketing: 1 untraced, 0 dangling`,
+	} {
+		assertRow(t, "workload gate", gate, row)
+	}
+	if strings.Contains(gate, "deployment.apps/order-events created") {
+		t.Errorf("order-events was admitted while event-bus is Planned:\n%s", gate)
+	}
+	assertRow(t, "workload gate after the flip", admitted, `deployment\.apps/order-events created`)
 
 	// Before: kubectl get goals,capabilities,initiatives -A prefixes names with the resource.
 	for _, row := range []string{

@@ -62,6 +62,8 @@ var claimedPhases = map[string]string{
 	// Platform teams, fleet evidence: no cluster is registered here, so the check selecting clusters fails
 	// with NoClusterSelected and the capability is Blocked.
 	"docs/platform-teams.md#Capability//observability": "Blocked",
+	// Workloads: order-events as in the samples, in the sync wave before its Deployment; event-bus is Planned.
+	"docs/workloads.md#Initiative/team-checkout/order-events": "Blocked",
 }
 
 // notServed are the kinds of docs manifests the test's control plane has no API for (Argo CD, Flux and kustomize

@@ -142,8 +142,34 @@
     renderTimeline();
     renderGraph();
     renderChanges();
+    renderUntraced();
     renderList();
     renderDetail(false);
+  }
+
+  // Untraced work: per namespace that opts in with roadmap.dev/workloads, the workloads no initiative explains
+  // and those let past the gate with break glass.
+  function renderUntraced() {
+    var reports = (model.untraced || []).filter(function (r) { return !state.ns || r.namespace === state.ns; });
+    var section = $('untraced-section');
+    var box = $('untraced');
+    clear(box);
+    section.hidden = reports.length === 0;
+    reports.forEach(function (r) {
+      box.appendChild(el('h3', null, r.namespace + ' (' + r.mode + ')'));
+      var ul = el('ul', { class: 'untraced' });
+      if (r.modeError) ul.appendChild(el('li', { class: 'broken' }, '⚠ ' + r.modeError));
+      (r.untraced || []).forEach(function (w) {
+        ul.appendChild(el('li', { class: 'waiting' }, '◷ untraced: ' + w.kind + ' ' + w.name + ' has no label roadmap.dev/initiative'));
+      });
+      (r.dangling || []).forEach(function (w) {
+        ul.appendChild(el('li', { class: 'broken' }, '⚠ dangling: ' + w.kind + ' ' + w.name + ': ' + w.why));
+      });
+      (r.breakGlass || []).forEach(function (w) {
+        ul.appendChild(el('li', { class: 'broken' }, '‼ break glass: ' + w.kind + ' ' + w.name + ': ' + w.breakGlass));
+      });
+      box.appendChild(ul);
+    });
   }
 
   function fillSelect(s, values, current) {
