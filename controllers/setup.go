@@ -36,6 +36,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/rollup"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
 
 // Options are the tunables of the controllers and of the infrastructure they run on (event sender, goal rollup
@@ -110,6 +111,22 @@ func (o Options) ApplyToRESTConfig(cfg *rest.Config) {
 // no reconciler reads them, and they are often the larger part of a small object.
 func CacheOptions() cache.Options {
 	return cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
+}
+
+// LeaderElectionID is the name of the Lease the operator's managers elect their leader with.
+const LeaderElectionID = "roadmap-operator.roadmap.dev"
+
+// ManagerOptions are the options every manager running the controllers starts from (cmd/manager, the tests, the
+// bench): the project's scheme, the informer cache of CacheOptions and the Lease of LeaderElectionID, released
+// on cancel because nothing is left to clean up after Reconcile returns, so a new leader may start as soon as
+// this one stops. Leader election itself, metrics and probes are left to the caller.
+func ManagerOptions() ctrl.Options {
+	return ctrl.Options{
+		Scheme:                        scheme.Scheme,
+		Cache:                         CacheOptions(),
+		LeaderElectionID:              LeaderElectionID,
+		LeaderElectionReleaseOnCancel: true,
+	}
 }
 
 // Setup registers the field indexes and every reconciler with the manager.

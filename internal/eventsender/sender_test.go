@@ -29,7 +29,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/eventsender"
-	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
 
 // droppedEvents reads roadmap_events_dropped_total for a cause from the registry the manager serves.
@@ -58,7 +58,7 @@ func TestEventSender(t *testing.T) {
 	ns := namespace(t, "event-sender")
 	ini := initiative(ns, "told")
 
-	sender, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
+	sender, err := eventsender.New(env.Config, scheme.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
 	g.Expect(err).NotTo(HaveOccurred())
 	runCtx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -82,7 +82,7 @@ func TestEventSender(t *testing.T) {
 	g.Eventually(func(g Gomega) float64 { return droppedEvents(g, "write_failed") }).Should(Equal(failedBefore + 1))
 
 	// A sender that is not started yet holds one event: the next two do not fit.
-	full, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 1}, logr.Discard())
+	full, err := eventsender.New(env.Config, scheme.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 1}, logr.Discard())
 	g.Expect(err).NotTo(HaveOccurred())
 	queueFullBefore := droppedEvents(g, "queue_full")
 	for range 3 {
@@ -102,7 +102,7 @@ func TestEventSender(t *testing.T) {
 // client-go's recorder puts them.
 func TestEventAboutClusterScopedObject(t *testing.T) {
 	g := newG(t)
-	sender, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
+	sender, err := eventsender.New(env.Config, scheme.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
 	g.Expect(err).NotTo(HaveOccurred())
 	runCtx, stop := context.WithCancel(context.Background())
 	defer stop()
