@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -295,13 +296,13 @@ func initiativeTransitions(ini *roadmapv1.Initiative, res readiness.Result, p pl
 		evs = append(evs, ev)
 	}
 	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionAligned, p.aligned, false) {
-		evs = append(evs, readiness.Event{Type: "Warning", Reason: "Unaligned", Message: p.aligned.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: "Unaligned", Message: p.aligned.Message})
 	}
 	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, p.schedule, true) {
-		evs = append(evs, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionScheduleConflict, Message: p.schedule.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: roadmapv1.ConditionScheduleConflict, Message: p.schedule.Message})
 	}
 	if p.startedEarly.Raises(ini.Status.Conditions, roadmapv1.ConditionStartedEarly) {
-		evs = append(evs, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionStartedEarly, Message: p.startedEarly.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: roadmapv1.ConditionStartedEarly, Message: p.startedEarly.Message})
 	}
 	return evs
 }

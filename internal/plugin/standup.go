@@ -24,6 +24,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/duration"
 
+	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
@@ -69,7 +70,7 @@ func RenderStandup(w io.Writer, res *roadmapview.StandupResult, st Style) error 
 		}
 		switch {
 		case late:
-			r.detail = fmt.Sprintf("due %s, %d %s late", it.TargetDate, it.DaysLate, plural(it.DaysLate, "day", "days"))
+			r.detail = fmt.Sprintf("due %s, %d %s late", it.TargetDate, it.DaysLate, readiness.Plural(it.DaysLate, "day", "days"))
 		case it.Changed != nil:
 			r.detail = duration.ShortHumanDuration(res.Now.Sub(it.Changed.Time)) + " ago"
 		}
@@ -126,13 +127,6 @@ func RenderStandup(w io.Writer, res *roadmapview.StandupResult, st Style) error 
 		ew.println("Note: " + res.Note)
 	}
 	return ew.err
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // shortDuration renders a window as "24h", "90m" or "7d" rather than Go's "24h0m0s".

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
@@ -139,7 +140,7 @@ func RenderWhy(w io.Writer, res *roadmapview.WhyResult, st Style) error {
 	if len(res.RequiredBy) > 0 {
 		ew.println("")
 		ew.println(st.Bold(fmt.Sprintf("Still required by %d open %s:", len(res.RequiredBy),
-			plural(len(res.RequiredBy), "initiative", "initiatives"))))
+			readiness.Plural(len(res.RequiredBy), "initiative", "initiatives"))))
 		for _, n := range res.RequiredBy {
 			ew.println("  " + st.Mark(roadmapview.HealthOfWhyNode(n)) + " " + describe(n, st))
 		}

@@ -77,7 +77,7 @@ func InUse(lifecycle roadmapv1.CapabilityLifecycle, dependents []InitiativeKey) 
 	sort.Strings(keys)
 	shown := keys[:min(len(keys), InUseShown)]
 	msg := fmt.Sprintf("Retired but still required by %d open %s: %s", len(keys),
-		pluralize(len(keys), "initiative", "initiatives"), strings.Join(shown, ", "))
+		Plural(len(keys), "initiative", "initiatives"), strings.Join(shown, ", "))
 	if more := len(keys) - len(shown); more > 0 {
 		msg += fmt.Sprintf(" (+%d more)", more)
 	}
@@ -89,7 +89,9 @@ func Open(state roadmapv1.InitiativeState) bool {
 	return state != roadmapv1.StateDone && state != roadmapv1.StateCancelled
 }
 
-func pluralize(n int, one, many string) string {
+// Plural is one when n is 1 and many otherwise: the wording of a count in the messages of the operator and of
+// kubectl roadmap.
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}
