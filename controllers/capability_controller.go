@@ -93,8 +93,7 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	original := capability.DeepCopy()
 	var transitions []readiness.Event
 	defer func() {
-		if err := patchStatus(ctx, r.Client, r.Recorder, original, capability,
-			equality.Semantic.DeepEqual(original.Status, capability.Status), transitions); err != nil {
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, capability, transitions); err != nil {
 			reterr = err
 		}
 	}()

@@ -93,10 +93,9 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 	var transitions []readiness.Event
 	var nextCheck time.Time
 	defer func() {
-		if err := patchStatus(ctx, r.Client, r.Recorder, original, goal,
-			equality.Semantic.DeepEqual(original.Status, goal.Status), transitions, func() {
-				r.rollups.Wrote(goal.Name, goal.ResourceVersion, nextCheck) // the version the patch produced
-			}); err != nil {
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, goal, transitions, func() {
+			r.rollups.Wrote(goal.Name, goal.ResourceVersion, nextCheck) // the version the patch produced
+		}); err != nil {
 			reterr = err
 		}
 	}()

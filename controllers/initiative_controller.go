@@ -24,7 +24,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -72,8 +71,7 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	original := initiative.DeepCopy()
 	var transitions []readiness.Event
 	defer func() {
-		if err := patchStatus(ctx, r.Client, r.Recorder, original, initiative,
-			equality.Semantic.DeepEqual(original.Status, initiative.Status), transitions,
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, initiative, transitions,
 			func() { r.observeUnblock(ctx, original, initiative) }); err != nil {
 			reterr = err
 		}

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
@@ -197,9 +198,11 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 //
 // The events of the transitions the new status makes are recorded only once it is written, so a status computed
 // from a stale copy (and refused) tells nothing twice.
+//
+// The reconcilers change nothing but status, so the object is unchanged exactly when its status is.
 func patchStatus(ctx context.Context, c client.Client, recorder events.EventRecorder, original, updated client.Object,
-	unchanged bool, transitions []readiness.Event, afterWrite ...func()) error {
-	if unchanged {
+	transitions []readiness.Event, afterWrite ...func()) error {
+	if equality.Semantic.DeepEqual(original, updated) {
 		return nil
 	}
 	err := c.Status().Patch(ctx, updated, client.MergeFromWithOptions(original, client.MergeFromWithOptimisticLock{}))
