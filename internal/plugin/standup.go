@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/client-go/tools/cache"
 
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
@@ -52,10 +53,7 @@ func RenderStandup(w io.Writer, res *roadmapview.StandupResult, st Style) error 
 		message                      string
 	}
 	rowOf := func(it roadmapview.StandupItem, late bool) row {
-		ref := strings.ToLower(it.Kind) + " " + it.Name
-		if it.Namespace != "" {
-			ref = strings.ToLower(it.Kind) + " " + it.Namespace + "/" + it.Name
-		}
+		ref := strings.ToLower(it.Kind) + " " + cache.NewObjectName(it.Namespace, it.Name).String()
 		r := row{ref: ref, phase: it.Phase, priority: "priority " + it.Priority, message: it.Message}
 		if it.Priority == "" {
 			r.priority = "priority -"

@@ -21,6 +21,8 @@ import (
 	"io"
 	"strings"
 
+	"k8s.io/client-go/tools/cache"
+
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
@@ -39,10 +41,7 @@ func relationPrefix(relation string) string {
 
 // describe is the "kind name: status (facts)" part of a why line.
 func describe(n roadmapview.WhyNode, st Style) string {
-	ref := n.Name
-	if n.Namespace != "" {
-		ref = n.Namespace + "/" + n.Name
-	}
+	ref := cache.NewObjectName(n.Namespace, n.Name).String()
 	var head string
 	switch n.Kind {
 	case roadmapview.KindCheck:

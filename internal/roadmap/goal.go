@@ -24,6 +24,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 )
@@ -42,7 +44,9 @@ type Contribution struct {
 }
 
 // Key renders the contribution as namespace/name.
-func (c Contribution) Key() string { return c.Namespace + "/" + c.Name }
+func (c Contribution) Key() string {
+	return types.NamespacedName{Namespace: c.Namespace, Name: c.Name}.String()
+}
 
 // GoalFacts is the snapshot a goal's status is computed from.
 type GoalFacts struct {
