@@ -25,8 +25,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
 
 // RenderStandup writes the standup grouped by team.
@@ -68,7 +68,7 @@ func RenderStandup(w io.Writer, res *roadmapview.StandupResult, st Style) error 
 		}
 		switch {
 		case late:
-			r.detail = fmt.Sprintf("due %s, %d %s late", it.TargetDate, it.DaysLate, readiness.Plural(it.DaysLate, "day", "days"))
+			r.detail = fmt.Sprintf("due %s, %d %s late", it.TargetDate, it.DaysLate, wording.Plural(it.DaysLate, "day", "days"))
 		case it.Changed != nil:
 			r.detail = duration.ShortHumanDuration(res.Now.Sub(it.Changed.Time)) + " ago"
 		}

@@ -24,8 +24,8 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
 
 // relationPrefix is how a line says what the node is to its parent.
@@ -139,7 +139,7 @@ func RenderWhy(w io.Writer, res *roadmapview.WhyResult, st Style) error {
 	if len(res.RequiredBy) > 0 {
 		ew.println("")
 		ew.println(st.Bold(fmt.Sprintf("Still required by %d open %s:", len(res.RequiredBy),
-			readiness.Plural(len(res.RequiredBy), "initiative", "initiatives"))))
+			wording.Plural(len(res.RequiredBy), "initiative", "initiatives"))))
 		for _, n := range res.RequiredBy {
 			ew.println("  " + st.Mark(roadmapview.HealthOfWhyNode(n)) + " " + describe(n, st))
 		}
