@@ -93,8 +93,7 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	original := capability.DeepCopy()
 	var transitions []readiness.Event
 	defer func() {
-		if err := patchStatus(ctx, r.Client, r.Recorder, original, capability,
-			equality.Semantic.DeepEqual(original.Status, capability.Status), transitions); err != nil {
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, capability, transitions); err != nil {
 			reterr = err
 		}
 	}()
@@ -115,7 +114,7 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	inUse := readiness.InUse(capability.Spec.Lifecycle, open)
 	transitions = capabilityTransitions(capability, res)
 	if inUse.Raises(capability.Status.Conditions, roadmapv1.ConditionInUse) {
-		transitions = append(transitions, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionInUse, Message: inUse.Message})
+		transitions = append(transitions, readiness.Event{Type: corev1.EventTypeWarning, Reason: roadmapv1.ConditionInUse, Message: inUse.Message})
 	}
 	setCapabilityStatus(capability, phase, res, dependents, providers)
 	readiness.SetFlag(&capability.Status.Conditions, roadmapv1.ConditionInUse, capability.Generation, inUse)

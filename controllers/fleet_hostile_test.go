@@ -35,6 +35,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -272,7 +273,7 @@ func TestEvidenceWatchLimit(t *testing.T) {
 	e := testenv.New(t)
 	opts := managerOptions()
 	opts.Evidence.MaxWatches = 2
-	e.RunManager(t, opts)
+	operatortest.RunManager(t, e, opts)
 	c := e.Client
 	ns := testenv.EnsureNamespace(t, c, "limit")
 	refusals := func(g Gomega) float64 {

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -92,10 +93,9 @@ func (r *GoalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctr
 	var transitions []readiness.Event
 	var nextCheck time.Time
 	defer func() {
-		if err := patchStatus(ctx, r.Client, r.Recorder, original, goal,
-			equality.Semantic.DeepEqual(original.Status, goal.Status), transitions, func() {
-				r.rollups.Wrote(goal.Name, goal.ResourceVersion, nextCheck) // the version the patch produced
-			}); err != nil {
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, goal, transitions, func() {
+			r.rollups.Wrote(goal.Name, goal.ResourceVersion, nextCheck) // the version the patch produced
+		}); err != nil {
 			reterr = err
 		}
 	}()
@@ -220,13 +220,13 @@ func goalTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) []readiness.E
 	var evs []readiness.Event
 	previous := apimeta.FindStatusCondition(goal.Status.Conditions, roadmapv1.ConditionReady)
 	if !res.Ready.True && (previous == nil || previous.Reason != res.Ready.Reason) {
-		evs = append(evs, readiness.Event{Type: "Warning", Reason: res.Ready.Reason, Message: res.Ready.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: res.Ready.Reason, Message: res.Ready.Message})
 	}
 	switch {
 	case flipsTo(goal.Status.Conditions, roadmapv1.ConditionAtRisk, res.AtRisk, true):
-		evs = append(evs, readiness.Event{Type: "Warning", Reason: "AtRisk", Message: res.AtRisk.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: "AtRisk", Message: res.AtRisk.Message})
 	case apimeta.IsStatusConditionTrue(goal.Status.Conditions, roadmapv1.ConditionAtRisk) && !res.AtRisk.True:
-		evs = append(evs, readiness.Event{Type: "Normal", Reason: roadmapv1.GoalReasonOnTrack, Message: res.AtRisk.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeNormal, Reason: roadmapv1.GoalReasonOnTrack, Message: res.AtRisk.Message})
 	}
 	return evs
 }

@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/equality"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -75,8 +75,7 @@ func (r *InitiativeReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	original := initiative.DeepCopy()
 	var transitions []readiness.Event
 	defer func() {
-		if err := patchStatus(ctx, r.Client, r.Recorder, original, initiative,
-			equality.Semantic.DeepEqual(original.Status, initiative.Status), transitions,
+		if err := patchStatus(ctx, r.Client, r.Recorder, original, initiative, transitions,
 			func() { r.observeUnblock(ctx, original, initiative) }); err != nil {
 			reterr = err
 		}
@@ -305,13 +304,13 @@ func initiativeTransitions(ini *roadmapv1.Initiative, res readiness.Result, p pl
 		evs = append(evs, ev)
 	}
 	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionAligned, p.aligned, false) {
-		evs = append(evs, readiness.Event{Type: "Warning", Reason: "Unaligned", Message: p.aligned.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: "Unaligned", Message: p.aligned.Message})
 	}
 	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, p.schedule, true) {
-		evs = append(evs, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionScheduleConflict, Message: p.schedule.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: roadmapv1.ConditionScheduleConflict, Message: p.schedule.Message})
 	}
 	if p.startedEarly.Raises(ini.Status.Conditions, roadmapv1.ConditionStartedEarly) {
-		evs = append(evs, readiness.Event{Type: "Warning", Reason: roadmapv1.ConditionStartedEarly, Message: p.startedEarly.Message})
+		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: roadmapv1.ConditionStartedEarly, Message: p.startedEarly.Message})
 	}
 	return evs
 }

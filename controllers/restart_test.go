@@ -24,6 +24,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -76,7 +77,7 @@ func TestRestartWritesNothing(t *testing.T) {
 	initiativeRuns, capabilityRuns, goalRuns := reconciles(g, "initiative"), reconciles(g, "capability"), reconciles(g, "goal")
 	g.Expect(mgr.Stop()).To(Succeed())
 	var err error
-	mgr, err = env.StartManager(controllers.DefaultOptions())
+	mgr, err = operatortest.StartManager(env, controllers.DefaultOptions())
 	g.Expect(err).NotTo(HaveOccurred())
 
 	// Wait until the new manager has reconciled every object at least once and its queues are drained.

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
@@ -38,6 +39,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/notify"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/rollup"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
 
 // Options are the tunables of the controllers and of the infrastructure they run on (event sender, goal rollup
@@ -134,6 +136,22 @@ func CacheOptions() cache.Options {
 		}
 		return stripManagedFields(in)
 	}}
+}
+
+// LeaderElectionID is the name of the Lease the operator's managers elect their leader with.
+const LeaderElectionID = "roadmap-operator.roadmap.dev"
+
+// ManagerOptions are the options every manager running the controllers starts from (cmd/manager, the tests, the
+// bench): the project's scheme, the informer cache of CacheOptions and the Lease of LeaderElectionID, released
+// on cancel because nothing is left to clean up after Reconcile returns, so a new leader may start as soon as
+// this one stops. Leader election itself, metrics and probes are left to the caller.
+func ManagerOptions() ctrl.Options {
+	return ctrl.Options{
+		Scheme:                        scheme.Scheme,
+		Cache:                         CacheOptions(),
+		LeaderElectionID:              LeaderElectionID,
+		LeaderElectionReleaseOnCancel: true,
+	}
 }
 
 // Setup registers the field indexes and every reconciler with the manager.
@@ -240,9 +258,11 @@ func notificationDropped(sink, cause string) {
 //
 // The events of the transitions the new status makes are recorded only once it is written, so a status computed
 // from a stale copy (and refused) tells nothing twice.
+//
+// The reconcilers change nothing but status, so the object is unchanged exactly when its status is.
 func patchStatus(ctx context.Context, c client.Client, recorder events.EventRecorder, original, updated client.Object,
-	unchanged bool, transitions []readiness.Event, afterWrite ...func()) error {
-	if unchanged {
+	transitions []readiness.Event, afterWrite ...func()) error {
+	if equality.Semantic.DeepEqual(original, updated) {
 		return nil
 	}
 	err := c.Status().Patch(ctx, updated, client.MergeFromWithOptions(original, client.MergeFromWithOptimisticLock{}))

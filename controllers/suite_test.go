@@ -28,6 +28,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -35,7 +36,7 @@ var (
 	env *testenv.Env
 	// k is the test's own client: it reads straight from the apiserver, never from the manager's cache.
 	k   client.Client
-	mgr *testenv.Manager
+	mgr *operatortest.Manager
 )
 
 // TestMain runs the tests against one control plane and manager. Once both have stopped, none of the manager's
@@ -48,7 +49,7 @@ func TestMain(m *testing.M) {
 func setup(e *testenv.Env) (func() error, error) {
 	env, k = e, e.Client
 	var err error
-	if mgr, err = env.StartManager(managerOptions()); err != nil {
+	if mgr, err = operatortest.StartManager(env, managerOptions()); err != nil {
 		return nil, err
 	}
 	return func() error { return mgr.Stop() }, nil

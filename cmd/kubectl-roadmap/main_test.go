@@ -45,6 +45,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
 	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
@@ -87,7 +88,7 @@ func setup(e *testenv.Env, dir string) (func() error, error) {
 			return nil, err
 		}
 	}
-	mgr, err := env.StartManager(controllers.DefaultOptions())
+	mgr, err := operatortest.StartManager(env, controllers.DefaultOptions())
 	if err != nil {
 		return nil, err
 	}

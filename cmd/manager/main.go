@@ -25,10 +25,6 @@ import (
 	"os"
 	"path/filepath"
 
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	_ "k8s.io/client-go/plugin/pkg/client/auth" // exec and OIDC auth providers for out-of-cluster runs
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
@@ -37,23 +33,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
 )
 
-var scheme = runtime.NewScheme()
-
 // version is the release the binary was built from, stamped by the image build (-ldflags "-X main.version=v1.2.3",
 // `make image`, the Dockerfile); "dev" for a plain go build.
 var version = "dev"
-
-func init() {
-	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
-	utilruntime.Must(roadmapv1.AddToScheme(scheme))
-	// CustomResourceDefinitions are watched so that a check on a kind whose CRD appears later recovers.
-	utilruntime.Must(apiextensionsv1.AddToScheme(scheme))
-}
 
 func main() {
 	// `manager board ...` serves the roadmap board (config/board) from the same image.
@@ -109,16 +95,11 @@ func main() {
 
 	restConfig := ctrl.GetConfigOrDie()
 	opts.ApplyToRESTConfig(restConfig)
-	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
-		Scheme:                 scheme,
-		Metrics:                metricsOpts,
-		HealthProbeBindAddress: probeAddr,
-		LeaderElection:         enableLeaderElection,
-		LeaderElectionID:       "roadmap-operator.roadmap.dev",
-		// Nothing is left to clean up after Reconcile returns, so a new leader may start as soon as we stop.
-		LeaderElectionReleaseOnCancel: true,
-		Cache:                         controllers.CacheOptions(),
-	})
+	mgrOpts := controllers.ManagerOptions()
+	mgrOpts.Metrics = metricsOpts
+	mgrOpts.HealthProbeBindAddress = probeAddr
+	mgrOpts.LeaderElection = enableLeaderElection
+	mgr, err := ctrl.NewManager(restConfig, mgrOpts)
 	if err != nil {
 		setupLog.Error(err, "unable to create manager")
 		os.Exit(1)

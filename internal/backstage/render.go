@@ -34,6 +34,7 @@ import (
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
@@ -382,7 +383,7 @@ func initiativeEntity(s *roadmapview.Snapshot, ini *roadmapv1.Initiative, o Opti
 		Metadata: Metadata{Name: EntityName(ini.Namespace, ini.Name), Namespace: Namespace, Title: ini.Spec.Title,
 			Description: statusLine(string(ini.Spec.Track)+" initiative", phase, ini.Status.Summary),
 			Annotations: a, Tags: tags(phase, string(ini.Spec.Track)),
-			Links: boardLinks(o, "initiative/"+ini.Namespace+"/"+ini.Name)},
+			Links: boardLinks(o, "initiative/"+types.NamespacedName{Namespace: ini.Namespace, Name: ini.Name}.String())},
 		Spec: Spec{Type: TypeInitiative, Lifecycle: strings.ToLower(string(state)), Owner: OwnerRef(ini.Spec.Owner),
 			DependsOn: dependsOn, DependencyOf: dependencyOf}}
 }

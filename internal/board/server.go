@@ -38,6 +38,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/board/access"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
 
 // ContentSecurityPolicy of the served page: scripts, styles and connections from this server only; no inline
@@ -144,7 +145,7 @@ func New(ctx context.Context, cfg *rest.Config, scope roadmapview.Scope, now fun
 		return nil, err
 	}
 	scope = roadmapview.Scope{Namespace: first.Namespace}
-	opts := cache.Options{Scheme: roadmapview.Scheme, DefaultTransform: slim}
+	opts := cache.Options{Scheme: scheme.Scheme, DefaultTransform: slim}
 	if scope.Namespace != "" {
 		opts.ByObject = map[client.Object]cache.ByObject{
 			&roadmapv1.Initiative{}: {Namespaces: map[string]cache.Config{scope.Namespace: {}}},

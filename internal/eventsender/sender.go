@@ -34,6 +34,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	eventsclient "k8s.io/client-go/kubernetes/typed/events/v1"
 	"k8s.io/client-go/rest"
@@ -164,7 +165,7 @@ func (s *Sender) send(ctx context.Context, e *pendingEvent) {
 		err = lastErr
 	}
 	metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropWriteFailed).Inc()
-	s.log.Error(err, "writing an event", "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
+	s.log.Error(err, "writing an event", "regarding", describe(e.regarding),
 		"reason", e.reason)
 }
 
@@ -184,7 +185,7 @@ func (s *Sender) enqueue(e *pendingEvent) {
 	metrics.EventsDropped.WithLabelValues(sinkKubernetes, dropQueueFull).Inc()
 	if n := s.drops.Add(1); n == 1 || n%1000 == 0 {
 		s.log.Info("event queue full: dropping events (see --event-queue-size, --event-qps)", "dropped", n,
-			"queueSize", s.queue.Limit(), "regarding", e.regarding.Kind+" "+e.regarding.Namespace+"/"+e.regarding.Name,
+			"queueSize", s.queue.Limit(), "regarding", describe(e.regarding),
 			"reason", e.reason)
 	}
 }
@@ -269,4 +270,9 @@ func (s *Sender) reference(obj runtime.Object) (corev1.ObjectReference, error) {
 	}
 	return corev1.ObjectReference{Kind: gvk.Kind, APIVersion: apiVersion.(string), Namespace: m.GetNamespace(),
 		Name: m.GetName(), UID: m.GetUID()}, nil
+}
+
+// describe names the object an event is about in the manager's logs: "Kind namespace/name".
+func describe(ref corev1.ObjectReference) string {
+	return ref.Kind + " " + types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}.String()
 }

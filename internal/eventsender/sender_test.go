@@ -24,6 +24,7 @@ import (
 
 	"github.com/go-logr/logr"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -31,6 +32,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/eventsender"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -59,7 +61,7 @@ func TestEventSender(t *testing.T) {
 	ns := namespace(t, "event-sender")
 	ini := initiative(ns, "told")
 
-	sender, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
+	sender, err := eventsender.New(env.Config, scheme.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
 	g.Expect(err).NotTo(HaveOccurred())
 	runCtx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -67,27 +69,27 @@ func TestEventSender(t *testing.T) {
 	recorder := sender.Recorder("test-controller")
 
 	failedBefore := droppedEvents(g, "write_failed")
-	recorder.Eventf(ini, nil, "Normal", "Told", "Test", "hello %s", "world")
+	recorder.Eventf(ini, nil, corev1.EventTypeNormal, "Told", "Test", "hello %s", "world")
 	g.Eventually(func(g Gomega) {
 		list := &eventsv1.EventList{}
 		g.Expect(k.List(ctx(), list, client.InNamespace(ns))).To(Succeed())
 		g.Expect(list.Items).To(ContainElement(SatisfyAll(
-			HaveField("Reason", "Told"), HaveField("Note", "hello world"), HaveField("Type", "Normal"),
+			HaveField("Reason", "Told"), HaveField("Note", "hello world"), HaveField("Type", corev1.EventTypeNormal),
 			HaveField("Action", "Test"), HaveField("ReportingController", "test-controller"),
 			HaveField("Regarding.Kind", "Initiative"), HaveField("Regarding.Name", "told"),
 			HaveField("Regarding.Namespace", ns))))
 	}).Should(Succeed())
 
 	// The apiserver refuses an event in a namespace that does not exist: counted, not retried for ever.
-	recorder.Eventf(initiative("no-such-namespace-for-events", "lost"), nil, "Normal", "Told", "Test", "refused")
+	recorder.Eventf(initiative("no-such-namespace-for-events", "lost"), nil, corev1.EventTypeNormal, "Told", "Test", "refused")
 	g.Eventually(func(g Gomega) float64 { return droppedEvents(g, "write_failed") }).Should(Equal(failedBefore + 1))
 
 	// A sender that is not started yet holds one event: the next two do not fit.
-	full, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 1}, logr.Discard())
+	full, err := eventsender.New(env.Config, scheme.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 1}, logr.Discard())
 	g.Expect(err).NotTo(HaveOccurred())
 	queueFullBefore := droppedEvents(g, "queue_full")
 	for range 3 {
-		full.Recorder("test-controller").Eventf(ini, nil, "Normal", "Told", "Test", "burst")
+		full.Recorder("test-controller").Eventf(ini, nil, corev1.EventTypeNormal, "Told", "Test", "burst")
 	}
 	g.Expect(droppedEvents(g, "queue_full")).To(Equal(queueFullBefore + 2))
 
@@ -104,7 +106,7 @@ func TestEventSender(t *testing.T) {
 func TestEventLongNote(t *testing.T) {
 	g := newG(t)
 	ns := namespace(t, "event-long-note")
-	sender, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
+	sender, err := eventsender.New(env.Config, scheme.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
 	g.Expect(err).NotTo(HaveOccurred())
 	runCtx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -132,13 +134,13 @@ func TestEventLongNote(t *testing.T) {
 // client-go's recorder puts them.
 func TestEventAboutClusterScopedObject(t *testing.T) {
 	g := newG(t)
-	sender, err := eventsender.New(env.Config, testenv.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
+	sender, err := eventsender.New(env.Config, scheme.Scheme, eventsender.Options{QPS: 100, Burst: 100, QueueSize: 10}, logr.Discard())
 	g.Expect(err).NotTo(HaveOccurred())
 	runCtx, stop := context.WithCancel(context.Background())
 	defer stop()
 	go func() { _ = sender.Start(runCtx) }()
 	c := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "told-capability"}}
-	sender.Recorder("test-controller").Eventf(c, nil, "Warning", "ToldCluster", "Test", "about a capability")
+	sender.Recorder("test-controller").Eventf(c, nil, corev1.EventTypeWarning, "ToldCluster", "Test", "about a capability")
 	g.Eventually(func(g Gomega) {
 		list := &eventsv1.EventList{}
 		g.Expect(k.List(ctx(), list, client.InNamespace(metav1.NamespaceDefault))).To(Succeed())

@@ -28,6 +28,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
@@ -167,7 +168,7 @@ func (c *clusterConn) probe(ctx context.Context, timeout time.Duration, now time
 // Secret changed) if needed. invalid says, without any of the kubeconfig's contents, why the Secret cannot be
 // used.
 func (w *Watcher) connect(ctx context.Context, secretName, name string) (_ *clusterConn, invalid string) {
-	where := w.opts.ClusterSecretsNamespace + "/" + secretName
+	where := types.NamespacedName{Namespace: w.opts.ClusterSecretsNamespace, Name: secretName}.String()
 	secret, err := w.clusterSecret(ctx, secretName)
 	if err != nil {
 		w.dropCluster(secretName)

@@ -367,12 +367,25 @@ cluster-scoped and always included.`,
 	return cmd
 }
 
-// focusNamespace is the namespace graph and plan focus on: --namespace when given explicitly and -A is not.
-func (o *commands) focusNamespace(cmd *cobra.Command) (string, error) {
-	if o.AllNamespaces || !cmd.Flags().Changed("namespace") {
-		return "", nil
+// loadFocused loads the whole roadmap (wideScope) for graph and plan, and returns the namespace they focus on:
+// --namespace when given explicitly and -A is not, empty otherwise.
+func (o *commands) loadFocused(cmd *cobra.Command, output string) (_ *roadmapview.Snapshot, focus string, _ error) {
+	if !o.AllNamespaces && cmd.Flags().Changed("namespace") {
+		ns, err := o.Namespace()
+		if err != nil {
+			return nil, "", err
+		}
+		focus = ns
 	}
-	return o.Namespace()
+	scope, _, err := o.wideScope()
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := o.load(cmd, scope, output)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, focus, nil
 }
 
 func (o *commands) graphCommand() *cobra.Command {
@@ -390,15 +403,7 @@ namespace and what they need, wait for and serve.`,
 			if format != "dot" && format != "mermaid" {
 				return fmt.Errorf("unknown --format %q: use dot or mermaid", format)
 			}
-			focus, err := o.focusNamespace(cmd)
-			if err != nil {
-				return err
-			}
-			scope, _, err := o.wideScope()
-			if err != nil {
-				return err
-			}
-			s, err := o.load(cmd, scope, "")
+			s, focus, err := o.loadFocused(cmd, "")
 			if err != nil {
 				return err
 			}
@@ -430,15 +435,7 @@ namespace and those they wait for.`,
 			if format != "text" && format != "mermaid" {
 				return fmt.Errorf("unknown --format %q: use text or mermaid", format)
 			}
-			focus, err := o.focusNamespace(cmd)
-			if err != nil {
-				return err
-			}
-			scope, _, err := o.wideScope()
-			if err != nil {
-				return err
-			}
-			s, err := o.load(cmd, scope, output)
+			s, focus, err := o.loadFocused(cmd, output)
 			if err != nil {
 				return err
 			}

@@ -23,6 +23,8 @@ import (
 	"sort"
 	"strings"
 
+	"k8s.io/client-go/tools/cache"
+
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
 
@@ -51,10 +53,7 @@ var fills = map[roadmapview.Health]struct{ fill, stroke string }{
 
 // graphNodeLabel is a node's label: its kind and name, then its status on a second line.
 func graphNodeLabel(n roadmapview.GraphNode) string {
-	name := n.Name
-	if n.Namespace != "" {
-		name = n.Namespace + "/" + n.Name
-	}
+	name := cache.NewObjectName(n.Namespace, n.Name).String()
 	return strings.ToLower(n.Kind) + " " + name + `\n` + n.Status
 }
 

@@ -23,8 +23,10 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/client-go/tools/cache"
 
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
 
 // RenderStandup writes the standup grouped by team.
@@ -51,10 +53,7 @@ func RenderStandup(w io.Writer, res *roadmapview.StandupResult, st Style) error 
 		message                      string
 	}
 	rowOf := func(it roadmapview.StandupItem, late bool) row {
-		ref := strings.ToLower(it.Kind) + " " + it.Name
-		if it.Namespace != "" {
-			ref = strings.ToLower(it.Kind) + " " + it.Namespace + "/" + it.Name
-		}
+		ref := strings.ToLower(it.Kind) + " " + cache.NewObjectName(it.Namespace, it.Name).String()
 		r := row{ref: ref, phase: it.Phase, priority: "priority " + it.Priority, message: it.Message}
 		if it.Priority == "" {
 			r.priority = "priority -"
@@ -69,7 +68,7 @@ func RenderStandup(w io.Writer, res *roadmapview.StandupResult, st Style) error 
 		}
 		switch {
 		case late:
-			r.detail = fmt.Sprintf("due %s, %d %s late", it.TargetDate, it.DaysLate, plural(it.DaysLate, "day", "days"))
+			r.detail = fmt.Sprintf("due %s, %d %s late", it.TargetDate, it.DaysLate, wording.Plural(it.DaysLate, "day", "days"))
 		case it.Changed != nil:
 			r.detail = duration.ShortHumanDuration(res.Now.Sub(it.Changed.Time)) + " ago"
 		}
@@ -139,13 +138,6 @@ func RenderStandup(w io.Writer, res *roadmapview.StandupResult, st Style) error 
 		ew.println("Note: " + res.Note)
 	}
 	return ew.err
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // shortDuration renders a window as "24h", "90m" or "7d" rather than Go's "24h0m0s".

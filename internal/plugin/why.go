@@ -21,8 +21,11 @@ import (
 	"io"
 	"strings"
 
+	"k8s.io/client-go/tools/cache"
+
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
 
 // relationPrefix is how a line says what the node is to its parent.
@@ -38,10 +41,7 @@ func relationPrefix(relation string) string {
 
 // describe is the "kind name: status (facts)" part of a why line.
 func describe(n roadmapview.WhyNode, st Style) string {
-	ref := n.Name
-	if n.Namespace != "" {
-		ref = n.Namespace + "/" + n.Name
-	}
+	ref := cache.NewObjectName(n.Namespace, n.Name).String()
 	var head string
 	switch n.Kind {
 	case roadmapview.KindCheck:
@@ -142,7 +142,7 @@ func RenderWhy(w io.Writer, res *roadmapview.WhyResult, st Style) error {
 	if len(res.RequiredBy) > 0 {
 		ew.println("")
 		ew.println(st.Bold(fmt.Sprintf("Still required by %d open %s:", len(res.RequiredBy),
-			plural(len(res.RequiredBy), "initiative", "initiatives"))))
+			wording.Plural(len(res.RequiredBy), "initiative", "initiatives"))))
 		for _, n := range res.RequiredBy {
 			ew.println("  " + st.Mark(roadmapview.HealthOfWhyNode(n)) + " " + describe(n, st))
 		}

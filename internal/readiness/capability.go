@@ -26,6 +26,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
+	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
 
 // CapabilityView is what a dependent may read of a capability it references: exactly the fields whose change
@@ -221,16 +222,11 @@ func readyMessage(prefix string, prerequisites int) string {
 // Summarize renders unmet prerequisites as one printer-column line: the first one or two messages, then how many
 // more there are, e.g. "capability event-bus: Planned, capability observability: Planned (+3 more)".
 func Summarize(unmet []Unmet) string {
-	const shown = 2
-	parts := make([]string, 0, shown)
-	for i := 0; i < len(unmet) && i < shown; i++ {
-		parts = append(parts, unmet[i].Message)
+	messages := make([]string, len(unmet))
+	for i, u := range unmet {
+		messages[i] = u.Message
 	}
-	s := strings.Join(parts, ", ")
-	if more := len(unmet) - shown; more > 0 {
-		s += fmt.Sprintf(" (+%d more)", more)
-	}
-	return s
+	return wording.Abbreviate(messages, 2, ", ")
 }
 
 func joinMessages(unmet []Unmet) string {

@@ -17,6 +17,7 @@ limitations under the License.
 package readiness
 
 import (
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -82,19 +83,19 @@ func TransitionEvent(kind string, previous *metav1.Condition, res Result) (Event
 	}
 	switch {
 	case res.Reason == roadmapv1.ReasonDependencyCycle:
-		return Event{Type: "Warning", Reason: EventDependencyCycle, Message: res.Message}, true
+		return Event{Type: corev1.EventTypeWarning, Reason: EventDependencyCycle, Message: res.Message}, true
 	case res.Reason == roadmapv1.InitiativeReasonDone:
-		return Event{Type: "Normal", Reason: EventDone, Message: res.Message}, true
+		return Event{Type: corev1.EventTypeNormal, Reason: EventDone, Message: res.Message}, true
 	case res.Reason == roadmapv1.InitiativeReasonCancelled:
-		return Event{Type: "Normal", Reason: EventCancelled, Message: res.Message}, true
+		return Event{Type: corev1.EventTypeNormal, Reason: EventCancelled, Message: res.Message}, true
 	case kind == "Initiative" && res.Ready:
-		return Event{Type: "Normal", Reason: EventUnblocked, Message: res.Message}, true
+		return Event{Type: corev1.EventTypeNormal, Reason: EventUnblocked, Message: res.Message}, true
 	case kind == "Initiative":
-		return Event{Type: "Warning", Reason: EventBlocked, Message: res.Message}, true
+		return Event{Type: corev1.EventTypeWarning, Reason: EventBlocked, Message: res.Message}, true
 	case res.Ready:
-		return Event{Type: "Normal", Reason: EventReady, Message: res.Message}, true
+		return Event{Type: corev1.EventTypeNormal, Reason: EventReady, Message: res.Message}, true
 	default:
-		return Event{Type: "Warning", Reason: EventNotReady, Message: res.Message}, true
+		return Event{Type: corev1.EventTypeWarning, Reason: EventNotReady, Message: res.Message}, true
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
 
 // Flag is an "abnormal-true" condition (StartedEarly, InUse): present with status True while Active, absent
@@ -65,7 +66,7 @@ func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Re
 		first := deployed.Kinds[0]
 		what := "workload " + first.Kind + " " + first.Names[0]
 		if more := deployed.Total - 1; more > 0 {
-			what += fmt.Sprintf(" (and %d more %s)", more, pluralize(int(more), "workload", "workloads"))
+			what += fmt.Sprintf(" (and %d more %s)", more, wording.Plural(int(more), "workload", "workloads"))
 		}
 		return Flag{Active: true, Reason: roadmapv1.StartedEarlyReasonWorkloadsDeployed,
 			Message: fmt.Sprintf("%s deployed while %s not Ready: %s", what, noun, strings.Join(capabilities, "; "))}
@@ -89,25 +90,14 @@ func InUse(lifecycle roadmapv1.CapabilityLifecycle, dependents []InitiativeKey) 
 		keys[i] = d.String()
 	}
 	sort.Strings(keys)
-	shown := keys[:min(len(keys), InUseShown)]
 	msg := fmt.Sprintf("Retired but still required by %d open %s: %s", len(keys),
-		pluralize(len(keys), "initiative", "initiatives"), strings.Join(shown, ", "))
-	if more := len(keys) - len(shown); more > 0 {
-		msg += fmt.Sprintf(" (+%d more)", more)
-	}
+		wording.Plural(len(keys), "initiative", "initiatives"), wording.Abbreviate(keys, InUseShown, ", "))
 	return Flag{Active: true, Reason: roadmapv1.InUseReasonRequiredByOpenWork, Message: msg}
 }
 
 // Open reports whether an initiative in the given state is still open work: neither Done nor Cancelled.
 func Open(state roadmapv1.InitiativeState) bool {
 	return state != roadmapv1.StateDone && state != roadmapv1.StateCancelled
-}
-
-func pluralize(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // SetFlag writes an abnormal-true condition: set while active (keeping lastTransitionTime while it stays True),

@@ -19,6 +19,8 @@ package readiness
 import (
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 )
@@ -30,7 +32,9 @@ type InitiativeKey struct {
 }
 
 // String renders the key as namespace/name, the form used in indexes and cycle messages.
-func (k InitiativeKey) String() string { return k.Namespace + "/" + k.Name }
+func (k InitiativeKey) String() string {
+	return types.NamespacedName{Namespace: k.Namespace, Name: k.Name}.String()
+}
 
 // DependsOnKeys resolves an initiative's dependsOn references, defaulting the namespace to its own.
 func DependsOnKeys(ini *roadmapv1.Initiative) []InitiativeKey {

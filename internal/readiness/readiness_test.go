@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -361,18 +362,18 @@ func TestTransitionEvent(t *testing.T) {
 	}{
 		{"same status and reason: silence", "Initiative", blocked, Result{Reason: "CapabilityNotReady", Message: "other text"}, Event{}, false},
 		{"first evaluation, blocked", "Initiative", nil, Result{Reason: "CapabilityNotReady", Message: "m"},
-			Event{"Warning", "Blocked", "m"}, true},
+			Event{corev1.EventTypeWarning, "Blocked", "m"}, true},
 		{"unblocked", "Initiative", blocked, Result{Ready: true, Reason: "PrerequisitesMet", Message: "m"},
-			Event{"Normal", "Unblocked", "m"}, true},
+			Event{corev1.EventTypeNormal, "Unblocked", "m"}, true},
 		{"re-blocked", "Initiative", ready, Result{Reason: "CapabilityNotFound", Message: "m"},
-			Event{"Warning", "Blocked", "m"}, true},
+			Event{corev1.EventTypeWarning, "Blocked", "m"}, true},
 		{"cycle", "Initiative", blocked, Result{Reason: "DependencyCycle", Message: "m"},
-			Event{"Warning", "DependencyCycle", "m"}, true},
-		{"done", "Initiative", ready, Result{Ready: true, Reason: "Done", Message: "m"}, Event{"Normal", "Done", "m"}, true},
-		{"cancelled", "Initiative", blocked, Result{Reason: "Cancelled", Message: "m"}, Event{"Normal", "Cancelled", "m"}, true},
-		{"capability ready", "Capability", nil, Result{Ready: true, Reason: "Ready", Message: "m"}, Event{"Normal", "Ready", "m"}, true},
+			Event{corev1.EventTypeWarning, "DependencyCycle", "m"}, true},
+		{"done", "Initiative", ready, Result{Ready: true, Reason: "Done", Message: "m"}, Event{corev1.EventTypeNormal, "Done", "m"}, true},
+		{"cancelled", "Initiative", blocked, Result{Reason: "Cancelled", Message: "m"}, Event{corev1.EventTypeNormal, "Cancelled", "m"}, true},
+		{"capability ready", "Capability", nil, Result{Ready: true, Reason: "Ready", Message: "m"}, Event{corev1.EventTypeNormal, "Ready", "m"}, true},
 		{"capability not ready", "Capability", &metav1.Condition{Status: metav1.ConditionTrue, Reason: "Ready"},
-			Result{Reason: "NotAvailable", Message: "m"}, Event{"Warning", "NotReady", "m"}, true},
+			Result{Reason: "NotAvailable", Message: "m"}, Event{corev1.EventTypeWarning, "NotReady", "m"}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,8 +24,11 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
+	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
 
 // Contribution is what a goal reads of an initiative that serves it or one of its descendant goals.
@@ -42,7 +45,9 @@ type Contribution struct {
 }
 
 // Key renders the contribution as namespace/name.
-func (c Contribution) Key() string { return c.Namespace + "/" + c.Name }
+func (c Contribution) Key() string {
+	return types.NamespacedName{Namespace: c.Namespace, Name: c.Name}.String()
+}
 
 // GoalFacts is the snapshot a goal's status is computed from.
 type GoalFacts struct {
@@ -229,16 +234,11 @@ func AtRisk(goalTarget roadmapv1.Date, cs []Contribution, now time.Time) (out Ou
 		}
 		return a.key < b.key
 	})
-	const shown = 3
-	texts := make([]string, 0, shown)
-	for i := 0; i < len(offences) && i < shown; i++ {
-		texts = append(texts, offences[i].text)
+	texts := make([]string, len(offences))
+	for i, o := range offences {
+		texts[i] = o.text
 	}
-	msg := strings.Join(texts, "; ")
-	if more := len(offences) - shown; more > 0 {
-		msg += fmt.Sprintf(" (+%d more)", more)
-	}
-	return Outcome{True: true, Reason: roadmapv1.GoalReasonInitiativesAtRisk, Message: msg}, next
+	return Outcome{True: true, Reason: roadmapv1.GoalReasonInitiativesAtRisk, Message: wording.Abbreviate(texts, 3, "; ")}, next
 }
 
 // parseNumber reads a key-result value such as "60", "99.9" or "50%".

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
 
@@ -104,7 +106,9 @@ type Provider struct {
 }
 
 // Key renders the provider as namespace/name.
-func (p Provider) Key() string { return p.Namespace + "/" + p.Name }
+func (p Provider) Key() string {
+	return types.NamespacedName{Namespace: p.Namespace, Name: p.Name}.String()
+}
 
 // Planned reports whether the provider still counts as a plan to build the capability: Cancelled work does not.
 func (p Provider) Planned() bool { return p.State != roadmapv1.StateCancelled }

@@ -23,29 +23,20 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
 
 // ErrCRDsNotInstalled is returned when the cluster does not serve the roadmap.dev API.
 var ErrCRDsNotInstalled = errors.New("roadmap.dev CRDs are not installed in this cluster " +
 	"(kubectl get crd initiatives.roadmap.dev): install them with `make install`")
 
-// Scheme knows the roadmap.dev kinds.
-var Scheme = runtime.NewScheme()
-
-func init() {
-	if err := roadmapv1.AddToScheme(Scheme); err != nil {
-		panic(err)
-	}
-}
-
 // NewClient returns a client for the roadmap.dev kinds. It discovers the API lazily, on the first list.
 func NewClient(cfg *rest.Config) (client.Client, error) {
-	c, err := client.New(cfg, client.Options{Scheme: Scheme})
+	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
 	if err != nil {
 		return nil, fmt.Errorf("creating a client for %s: %w", cfg.Host, err)
 	}

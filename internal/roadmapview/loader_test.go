@@ -33,10 +33,11 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
 
 func fakeClient(funcs interceptor.Funcs, objs ...client.Object) client.Client {
-	return interceptor.NewClient(fake.NewClientBuilder().WithScheme(roadmapview.Scheme).WithObjects(objs...).Build(), funcs)
+	return interceptor.NewClient(fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(objs...).Build(), funcs)
 }
 
 func TestLoadErrors(t *testing.T) {

@@ -21,6 +21,8 @@ import (
 	"sort"
 	"time"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
@@ -48,7 +50,9 @@ type PlanTask struct {
 }
 
 // Key is namespace/name.
-func (t PlanTask) Key() string { return t.Namespace + "/" + t.Name }
+func (t PlanTask) Key() string {
+	return types.NamespacedName{Namespace: t.Namespace, Name: t.Name}.String()
+}
 
 // PlanResult is a plan of initiatives by target date.
 type PlanResult struct {

@@ -23,6 +23,7 @@ import (
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
@@ -184,8 +185,8 @@ func sortByPriority(items []StandupItem) {
 		case okA && a != b:
 			return a > b
 		}
-		ka := items[i].Kind + "/" + items[i].Namespace + "/" + items[i].Name
-		kb := items[j].Kind + "/" + items[j].Namespace + "/" + items[j].Name
+		ka := items[i].Kind + "/" + types.NamespacedName{Namespace: items[i].Namespace, Name: items[i].Name}.String()
+		kb := items[j].Kind + "/" + types.NamespacedName{Namespace: items[j].Namespace, Name: items[j].Name}.String()
 		return ka < kb
 	})
 }

@@ -21,8 +21,10 @@ import (
 
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 )
 
@@ -174,10 +176,7 @@ func (b *treeBuilder) capability(c *roadmapv1.Capability, relation string) *Tree
 		}
 	}
 	for _, check := range c.Status.Checks {
-		ref := check.Name
-		if check.Namespace != "" {
-			ref = check.Namespace + "/" + check.Name
-		}
+		ref := evidence.ObjectName(check)
 		child := &TreeNode{Label: "check " + check.Kind + "/" + ref + InCluster(check), Status: check.Reason, Message: check.Message}
 		child.Health = HealthOfCheck(check.Passing, CheckStalled(c, check), check.Reason)
 		n.Children = append(n.Children, child)
@@ -187,7 +186,7 @@ func (b *treeBuilder) capability(c *roadmapv1.Capability, relation string) *Tree
 			n.Children = append(n.Children, b.initiative(ini, "provided by "))
 			continue
 		}
-		n.Children = append(n.Children, &TreeNode{Label: "provided by Initiative/" + p.Namespace + "/" + p.Name,
+		n.Children = append(n.Children, &TreeNode{Label: "provided by Initiative/" + types.NamespacedName{Namespace: p.Namespace, Name: p.Name}.String(),
 			Status: StatusNotVisible, Health: HealthUnknown, Due: string(p.TargetDate), Message: "state " + string(p.State)})
 	}
 	return n

@@ -22,7 +22,11 @@ import (
 	"sort"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
+
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/evidence"
 )
 
 // Relations of a WhyNode to its parent.
@@ -113,10 +117,7 @@ type Ref struct {
 }
 
 func (r Ref) String() string {
-	if r.Namespace != "" {
-		return strings.ToLower(r.Kind) + " " + r.Namespace + "/" + r.Name
-	}
-	return strings.ToLower(r.Kind) + " " + r.Name
+	return strings.ToLower(r.Kind) + " " + cache.NewObjectName(r.Namespace, r.Name).String()
 }
 
 // Why follows the blocking chain of an initiative or a capability through the statuses in the snapshot.
@@ -275,7 +276,7 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 			return WhyNode{Relation: RelationDependsOn, Kind: "Initiative", Namespace: e.Namespace, Name: e.Name,
 				Status: StatusNotFound, Reason: e.Reason, Message: e.Message, Stalled: e.Stalled,
 				Action: &Action{Owner: OwnerOrNone(parent.Spec.Owner), Subject: parentSubject,
-					Do: "fix spec.dependsOn: initiative " + e.Namespace + "/" + e.Name + " does not exist"}}
+					Do: "fix spec.dependsOn: initiative " + types.NamespacedName{Namespace: e.Namespace, Name: e.Name}.String() + " does not exist"}}
 		}
 		return b.prerequisiteInitiative(dep, RelationDependsOn, parent)
 	default: // a kind this read model does not know yet: say what the status says
@@ -296,7 +297,7 @@ func (b *whyBuilder) prerequisiteInitiative(ini *roadmapv1.Initiative, relation 
 	case ini.Status.Phase == roadmapv1.PhaseCancelled || ini.Spec.State == roadmapv1.StateCancelled:
 		if waiter != nil {
 			n.Action = &Action{Owner: OwnerOrNone(waiter.Spec.Owner), Subject: initiativeSubject(waiter.Namespace, waiter.Name),
-				Do: "drop " + ini.Namespace + "/" + ini.Name + " from spec.dependsOn: it is Cancelled"}
+				Do: "drop " + types.NamespacedName{Namespace: ini.Namespace, Name: ini.Name}.String() + " from spec.dependsOn: it is Cancelled"}
 		}
 	case ini.Status.Phase == roadmapv1.PhaseBlocked && len(n.BlockedBy) > 0:
 		// its own blockers are the root causes
@@ -337,7 +338,7 @@ func (b *whyBuilder) capability(c *roadmapv1.Capability, relation, requirerOwner
 	if planned {
 		for _, p := range c.Status.Providers {
 			if p.State != roadmapv1.StateDone && p.State != roadmapv1.StateCancelled {
-				openProviders = append(openProviders, p.Namespace+"/"+p.Name)
+				openProviders = append(openProviders, types.NamespacedName{Namespace: p.Namespace, Name: p.Name}.String())
 			}
 			if ini := b.s.Initiative(p.Namespace, p.Name); ini != nil {
 				n.BlockedBy = append(n.BlockedBy, b.prerequisiteInitiative(ini, RelationProvidedBy, nil))
@@ -366,10 +367,7 @@ func (b *whyBuilder) capability(c *roadmapv1.Capability, relation, requirerOwner
 		if check.Passing {
 			continue
 		}
-		ref := check.Name
-		if check.Namespace != "" {
-			ref = check.Namespace + "/" + check.Name
-		}
+		ref := evidence.ObjectName(check)
 		n.BlockedBy = append(n.BlockedBy, WhyNode{Relation: RelationCheck, Kind: KindCheck, Namespace: check.Namespace,
 			Name: check.Name, CheckKind: strings.TrimSpace(check.APIVersion + " " + check.Kind), Cluster: check.Cluster,
 			Status: check.Reason, Reason: check.Reason, Message: check.Message, Stalled: CheckStalled(c, check),

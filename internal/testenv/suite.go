@@ -32,11 +32,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
-	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
 
 // The bootstrap of the suites: a control plane shared by a package's tests (Suite, from TestMain), or one
-// started for a single test (New), the manager on it, the users and kubeconfigs tests act as, and the goroutine
+// started for a single test (New), the users and kubeconfigs tests act as, and the goroutine
 // leak check of the packages that start and stop managers.
 
 // Suite is the control plane a package's tests share, started and stopped by its TestMain:
@@ -142,22 +142,6 @@ func New(t testing.TB, configure ...func(*envtest.Environment)) *Env {
 	return env
 }
 
-// RunManager starts a manager like StartManager and stops it when the test ends (before a control plane of New,
-// started earlier); it fails the test when the manager does not start.
-func (e *Env) RunManager(t testing.TB, opts controllers.Options) *Manager {
-	t.Helper()
-	mgr, err := e.StartManager(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := mgr.Stop(); err != nil {
-			t.Errorf("stopping the manager: %v", err)
-		}
-	})
-	return mgr
-}
-
 // Root is RepoRoot for a test, which fails when there is none.
 func Root(t testing.TB) string {
 	t.Helper()
@@ -173,7 +157,7 @@ func Root(t testing.TB) string {
 func (e *Env) ClientWithRate(qps float32, burst int) (client.Client, error) {
 	cfg := rest.CopyConfig(e.Config)
 	cfg.QPS, cfg.Burst = qps, burst
-	c, err := client.New(cfg, client.Options{Scheme: Scheme})
+	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
 	if err != nil {
 		return nil, fmt.Errorf("creating a client at %v QPS: %w", qps, err)
 	}

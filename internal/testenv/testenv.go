@@ -18,9 +18,9 @@ limitations under the License.
 // installed, for the project's tests. The binaries come from hack/envtest-assets.sh, which builds them from Go
 // module sources and caches them; `make test` sets KUBEBUILDER_ASSETS, and a plain `go test` runs the script.
 //
-// It is the project's test kit; a test takes from it rather than copying:
+// It is the project's test kit; a test takes from it rather than copying (the operator itself runs from
+// internal/operatortest, which builds on this package):
 //   - a control plane: Suite (shared by a package, from TestMain), New (one test's), StartRestartable;
-//   - the operator: Env.StartManager, Env.RunManager (stopped with the test), LeaderElection;
 //   - users: Admin, Env.Kubeconfig, Env.WriteKubeconfig, Env.UserConfig, Env.Kubectl;
 //   - objects: Capability, Initiative, Goal, EnsureNamespace, Create, Update (conflict-safe);
 //   - waits and readings: NewG, ExpectInitiative, ExpectCapability, ReadyCondition, Metric, ControllerValue,
@@ -30,44 +30,19 @@ package testenv
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
-
-// Scheme knows the built-in kinds and the roadmap.dev kinds.
-var Scheme = runtime.NewScheme()
-
-func init() {
-	if err := clientgoscheme.AddToScheme(Scheme); err != nil {
-		panic(err)
-	}
-	if err := roadmapv1.AddToScheme(Scheme); err != nil {
-		panic(err)
-	}
-	if err := apiextensionsv1.AddToScheme(Scheme); err != nil {
-		panic(err)
-	}
-}
 
 // Env is a running control plane with the CRDs installed.
 type Env struct {
@@ -150,7 +125,7 @@ func start(configure func(*envtest.Environment)) (*Env, error) {
 		BinaryAssetsDirectory: assets,
 		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
-		Scheme:                Scheme,
+		Scheme:                scheme.Scheme,
 	}
 	if configure != nil {
 		configure(env)
@@ -159,7 +134,7 @@ func start(configure func(*envtest.Environment)) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting envtest control plane from %s: %w", assets, err)
 	}
-	c, err := client.New(cfg, client.Options{Scheme: Scheme})
+	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
 	if err != nil {
 		_ = env.Stop()
 		return nil, fmt.Errorf("creating client: %w", err)
@@ -190,83 +165,6 @@ func (e *Env) KubectlStreams(args ...string) (stdout, stderr string, err error) 
 	o, _ := io.ReadAll(out)
 	errText, _ := io.ReadAll(errOut)
 	return string(o), string(errText), err
-}
-
-// Manager is a running controller manager, wired exactly as cmd/manager wires it.
-type Manager struct {
-	ctrl.Manager
-	cancel context.CancelFunc
-	done   chan error
-}
-
-// StartManager starts a manager with the project's controllers against the control plane, as an administrator.
-func (e *Env) StartManager(opts controllers.Options) (*Manager, error) {
-	return e.StartManagerAs(e.Config, opts)
-}
-
-// StartManagerAs starts a manager with the given client configuration, e.g. one that impersonates the
-// operator's service account so that tests exercise the RBAC the operator ships with.
-func (e *Env) StartManagerAs(cfg *rest.Config, opts controllers.Options) (*Manager, error) {
-	return e.StartManagerWith(cfg, opts, nil)
-}
-
-// StartManagerWith is StartManagerAs with a chance to change the manager's options first (metrics address,
-// leader election, ...).
-func (e *Env) StartManagerWith(cfg *rest.Config, opts controllers.Options, customize func(*ctrl.Options)) (*Manager, error) {
-	mgrOpts := ctrl.Options{
-		Scheme:  Scheme,
-		Metrics: metricsserver.Options{BindAddress: "0"},
-		Cache:   controllers.CacheOptions(),
-		// Several managers start and stop in one test process; names must not collide.
-		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-	}
-	if customize != nil {
-		customize(&mgrOpts)
-	}
-	mgr, err := ctrl.NewManager(cfg, mgrOpts)
-	if err != nil {
-		return nil, fmt.Errorf("creating manager: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := controllers.Setup(ctx, mgr, opts); err != nil {
-		cancel()
-		return nil, err
-	}
-	m := &Manager{Manager: mgr, cancel: cancel, done: make(chan error, 1)}
-	go func() { m.done <- mgr.Start(ctx) }()
-	syncCtx, syncCancel := context.WithTimeout(ctx, time.Minute)
-	defer syncCancel()
-	if !mgr.GetCache().WaitForCacheSync(syncCtx) {
-		_ = m.Stop()
-		return nil, fmt.Errorf("manager cache did not sync")
-	}
-	return m, nil
-}
-
-// Stop stops the manager and waits for it to return.
-func (m *Manager) Stop() error {
-	m.cancel()
-	return <-m.done
-}
-
-// LeaderElectionID is the name of the Lease the managers of cmd/manager elect their leader with.
-const LeaderElectionID = "roadmap-operator.roadmap.dev"
-
-// LeaderElection is a customize function for StartManagerWith that turns leader election on as cmd/manager does
-// (Lease LeaderElectionID, here in namespace), with lease timings short enough for tests. releaseOnCancel is what
-// cmd/manager sets (true): a manager that stops hands the Lease over at once; without it, the other candidates
-// wait for the Lease to expire, as after a crash. Each manager gets its own identity (hostname_uuid): read the
-// Lease's holderIdentity, or the manager's Elected channel, to learn which one leads.
-func LeaderElection(namespace string, leaseDuration, renewDeadline, retryPeriod time.Duration, releaseOnCancel bool) func(*ctrl.Options) {
-	return func(o *ctrl.Options) {
-		o.LeaderElection = true
-		o.LeaderElectionID = LeaderElectionID
-		o.LeaderElectionNamespace = namespace
-		o.LeaderElectionReleaseOnCancel = releaseOnCancel
-		o.LeaseDuration = ptr.To(leaseDuration)
-		o.RenewDeadline = ptr.To(renewDeadline)
-		o.RetryPeriod = ptr.To(retryPeriod)
-	}
 }
 
 // StopAPIServer stops the kube-apiserver of an Env from StartRestartable, and leaves etcd as it is.

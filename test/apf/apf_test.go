@@ -38,6 +38,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -184,7 +186,7 @@ func TestManagerRequestsAreClassified(t *testing.T) {
 		cfg.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:" + namespace + ":" + user,
 			Groups: []string{"system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated"}}
 		cfg.Wrap(rec.wrap)
-		c, err := client.New(cfg, client.Options{Scheme: testenv.Scheme})
+		c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
 		g.Expect(err).NotTo(HaveOccurred())
 		_ = request(c) // the answer may be Forbidden: APF classifies before authorization
 		h := rec.last()
@@ -196,7 +198,7 @@ func TestManagerRequestsAreClassified(t *testing.T) {
 		u := &unstructured.Unstructured{}
 		u.SetAPIVersion("coordination.k8s.io/v1")
 		u.SetKind("Lease")
-		return c.Get(ctx, client.ObjectKey{Namespace: "default", Name: testenv.LeaderElectionID}, u)
+		return c.Get(ctx, client.ObjectKey{Namespace: "default", Name: controllers.LeaderElectionID}, u)
 	}
 	sa, ns := in.managerUser()
 

@@ -38,6 +38,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -204,7 +205,7 @@ func (s *scenario) run(ctx context.Context) error {
 	cfg := rest.CopyConfig(s.env.Config)
 	cfg.QPS, cfg.Burst = s.cfg.CreateQPS, int(2*s.cfg.CreateQPS)
 	var err error
-	if s.c, err = client.NewWithWatch(cfg, client.Options{Scheme: testenv.Scheme}); err != nil {
+	if s.c, err = client.NewWithWatch(cfg, client.Options{Scheme: scheme.Scheme}); err != nil {
 		return err
 	}
 	switch s.cfg.Scenario {
@@ -847,7 +848,7 @@ func (s *scenario) floorJobs(ctx context.Context) (reverse, forward []patchJob, 
 func (s *scenario) timedFloor(ctx context.Context, jobs []patchJob, writers int) (float64, cpu, error) {
 	cfg := rest.CopyConfig(s.env.Config)
 	cfg.QPS, cfg.Burst = -1, 0
-	c, err := client.New(cfg, client.Options{Scheme: testenv.Scheme})
+	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
 	if err != nil {
 		return 0, cpu{}, err
 	}

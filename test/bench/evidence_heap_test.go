@@ -33,6 +33,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -78,7 +79,7 @@ func TestEvidenceHeap(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 	}
 
-	env.RunManager(t, controllers.DefaultOptions())
+	operatortest.RunManager(t, env, controllers.DefaultOptions())
 	capability := &roadmapv1.Capability{ObjectMeta: metav1.ObjectMeta{Name: "crowded"},
 		Spec: roadmapv1.CapabilitySpec{Title: "crowded", Lifecycle: roadmapv1.LifecycleAvailable}}
 	g.Expect(k.Create(ctx, capability)).To(Succeed())

@@ -33,6 +33,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -79,7 +80,7 @@ func TestFleetPropagation(t *testing.T) {
 	}
 	opts := controllers.DefaultOptions()
 	opts.Evidence.ClusterSecretsNamespace = secretsNamespace
-	mgmt.RunManager(t, opts)
+	operatortest.RunManager(t, mgmt, opts)
 
 	check := roadmapv1.CheckReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "monitoring",
 		Name: "prometheus", Clusters: &metav1.LabelSelector{}}

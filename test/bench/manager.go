@@ -30,6 +30,7 @@ import (
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -41,19 +42,18 @@ type manager struct {
 	stop func() error
 }
 
-// startManager starts the real manager, wired as cmd/manager wires it: the controllers' Options (workers) and
-// the client rate limits applied to its REST config, and the cache options of controllers.CacheOptions (or,
-// with stripManagedFields off, none, to measure what the transform saves). Every request it sends to the
-// apiserver, events included, goes through requests.
+// startManager starts the real manager through operatortest, wired as cmd/manager wires it (the controllers'
+// Options, their client rate limits applied to its REST config, controllers.ManagerOptions), with the cache
+// stripping managedFields or, with stripManagedFields off, not (to measure what the transform saves). Every
+// request it sends to the apiserver, events included, goes through requests.
 func startManager(env *testenv.Env, opts controllers.Options, stripManagedFields bool, requests *requestCounter) (*manager, error) {
 	cfg := rest.CopyConfig(env.Config)
-	opts.ApplyToRESTConfig(cfg)
 	cfg.Wrap(requests.wrap)
 	var customize func(*ctrl.Options)
 	if !stripManagedFields {
 		customize = func(o *ctrl.Options) { o.Cache = cache.Options{} } // no transform
 	}
-	m, err := env.StartManagerWith(cfg, opts, customize)
+	m, err := operatortest.StartManagerWith(cfg, opts, customize)
 	if err != nil {
 		return nil, err
 	}

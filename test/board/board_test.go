@@ -52,6 +52,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
 	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/plugin"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
@@ -219,7 +220,7 @@ func startOperator(t *testing.T) *testenv.Env {
 	t.Helper()
 	testenv.SetManagerLogger()
 	env := testenv.New(t)
-	env.RunManager(t, controllers.DefaultOptions())
+	operatortest.RunManager(t, env, controllers.DefaultOptions())
 	return env
 }
 

@@ -42,6 +42,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -172,7 +173,9 @@ func TestDocsManifests(t *testing.T) {
 
 	env := testenv.New(t)
 	k := env.Client
-	env.RunManager(t, controllers.DefaultOptions())
+	operatortest.RunManager(t, env, controllers.DefaultOptions())
+	// The docs' own objects (the board's Ingress, say) go where the installer puts the operator.
+	testenv.EnsureNamespace(t, k, "roadmap-operator-system")
 
 	// The samples first, as docs/install.md and the README apply them.
 	samples, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(root, "config", "samples"))

@@ -42,6 +42,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -73,7 +75,7 @@ func setup(e *testenv.Env) (func() error, error) {
 	// dangling reference can be recorded; the grace period's Progressing reading is the not-found-in-grace case
 	// of the Initiative's health_test.yaml.
 	opts.CapabilityNotFoundGrace = 0
-	mgr, err := env.StartManager(opts)
+	mgr, err := operatortest.StartManager(env, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +99,7 @@ func update[T client.Object](g *WithT, obj T, mutate func(T)) { testenv.Update(g
 
 // toUnstructured returns an object as kstatus and Argo CD see it: unstructured, with apiVersion and kind set.
 func toUnstructured(g Gomega, obj client.Object) map[string]interface{} {
-	gvk, err := apiutil.GVKForObject(obj, testenv.Scheme)
+	gvk, err := apiutil.GVKForObject(obj, scheme.Scheme)
 	g.Expect(err).NotTo(HaveOccurred())
 	obj = obj.DeepCopyObject().(client.Object)
 	obj.GetObjectKind().SetGroupVersionKind(gvk)

@@ -39,6 +39,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -59,7 +60,7 @@ func setup(e *testenv.Env) (func() error, error) {
 	}
 	metricsURL = "http://" + addr + "/metrics"
 	// Plain HTTP on loopback here; in a cluster the endpoint is HTTPS with authentication (--metrics-secure).
-	mgr, err := env.StartManagerWith(env.Config, controllers.DefaultOptions(), func(o *ctrl.Options) {
+	mgr, err := operatortest.StartManagerWith(env.Config, controllers.DefaultOptions(), func(o *ctrl.Options) {
 		o.Metrics = metricsserver.Options{BindAddress: addr}
 	})
 	if err != nil {

@@ -44,6 +44,7 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
 	"github.com/roadmap-operator/roadmap-operator/internal/notify"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -159,7 +160,7 @@ func TestNotifications(t *testing.T) {
 	opts.Notify.CloudEventsSink = ce.url
 	opts.Notify.BoardURL = "https://roadmap.example.com"
 	opts.Notify.ClusterScopedNamespace = "roadmap-operator-system"
-	mgr, err := env.StartManager(opts)
+	mgr, err := operatortest.StartManager(env, opts)
 	g.Expect(err).NotTo(HaveOccurred())
 	defer func() { g.Expect(mgr.Stop()).To(Succeed()) }()
 
@@ -242,7 +243,7 @@ func TestNotifications(t *testing.T) {
 	fluxBefore, ceBefore := flux.count(), ce.count()
 	reconciled := reconciles(g, "initiative")
 	g.Expect(mgr.Stop()).To(Succeed())
-	mgr, err = env.StartManager(opts)
+	mgr, err = operatortest.StartManager(env, opts)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Eventually(func(g Gomega) {
 		g.Expect(reconciles(g, "initiative") - reconciled).To(BeNumerically(">=", len(dependents)))

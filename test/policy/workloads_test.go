@@ -29,6 +29,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -64,7 +65,7 @@ func TestWorkloadGate(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred(), stderr)
 	g.Expect(strings.Count(out, "validatingadmissionpolicybinding.admissionregistration.k8s.io/"+gateName)).To(Equal(4), out)
 
-	mgr, err := env.StartManager(controllers.DefaultOptions())
+	mgr, err := operatortest.StartManager(env, controllers.DefaultOptions())
 	g.Expect(err).NotTo(HaveOccurred())
 	running := true
 	defer func() {
@@ -221,7 +222,7 @@ func TestWorkloadGate(t *testing.T) {
 	g.Expect(stderr).To(ContainSubstring("initiative " + ns + "/fresh has not been evaluated by the operator yet"))
 
 	// The operator is back: the initiatives become Ready, and the same workload is admitted.
-	mgr, err = env.StartManager(controllers.DefaultOptions())
+	mgr, err = operatortest.StartManager(env, controllers.DefaultOptions())
 	g.Expect(err).NotTo(HaveOccurred())
 	running = true
 	testenv.ExpectInitiative(g, c, ns, "orders", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)

@@ -46,10 +46,14 @@ var roadmapMetrics = []struct {
 	{name: "roadmap_goals_at_risk"},
 	{name: "roadmap_initiative_blocked_since_timestamp_seconds"},
 	{name: "roadmap_evidence_watches"},
+	{name: "roadmap_evidence_watch_refusals_total"},
 	{name: "roadmap_initiatives_started_early"},
 	{name: "roadmap_events_dropped_total"},
 	{name: "roadmap_events_queued"},
 	{name: "roadmap_goal_rollups_pending"},
+	{name: "roadmap_workloads_untraced"},
+	{name: "roadmap_workloads_dangling"},
+	{name: "roadmap_workloads_break_glass"},
 }
 
 // frameworkPrefixes are the metric families controller-runtime registers for every manager.

@@ -42,6 +42,8 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -63,7 +65,7 @@ func setup(e *testenv.Env) (func() error, error) {
 	if err := installRBAC(); err != nil {
 		return nil, err
 	}
-	mgr, err := env.StartManagerAs(impersonate(env.Config, "system:serviceaccount:"+operatorNamespace+":"+managerAccount,
+	mgr, err := operatortest.StartManagerAs(impersonate(env.Config, "system:serviceaccount:"+operatorNamespace+":"+managerAccount,
 		"system:serviceaccounts", "system:serviceaccounts:"+operatorNamespace, "system:authenticated"), controllers.DefaultOptions())
 	if err != nil {
 		return nil, err
@@ -114,7 +116,7 @@ func impersonate(cfg *rest.Config, user string, groups ...string) *rest.Config {
 
 func clientAs(t *testing.T, user string, groups ...string) client.Client {
 	t.Helper()
-	c, err := client.New(impersonate(env.Config, user, groups...), client.Options{Scheme: testenv.Scheme})
+	c, err := client.New(impersonate(env.Config, user, groups...), client.Options{Scheme: scheme.Scheme})
 	if err != nil {
 		t.Fatal(err)
 	}

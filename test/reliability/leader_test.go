@@ -24,7 +24,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
-	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 )
 
 // Lease timings of the leader election tests: short, so that a handover takes seconds.
@@ -61,7 +61,7 @@ func leaderHandover(t *testing.T, n int, crash bool) {
 
 	// Two managers, as two replicas of the Deployment would be. A crash leaves the Lease held, so the crash
 	// variant does not release it on stop either.
-	election := testenv.LeaderElection(leaseNamespace, leaseDuration, renewDeadline, retryPeriod, !crash)
+	election := operatortest.LeaderElection(leaseNamespace, leaseDuration, renewDeadline, retryPeriod, !crash)
 	a := startManager(t, g, controllers.DefaultOptions(), election)
 	b := startManager(t, g, controllers.DefaultOptions(), election)
 

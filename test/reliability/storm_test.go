@@ -34,7 +34,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
-	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
 
 type stormSize struct {
@@ -96,7 +96,7 @@ func storm(t *testing.T, size stormSize) {
 	// The storm.
 	cfg := rest.CopyConfig(env.Config)
 	cfg.QPS, cfg.Burst = 200, 400
-	writer, err := client.New(cfg, client.Options{Scheme: testenv.Scheme})
+	writer, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
 	g.Expect(err).NotTo(HaveOccurred())
 	stormCtx, stop := context.WithTimeout(ctx(), size.duration)
 	defer stop()

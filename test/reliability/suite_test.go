@@ -41,6 +41,8 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
+	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -103,7 +105,7 @@ func ctx() context.Context { return context.Background() }
 // manager is a running manager the test can stop (once, however many times it asks) or cut off from the
 // apiserver.
 type manager struct {
-	*testenv.Manager
+	*operatortest.Manager
 	severed  atomic.Bool
 	stopOnce sync.Once
 	stopErr  error
@@ -130,7 +132,7 @@ func startManager(t *testing.T, g *WithT, opts controllers.Options, customize fu
 		})
 	})
 	var err error
-	m.Manager, err = env.StartManagerWith(cfg, opts, customize)
+	m.Manager, err = operatortest.StartManagerWith(cfg, opts, customize)
 	g.Expect(err).NotTo(HaveOccurred())
 	t.Cleanup(func() { _ = m.stop() })
 	return m
@@ -197,7 +199,7 @@ func fixture(t *testing.T, namespaces []string, capabilities []string, goals ...
 				t.Errorf("deleting goal %s: %v", name, err)
 			}
 		}
-		lease := &coordinationv1.Lease{ObjectMeta: metav1.ObjectMeta{Namespace: leaseNamespace, Name: testenv.LeaderElectionID}}
+		lease := &coordinationv1.Lease{ObjectMeta: metav1.ObjectMeta{Namespace: leaseNamespace, Name: controllers.LeaderElectionID}}
 		if err := client.IgnoreNotFound(k.Delete(ctx(), lease)); err != nil {
 			t.Errorf("deleting the leader election lease: %v", err)
 		}
@@ -306,7 +308,7 @@ func track(t *testing.T, g *WithT, namespaces ...string) *tracker {
 	for _, ns := range namespaces {
 		byNamespace[ns] = cache.Config{}
 	}
-	c, err := cache.New(env.Config, cache.Options{Scheme: testenv.Scheme, DefaultNamespaces: byNamespace,
+	c, err := cache.New(env.Config, cache.Options{Scheme: scheme.Scheme, DefaultNamespaces: byNamespace,
 		DefaultTransform: cache.TransformStripManagedFields()})
 	g.Expect(err).NotTo(HaveOccurred())
 	_, err = c.GetInformer(ctx(), &roadmapv1.Initiative{})
@@ -450,7 +452,7 @@ const leaseNamespace = "default"
 // leaseHolder is the holder of the leader election Lease ("" when none holds it) and its transitions.
 func leaseHolder(g Gomega) (string, int32) {
 	lease := &coordinationv1.Lease{}
-	err := k.Get(ctx(), client.ObjectKey{Namespace: leaseNamespace, Name: testenv.LeaderElectionID}, lease)
+	err := k.Get(ctx(), client.ObjectKey{Namespace: leaseNamespace, Name: controllers.LeaderElectionID}, lease)
 	if apierrors.IsNotFound(err) {
 		return "", 0
 	}

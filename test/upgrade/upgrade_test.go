@@ -44,6 +44,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/controllers"
+	"github.com/roadmap-operator/roadmap-operator/internal/operatortest"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
@@ -163,7 +164,7 @@ func TestUninstallKeepsRoadmap(t *testing.T) {
 	for _, o := range objects(t, build(t, "config/samples")) {
 		g.Expect(k.Create(ctx, o)).To(Succeed(), "creating sample %s %s", o.GetKind(), o.GetName())
 	}
-	mgr, err := env.StartManager(controllers.DefaultOptions())
+	mgr, err := operatortest.StartManager(env, controllers.DefaultOptions())
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Eventually(func() error { return evaluated(k) }).Should(Succeed())
 	before := takeSnapshot(g, k)
@@ -205,7 +206,7 @@ func TestUninstallKeepsRoadmap(t *testing.T) {
 			g.Expect(k.Create(ctx, o.DeepCopy())).To(Succeed(), "recreating %s %s", o.GetKind(), o.GetName())
 		}
 	}
-	env.RunManager(t, controllers.DefaultOptions())
+	operatortest.RunManager(t, env, controllers.DefaultOptions())
 	g.Eventually(func() error { return evaluated(k) }).Should(Succeed())
 	g.Eventually(func() snapshot { return takeSnapshot(g, k) }).Should(Equal(before),
 		"after reinstalling, every object is there with the same spec and generation, and its phase recomputed")
@@ -286,7 +287,7 @@ func TestUpgradeFromPreviousRelease(t *testing.T) {
 	g.Expect(k.List(ctx, &roadmapv1.CapabilityList{})).To(Succeed())
 	g.Expect(k.List(ctx, &roadmapv1.InitiativeList{})).To(Succeed())
 
-	env.RunManager(t, controllers.DefaultOptions())
+	operatortest.RunManager(t, env, controllers.DefaultOptions())
 
 	done := &roadmapv1.Initiative{}
 	g.Eventually(func(g Gomega) {
