@@ -60,9 +60,11 @@ func DefaultOptions() Options {
 }
 
 // BindFlags registers the options as flags, with DefaultOptions as defaults. Delivery is not a flag of its
-// own: the manager sets it from the event flags (--event-qps, --event-burst, --event-queue-size).
+// own: it starts as DefaultDelivery, and the manager sets its queue and rate from the event flags (--event-qps,
+// --event-burst, --event-queue-size).
 func (o *Options) BindFlags(fs *flag.FlagSet) {
 	d := DefaultOptions()
+	o.Delivery = d.Delivery
 	fs.StringVar(&o.EventsAddr, "events-addr", d.EventsAddr,
 		"The address of Flux's notification-controller event server (e.g. "+
 			"http://notification-controller.flux-system.svc.cluster.local./): transitions are posted there too, for "+
