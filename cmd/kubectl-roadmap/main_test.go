@@ -23,6 +23,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -301,6 +302,36 @@ func TestGolden(t *testing.T) {
 		g.Expect(k.Create(context.Background(), o)).To(Succeed(), "creating %T %s", o, o.GetName())
 	}
 	g.Eventually(settled).Should(Succeed())
+
+	// plan marks as conflicting exactly the initiatives whose ScheduleConflict condition is True, with the
+	// operator's message: legacy-recs-sunset starts after its target date (it dependsOn realtime-recommendations)
+	// but is in no conflict the operator reports.
+	t.Run("plan agrees with ScheduleConflict", func(t *testing.T) {
+		g := NewWithT(t)
+		g.Eventually(func(g Gomega) {
+			s, err := roadmapview.Load(context.Background(), k, roadmapview.Scope{})
+			g.Expect(err).NotTo(HaveOccurred())
+			want := map[string]string{}
+			for i := range s.Initiatives {
+				ini := &s.Initiatives[i]
+				if c := condition(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict); c.Status == metav1.ConditionTrue {
+					want[roadmapview.KeyOf(ini).String()] = c.Message
+				}
+			}
+			g.Expect(want).To(HaveKey("team-personalisation/realtime-recommendations"))
+			out, err := kubectlRoadmap(adminConfig, "plan", "-o", "json")
+			g.Expect(err).NotTo(HaveOccurred())
+			var p roadmapview.PlanResult
+			g.Expect(json.Unmarshal([]byte(out), &p)).To(Succeed())
+			got := map[string]string{}
+			for _, task := range p.Tasks {
+				if task.Conflict != "" {
+					got[task.Key()] = task.Conflict
+				}
+			}
+			g.Expect(got).To(Equal(want), "conflicts on the plan (-ScheduleConflict conditions +plan):\n%s", cmp.Diff(want, got))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	})
 
 	cases := []struct {
 		golden     string

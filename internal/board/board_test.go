@@ -72,8 +72,10 @@ func snapshot() *roadmapview.Snapshot {
 				Spec: roadmapv1.InitiativeSpec{Title: xss, Track: roadmapv1.TrackInnovation, Owner: "team-shop",
 					Requires: []roadmapv1.ResourceName{"event-bus"}, TargetDate: "2027-02-28", Goals: []roadmapv1.ResourceName{"recs"}},
 				Status: roadmapv1.InitiativeStatus{Phase: roadmapv1.PhaseBlocked, Summary: "waiting for event-bus",
-					BlockedBy:  []roadmapv1.BlockedByEntry{{Kind: "Capability", Name: "event-bus", Reason: "CapabilityNotReady"}},
-					Conditions: ready(metav1.ConditionFalse, "CapabilityNotReady", "event-bus is Planned", now.Add(-2*time.Hour))}},
+					BlockedBy: []roadmapv1.BlockedByEntry{{Kind: "Capability", Name: "event-bus", Reason: "CapabilityNotReady"}},
+					Conditions: append(ready(metav1.ConditionFalse, "CapabilityNotReady", "event-bus is Planned", now.Add(-2*time.Hour)),
+						metav1.Condition{Type: roadmapv1.ConditionScheduleConflict, Status: metav1.ConditionTrue, Reason: roadmapv1.ScheduleReasonProviderLate,
+							Message: "capability event-bus arrives 2027-03-31 (ops/kafka), after this initiative's target 2027-02-28"})}},
 			{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: "upgrade"},
 				Spec: roadmapv1.InitiativeSpec{Title: "Upgrade", Track: roadmapv1.TrackOperations, Owner: "team-data",
 					TargetDate: "2026-10-31", State: roadmapv1.StateDone},
@@ -107,7 +109,7 @@ func TestBuildModel(t *testing.T) {
 		t.Errorf("the live model marks what has a why chain and leaves the chain and the conditions out: %+v", n)
 	}
 	m := BuildWithWhy(snapshot(), now)
-	if !m.Complete || len(nodeOf(t, m, "initiative/shop/recs").Conditions) != 1 || len(nodeOf(t, m, "goal/recs").Conditions) != 2 {
+	if !m.Complete || len(nodeOf(t, m, "initiative/shop/recs").Conditions) != 2 || len(nodeOf(t, m, "goal/recs").Conditions) != 2 {
 		t.Errorf("a complete model carries every node's conditions: %+v", m.Nodes)
 	}
 	if m.Today != "2027-01-15" {
@@ -209,9 +211,10 @@ func TestLayoutTimeline(t *testing.T) {
 		t.Errorf("today at x=%.2f, want %.2f", tl.TodayX, want)
 	}
 	// recs waits for kafka (the provider of the capability it requires), so it starts when kafka is due, after its
-	// own target: a schedule conflict, drawn as a milestone.
+	// own target: the operator's schedule conflict, drawn as a milestone.
 	recs := bars["initiative/shop/recs"]
-	if recs.Start != "2027-03-31" || recs.Conflict == "" || !recs.Milestone || recs.W != 0 {
+	if recs.Start != "2027-03-31" || recs.Conflict != "capability event-bus arrives 2027-03-31 (ops/kafka), after this initiative's target 2027-02-28" ||
+		!recs.Milestone || recs.W != 0 {
 		t.Errorf("conflicting bar = %+v", recs)
 	}
 	if !bars["initiative/ops/kafka"].Critical || bars["initiative/ops/kafka"].Track != "Operations" {
@@ -374,7 +377,7 @@ func TestDetailEndpoint(t *testing.T) {
 		conditions int
 		why        bool
 	}{
-		{id: "initiative/shop/recs", conditions: 1, why: true},
+		{id: "initiative/shop/recs", conditions: 2, why: true},
 		{id: "initiative/ops/kafka", conditions: 1},
 		{id: "capability/event-bus", conditions: 1, why: true},
 		{id: "goal/recs", conditions: 2},

@@ -73,7 +73,7 @@ type Bar struct {
 	Health string `json:"health"`
 	Glyph  string `json:"glyph"`
 	Track  string `json:"track,omitempty"`
-	// Critical marks the critical path; Conflict says which prerequisite is due after the target date;
+	// Critical marks the critical path; Conflict is the message of the operator's ScheduleConflict condition;
 	// PastDue marks open work whose target date has passed; Milestone a bar of no length.
 	Critical  bool     `json:"critical,omitempty"`
 	Conflict  string   `json:"conflict,omitempty"`

@@ -120,7 +120,8 @@ func targetOf(p *roadmapview.PlanResult, key string) string {
 
 // renderPlanMermaid writes a Gantt chart: one section per owner, a bar per initiative from its earliest start
 // (`after` its prerequisites) to its target date; critical tasks are tagged crit, Done ones done, Active ones
-// active; a task whose prerequisite is due after its own target date is a milestone marked as a conflict.
+// active; a task that cannot start before its target date is a milestone, marked as a conflict when the
+// operator's ScheduleConflict condition says so.
 func renderPlanMermaid(w io.Writer, p *roadmapview.PlanResult) error {
 	ew := &errWriter{w: w}
 	keys := make([]string, len(p.Tasks))

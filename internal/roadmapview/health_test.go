@@ -23,6 +23,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -32,7 +33,9 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/argocdhealth"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
 )
 
 // healthChecks is where the fixtures of the Argo CD health checks live.
@@ -259,6 +262,89 @@ func TestHealthAgreement(t *testing.T) {
 		ini.Generation = 2
 		agree(t, read(t, toUnstructured(t, ini)), &verdictUnevaluated)
 	})
+}
+
+// TestHealthAgreementScheduleConflict runs every case through the operator's schedule rule
+// (roadmap.ScheduleConflict) and writes its verdict as the operator does; the plan must mark as conflicting
+// exactly the initiatives whose ScheduleConflict condition is True, with its message. A prerequisite due after
+// the target date moves the task's start, but is no conflict unless the operator says so: a Ready capability is
+// not waited for, and dependsOn is not part of the rule.
+func TestHealthAgreementScheduleConflict(t *testing.T) {
+	const target = "2035-05-31"
+	cases := []struct {
+		name          string
+		eventBusReady bool
+		opts          []roadmapviewtest.InitiativeOption
+		conflict      bool
+	}{
+		{"required capability arrives after the target", false,
+			[]roadmapviewtest.InitiativeOption{roadmapviewtest.Requires("event-bus")}, true},
+		{"required capability is Ready, its provider due after the target", true,
+			[]roadmapviewtest.InitiativeOption{roadmapviewtest.Requires("event-bus")}, false},
+		{"dependsOn due after the target", false,
+			[]roadmapviewtest.InitiativeOption{roadmapviewtest.DependsOn("ops", "migration")}, false},
+		{"nothing due after the target", false,
+			[]roadmapviewtest.InitiativeOption{roadmapviewtest.Requires("observability")}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			eventBus := roadmapviewtest.Capability("event-bus", "team-data", roadmapv1.LifecyclePlanned,
+				roadmapv1.CapabilityPhasePlanned, metav1.ConditionFalse, "NotAvailable", "capability is Planned, not yet Available")
+			if tc.eventBusReady {
+				eventBus = roadmapviewtest.Capability("event-bus", "team-data", roadmapv1.LifecycleAvailable,
+					roadmapv1.CapabilityPhaseReady, metav1.ConditionTrue, "Ready", "capability is Available and has no prerequisites")
+			}
+			eventBus.Status.Providers = []roadmapv1.ProviderStatus{{Namespace: "ops", Name: "kafka-cluster",
+				TargetDate: "2035-06-30", State: roadmapv1.StateActive}}
+			obs := roadmapviewtest.Capability("observability", "team-sre", roadmapv1.LifecycleAvailable,
+				roadmapv1.CapabilityPhaseReady, metav1.ConditionTrue, "Ready", "capability is Available and has no prerequisites")
+			recs := roadmapviewtest.Initiative("shop", "recs", "team-shop", roadmapv1.PhaseBlocked, "CapabilityNotReady",
+				append([]roadmapviewtest.InitiativeOption{roadmapviewtest.Target(target)}, tc.opts...)...)
+
+			// The operator's verdict, written as the initiative reconciler writes it.
+			ready := map[string]bool{"event-bus": tc.eventBusReady, "observability": true}
+			providers := map[string][]roadmap.Provider{"event-bus": {{Namespace: "ops", Name: "kafka-cluster",
+				TargetDate: "2035-06-30", State: roadmapv1.StateActive}}}
+			requires := make([]string, len(recs.Spec.Requires))
+			for i, r := range recs.Spec.Requires {
+				requires[i] = string(r)
+			}
+			o := roadmap.ScheduleConflict(recs.Spec.TargetDate, requires, ready, providers)
+			if o.True != tc.conflict {
+				t.Fatalf("the operator's rule says conflict=%t (%s), the case expects %t", o.True, o.Message, tc.conflict)
+			}
+			status := metav1.ConditionFalse
+			if o.True {
+				status = metav1.ConditionTrue
+			}
+			recs.Status.Conditions = append(recs.Status.Conditions,
+				roadmapviewtest.Condition(roadmapv1.ConditionScheduleConflict, status, o.Reason, o.Message, roadmapviewtest.Recent))
+
+			s := (&roadmapview.Snapshot{
+				Capabilities: []roadmapv1.Capability{eventBus, obs},
+				Initiatives: []roadmapv1.Initiative{recs,
+					roadmapviewtest.Initiative("ops", "kafka-cluster", "team-data", roadmapv1.PhaseReady, "PrerequisitesMet",
+						roadmapviewtest.State(roadmapv1.StateActive), roadmapviewtest.Provides("event-bus"), roadmapviewtest.Target("2035-06-30")),
+					roadmapviewtest.Initiative("ops", "migration", "team-data", roadmapv1.PhaseReady, "PrerequisitesMet",
+						roadmapviewtest.State(roadmapv1.StateActive), roadmapviewtest.Target("2035-09-30")),
+				},
+			}).Index()
+			p := roadmapview.Plan(s, roadmapview.Focus(s, ""), "", roadmapviewtest.Clock)
+			want := map[string]string{}
+			if o.True {
+				want["shop/recs"] = o.Message
+			}
+			got := map[string]string{}
+			for _, task := range p.Tasks {
+				if task.Conflict != "" {
+					got[task.Key()] = task.Conflict
+				}
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("plan conflicts (-ScheduleConflict conditions +plan):\n%s", d)
+			}
+		})
+	}
 }
 
 // TestHealthAgreementOnFixtures runs every Argo CD fixture of capabilities and initiatives, hand-written and

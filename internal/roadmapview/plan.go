@@ -17,7 +17,6 @@ limitations under the License.
 package roadmapview
 
 import (
-	"fmt"
 	"sort"
 	"time"
 
@@ -43,7 +42,8 @@ type PlanTask struct {
 	After []string `json:"after,omitempty"`
 	// Critical marks the tasks on the critical path.
 	Critical bool `json:"critical,omitempty"`
-	// Conflict says which prerequisite is due after this task's target date.
+	// Conflict is the message of the initiative's ScheduleConflict condition while it is True: the operator's
+	// verdict (a required capability that is not Ready arrives after this target date), never the plan's own.
 	Conflict string `json:"conflict,omitempty"`
 	// OnCycle marks tasks whose prerequisites form a cycle (the operator reports DependencyCycle).
 	OnCycle bool `json:"onCycle,omitempty"`
@@ -68,7 +68,8 @@ type PlanResult struct {
 
 // Plan lays the initiatives of a view out by target date. Edges are dependsOn and provider -> requirer (an
 // initiative waits for the initiatives providing the capabilities it requires). Cancelled initiatives are left
-// out; Done ones are shown but cannot be critical.
+// out; Done ones are shown but cannot be critical. A task's start may fall after its target date when a
+// prerequisite is due later; that is a conflict only when the operator says so (ScheduleConflict).
 func Plan(s *Snapshot, v View, namespace string, now time.Time) *PlanResult {
 	day := Today(now)
 	res := &PlanResult{Today: day.Format(time.DateOnly), Namespace: namespace, Tasks: []PlanTask{}, Note: s.Limited}
@@ -86,7 +87,8 @@ func Plan(s *Snapshot, v View, namespace string, now time.Time) *PlanResult {
 			continue
 		}
 		t := PlanTask{Namespace: ini.Namespace, Name: ini.Name, Title: ini.Spec.Title, Owner: ini.Spec.Owner,
-			Phase: InitiativePhase(ini), State: string(StateOf(ini)), TargetDate: string(ini.Spec.TargetDate)}
+			Phase: InitiativePhase(ini), State: string(StateOf(ini)), TargetDate: string(ini.Spec.TargetDate),
+			Conflict: ScheduleConflictOf(ini)}
 		dates[t.Key()] = target
 		index[t.Key()] = len(res.Tasks)
 		res.Tasks = append(res.Tasks, t)
@@ -103,22 +105,18 @@ func Plan(s *Snapshot, v View, namespace string, now time.Time) *PlanResult {
 			start = target
 		}
 		var latest time.Time
-		var binding string
 		for _, p := range s.Prerequisites(ini) {
 			d, ok := dates[p.String()]
 			if !ok {
 				continue
 			}
 			t.After = append(t.After, p.String())
-			if d.After(latest) || latest.IsZero() {
-				latest, binding = d, p.String()
+			if d.After(latest) {
+				latest = d
 			}
 		}
 		if len(t.After) > 0 {
 			start = latest
-			if latest.After(dates[t.Key()]) && Open(ini) {
-				t.Conflict = fmt.Sprintf("%s is due %s, after this target date", binding, latest.Format(time.DateOnly))
-			}
 		}
 		t.Start = start.Format(time.DateOnly)
 		if Open(ini) {

@@ -224,6 +224,16 @@ func Open(ini *roadmapv1.Initiative) bool {
 		ini.Spec.State != roadmapv1.StateDone && ini.Spec.State != roadmapv1.StateCancelled
 }
 
+// ScheduleConflictOf is the message of the initiative's ScheduleConflict condition while it is True, and empty
+// otherwise: the operator's verdict, read as it is written.
+func ScheduleConflictOf(ini *roadmapv1.Initiative) string {
+	c := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict)
+	if c == nil || c.Status != metav1.ConditionTrue {
+		return ""
+	}
+	return c.Message
+}
+
 // Today is the calendar date of now in UTC, the zone target dates are compared in by the operator.
 func Today(now time.Time) time.Time {
 	y, m, d := now.UTC().Date()

@@ -19,8 +19,6 @@ package roadmapview
 import (
 	"fmt"
 
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
@@ -115,9 +113,8 @@ func (b *treeBuilder) initiative(ini *roadmapv1.Initiative, relation string) *Tr
 	n := &TreeNode{Label: relation + "Initiative/" + KeyOf(ini).String(), Owner: ini.Spec.Owner,
 		Due: string(ini.Spec.TargetDate), Status: InitiativePhase(ini), Message: ini.Status.Summary}
 	n.Health = HealthOfInitiative(ini)
-	if sc := apimeta.FindStatusCondition(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict); sc != nil &&
-		sc.Status == metav1.ConditionTrue && Open(ini) {
-		conflict := "schedule conflict: " + sc.Message
+	if sc := ScheduleConflictOf(ini); sc != "" && Open(ini) {
+		conflict := "schedule conflict: " + sc
 		if n.Message != "" {
 			conflict = n.Message + "; " + conflict
 		}

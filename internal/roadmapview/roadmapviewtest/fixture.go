@@ -149,6 +149,14 @@ func DependsOn(ns, name string) InitiativeOption {
 	}
 }
 
+// ScheduleConflict adds the ScheduleConflict condition, True with the operator's message.
+func ScheduleConflict(message string) InitiativeOption {
+	return func(i *roadmapv1.Initiative) {
+		i.Status.Conditions = append(i.Status.Conditions, Condition(roadmapv1.ConditionScheduleConflict,
+			metav1.ConditionTrue, roadmapv1.ScheduleReasonProviderLate, message, Recent))
+	}
+}
+
 // ChangedAt sets when the Ready condition last changed.
 func ChangedAt(t metav1.Time) InitiativeOption {
 	return func(i *roadmapv1.Initiative) { i.Status.Conditions[0].LastTransitionTime = t }
@@ -222,6 +230,7 @@ func Roadmap() *roadmapview.Snapshot {
 			Initiative("team-personalisation", "recs", "team-personalisation", roadmapv1.PhaseBlocked, "CapabilityNotReady",
 				Requires("event-bus", "observability"), DependsOn("ops", "kafka-cluster"), Target("2035-05-31"), Priority("3.20"),
 				Goals("recommendations"),
+				ScheduleConflict("capability event-bus arrives 2035-06-30 (ops/kafka-cluster), after this initiative's target 2035-05-31"),
 				BlockedBy("Capability", "", "event-bus", "CapabilityNotReady", "capability event-bus: Planned"),
 				BlockedBy("Initiative", "ops", "kafka-cluster", "InitiativeNotDone", "initiative ops/kafka-cluster: Active")),
 			Initiative("team-personalisation", "ab-testing", "team-personalisation", roadmapv1.PhaseBlocked, "NoProvider",
