@@ -41,6 +41,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 	"github.com/roadmap-operator/roadmap-operator/internal/evidencewatch"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
@@ -113,11 +114,11 @@ func (r *CapabilityReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	phase, res := readiness.EvaluateCapability(facts)
 	inUse := readiness.InUse(capability.Spec.Lifecycle, open)
 	transitions = capabilityTransitions(capability, res)
-	if inUse.Raises(capability.Status.Conditions, roadmapv1.ConditionInUse) {
+	if inUse.True && flips(capability.Status.Conditions, roadmapv1.ConditionInUse, inUse) {
 		transitions = append(transitions, readiness.Event{Type: corev1.EventTypeWarning, Reason: roadmapv1.ConditionInUse, Message: inUse.Message})
 	}
 	setCapabilityStatus(capability, phase, res, dependents, providers)
-	readiness.SetFlag(&capability.Status.Conditions, roadmapv1.ConditionInUse, capability.Generation, inUse)
+	conditions.Set(&capability.Status.Conditions, roadmapv1.ConditionInUse, conditions.AbnormalTrue, capability.Generation, inUse)
 	capability.Status.Checks = facts.Checks
 	capability.Status.ChecksPassing = checksPassing(facts.Checks)
 	// A result that stands only for an unreachable cluster's grace period is re-evaluated when the grace ends.

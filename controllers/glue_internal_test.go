@@ -30,6 +30,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
 )
@@ -227,8 +228,8 @@ func TestTransitions(t *testing.T) {
 	blocked := readiness.Result{Reason: roadmapv1.ReasonCapabilityNotReady, Message: "capability event-bus: Planned"}
 	unblocked := readiness.Result{Ready: true, Reason: roadmapv1.InitiativeReasonReady, Message: "initiative can start"}
 	settled := planning{
-		aligned:  roadmap.Outcome{True: true, Reason: roadmapv1.AlignedReasonAligned},
-		schedule: roadmap.Outcome{Reason: roadmapv1.ScheduleReasonNoConflict},
+		aligned:  conditions.Outcome{True: true, Reason: roadmapv1.AlignedReasonAligned},
+		schedule: conditions.Outcome{Reason: roadmapv1.ScheduleReasonNoConflict},
 	}
 	withConditions := func(conds ...metav1.Condition) *roadmapv1.Initiative {
 		return testInitiative(func(i *roadmapv1.Initiative) { i.Status.Conditions = conds })
@@ -248,10 +249,10 @@ func TestTransitions(t *testing.T) {
 		{"unblocks", withConditions(blockedCond, aligned, noConflict), unblocked, settled, []string{"Normal/Unblocked"}},
 		{"first evaluation tells where it stands", withConditions(), blocked, settled, []string{"Warning/Blocked"}},
 		{"loses its goal", withConditions(blockedCond, aligned, noConflict), blocked,
-			planning{aligned: roadmap.Outcome{Reason: roadmapv1.AlignedReasonGoalNotFound}, schedule: settled.schedule},
+			planning{aligned: conditions.Outcome{Reason: roadmapv1.AlignedReasonGoalNotFound}, schedule: settled.schedule},
 			[]string{"Warning/Unaligned"}},
 		{"runs into a schedule conflict", withConditions(blockedCond, aligned, noConflict), blocked,
-			planning{aligned: settled.aligned, schedule: roadmap.Outcome{True: true, Reason: roadmapv1.ScheduleReasonProviderLate}},
+			planning{aligned: settled.aligned, schedule: conditions.Outcome{True: true, Reason: roadmapv1.ScheduleReasonProviderLate}},
 			[]string{"Warning/ScheduleConflict"}},
 	}
 	for _, tc := range cases {
@@ -325,9 +326,9 @@ func TestStatusSetters(t *testing.T) {
 		})
 		phase, res := readiness.EvaluateInitiative(readiness.InitiativeFacts{State: roadmapv1.StateActive})
 		setInitiativeStatus(ini, phase, res, planning{score: "3.20",
-			aligned:     roadmap.Outcome{True: true, Reason: roadmapv1.AlignedReasonAligned, Message: "serves growth"},
-			prioritized: roadmap.Outcome{True: true, Reason: roadmapv1.PriorityReasonScored},
-			schedule:    roadmap.Outcome{Reason: roadmapv1.ScheduleReasonNoConflict}})
+			aligned:     conditions.Outcome{True: true, Reason: roadmapv1.AlignedReasonAligned, Message: "serves growth"},
+			prioritized: conditions.Outcome{True: true, Reason: roadmapv1.PriorityReasonScored},
+			schedule:    conditions.Outcome{Reason: roadmapv1.ScheduleReasonNoConflict}})
 		if ini.Status.Phase != roadmapv1.PhaseReady || ini.Status.ObservedGeneration != 7 || ini.Status.BlockedBy != nil ||
 			ini.Status.Summary != "" || ini.Status.PriorityScore != "3.20" {
 			t.Errorf("status = %+v", ini.Status)

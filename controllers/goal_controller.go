@@ -35,6 +35,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmap"
@@ -131,7 +132,7 @@ func setGoalStatus(goal *roadmapv1.Goal, res roadmap.GoalResult) {
 	goal.Status.KeyResultAttainment = res.KeyResultAttainment
 	readiness.SetConditions(&goal.Status.Conditions, goal.Generation, readiness.Result{
 		Ready: res.Ready.True, Reason: res.Ready.Reason, Message: res.Ready.Message, Broken: res.Broken})
-	setOutcome(&goal.Status.Conditions, roadmapv1.ConditionAtRisk, goal.Generation, res.AtRisk)
+	conditions.Set(&goal.Status.Conditions, roadmapv1.ConditionAtRisk, conditions.Always, goal.Generation, res.AtRisk)
 }
 
 // facts gathers the goal's parent chain and the initiatives serving it or any goal below it.
@@ -223,7 +224,7 @@ func goalTransitions(goal *roadmapv1.Goal, res roadmap.GoalResult) []readiness.E
 		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: res.Ready.Reason, Message: res.Ready.Message})
 	}
 	switch {
-	case flipsTo(goal.Status.Conditions, roadmapv1.ConditionAtRisk, res.AtRisk, true):
+	case res.AtRisk.True && flips(goal.Status.Conditions, roadmapv1.ConditionAtRisk, res.AtRisk):
 		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: "AtRisk", Message: res.AtRisk.Message})
 	case apimeta.IsStatusConditionTrue(goal.Status.Conditions, roadmapv1.ConditionAtRisk) && !res.AtRisk.True:
 		evs = append(evs, readiness.Event{Type: corev1.EventTypeNormal, Reason: roadmapv1.GoalReasonOnTrack, Message: res.AtRisk.Message})

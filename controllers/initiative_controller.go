@@ -39,6 +39,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/metrics"
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
@@ -137,9 +138,9 @@ func (r *InitiativeReconciler) notFoundGraceLeft(ini *roadmapv1.Initiative, now 
 // planning is the roadmap view of an initiative: alignment to goals, priority and schedule, and whether it
 // started before its platform is ready.
 type planning struct {
-	aligned, prioritized, schedule roadmap.Outcome
+	aligned, prioritized, schedule conditions.Outcome
 	score                          string
-	startedEarly                   readiness.Flag
+	startedEarly                   conditions.Outcome
 }
 
 // plan evaluates alignment, priority and schedule conflicts from the cache.
@@ -159,7 +160,7 @@ func (r *InitiativeReconciler) plan(ctx context.Context, ini *roadmapv1.Initiati
 	p.score, p.prioritized = roadmap.Priority(ini.Spec, traceable)
 	switch ini.Spec.State {
 	case roadmapv1.StateDone, roadmapv1.StateCancelled:
-		p.schedule = roadmap.Outcome{Reason: roadmapv1.ScheduleReasonNoConflict, Message: "initiative is " + string(ini.Spec.State)}
+		p.schedule = conditions.Outcome{Reason: roadmapv1.ScheduleReasonNoConflict, Message: "initiative is " + string(ini.Spec.State)}
 	default:
 		ready := map[string]bool{}
 		for name, c := range facts.Capabilities {
@@ -180,20 +181,10 @@ func setInitiativeStatus(ini *roadmapv1.Initiative, phase roadmapv1.InitiativePh
 	ini.Status.CompletedAt = readiness.CompletedAt(ini.Status.Phase, phase, ini.Status.CompletedAt, readySince, time.Now())
 	readiness.SetInitiativeStatus(ini, phase, res)
 	ini.Status.PriorityScore = p.score
-	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionAligned, ini.Generation, p.aligned)
-	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, ini.Generation, p.schedule)
-	setOutcome(&ini.Status.Conditions, roadmapv1.ConditionPrioritized, ini.Generation, p.prioritized)
-	readiness.SetFlag(&ini.Status.Conditions, roadmapv1.ConditionStartedEarly, ini.Generation, p.startedEarly)
-}
-
-// setOutcome sets a condition from an Outcome, keeping lastTransitionTime unless the status flips.
-func setOutcome(conditions *[]metav1.Condition, conditionType string, generation int64, o roadmap.Outcome) {
-	status := metav1.ConditionFalse
-	if o.True {
-		status = metav1.ConditionTrue
-	}
-	apimeta.SetStatusCondition(conditions, metav1.Condition{Type: conditionType, Status: status, Reason: o.Reason,
-		Message: o.Message, ObservedGeneration: generation})
+	conditions.Set(&ini.Status.Conditions, roadmapv1.ConditionAligned, conditions.Always, ini.Generation, p.aligned)
+	conditions.Set(&ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, conditions.Always, ini.Generation, p.schedule)
+	conditions.Set(&ini.Status.Conditions, roadmapv1.ConditionPrioritized, conditions.Always, ini.Generation, p.prioritized)
+	conditions.Set(&ini.Status.Conditions, roadmapv1.ConditionStartedEarly, conditions.AbnormalTrue, ini.Generation, p.startedEarly)
 }
 
 // facts gathers, from the cache, what the initiative's readiness depends on.
@@ -303,25 +294,21 @@ func initiativeTransitions(ini *roadmapv1.Initiative, res readiness.Result, p pl
 	if ev, ok := readiness.TransitionEvent("Initiative", previous, res); ok {
 		evs = append(evs, ev)
 	}
-	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionAligned, p.aligned, false) {
+	if !p.aligned.True && flips(ini.Status.Conditions, roadmapv1.ConditionAligned, p.aligned) {
 		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: "Unaligned", Message: p.aligned.Message})
 	}
-	if flipsTo(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, p.schedule, true) {
+	if p.schedule.True && flips(ini.Status.Conditions, roadmapv1.ConditionScheduleConflict, p.schedule) {
 		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: roadmapv1.ConditionScheduleConflict, Message: p.schedule.Message})
 	}
-	if p.startedEarly.Raises(ini.Status.Conditions, roadmapv1.ConditionStartedEarly) {
+	if p.startedEarly.True && flips(ini.Status.Conditions, roadmapv1.ConditionStartedEarly, p.startedEarly) {
 		evs = append(evs, readiness.Event{Type: corev1.EventTypeWarning, Reason: roadmapv1.ConditionStartedEarly, Message: p.startedEarly.Message})
 	}
 	return evs
 }
 
-// flipsTo reports whether setting o makes the condition's status become want (from another status or absent).
-func flipsTo(conditions []metav1.Condition, conditionType string, o roadmap.Outcome, want bool) bool {
-	if o.True != want {
-		return false
-	}
-	previous := apimeta.FindStatusCondition(conditions, conditionType)
-	return previous == nil || (previous.Status == metav1.ConditionTrue) != want
+// flips reports whether writing o changes the status of the condition conditionType in list (absent included).
+func flips(list []metav1.Condition, conditionType string, o conditions.Outcome) bool {
+	return conditions.Flips(apimeta.FindStatusCondition(list, conditionType), o)
 }
 
 // SetupWithManager wires the watches: the initiative itself, the initiatives requiring a

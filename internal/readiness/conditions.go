@@ -18,38 +18,28 @@ package readiness
 
 import (
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 )
 
 // SetConditions writes a Result into a condition list: Ready always, and the kstatus conditions Reconciling
 // (waiting on other objects) and Stalled (broken spec) only while they are True, as kstatus expects of
-// "abnormal-true" conditions. meta.SetStatusCondition keeps lastTransitionTime unless the status flips, so
-// setting the same Result twice leaves the list identical and the controller writes nothing.
-func SetConditions(conditions *[]metav1.Condition, generation int64, res Result) {
-	ready := metav1.ConditionFalse
-	if res.Ready {
-		ready = metav1.ConditionTrue
-	}
-	meta.SetStatusCondition(conditions, metav1.Condition{
-		Type: roadmapv1.ConditionReady, Status: ready, Reason: res.Reason, Message: res.Message,
-		ObservedGeneration: generation,
-	})
-	setAbnormal(conditions, roadmapv1.ConditionReconciling, res.Waiting, generation, res)
-	setAbnormal(conditions, roadmapv1.ConditionStalled, res.Broken, generation, res)
+// "abnormal-true" conditions. conditions.Set keeps lastTransitionTime unless the status flips, so setting the
+// same Result twice leaves the list identical and the controller writes nothing.
+func SetConditions(list *[]metav1.Condition, generation int64, res Result) {
+	ready := res.ReadyOutcome()
+	conditions.Set(list, roadmapv1.ConditionReady, conditions.Always, generation, ready)
+	conditions.Set(list, roadmapv1.ConditionReconciling, conditions.AbnormalTrue, generation,
+		conditions.Outcome{True: res.Waiting, Reason: ready.Reason, Message: ready.Message})
+	conditions.Set(list, roadmapv1.ConditionStalled, conditions.AbnormalTrue, generation,
+		conditions.Outcome{True: res.Broken, Reason: ready.Reason, Message: ready.Message})
 }
 
-func setAbnormal(conditions *[]metav1.Condition, conditionType string, active bool, generation int64, res Result) {
-	if !active {
-		meta.RemoveStatusCondition(conditions, conditionType)
-		return
-	}
-	meta.SetStatusCondition(conditions, metav1.Condition{
-		Type: conditionType, Status: metav1.ConditionTrue, Reason: res.Reason, Message: res.Message,
-		ObservedGeneration: generation,
-	})
+// ReadyOutcome is the Ready condition the Result decides.
+func (r Result) ReadyOutcome() conditions.Outcome {
+	return conditions.Outcome{True: r.Ready, Reason: r.Reason, Message: r.Message}
 }
 
 // Event is a Kubernetes event to record for a transition.
@@ -74,11 +64,8 @@ const (
 // had none) to res, and false when nothing worth telling happened: events mark transitions, never reconciles.
 // The kind decides the vocabulary: initiatives are Unblocked and Blocked, capabilities become Ready or NotReady.
 func TransitionEvent(kind string, previous *metav1.Condition, res Result) (Event, bool) {
-	ready := metav1.ConditionFalse
-	if res.Ready {
-		ready = metav1.ConditionTrue
-	}
-	if previous != nil && previous.Status == ready && previous.Reason == res.Reason {
+	// Unlike the other transitions, a new reason alone is worth telling here (Blocked by another cause).
+	if !conditions.Flips(previous, res.ReadyOutcome()) && previous.Reason == res.Reason {
 		return Event{}, false
 	}
 	switch {

@@ -21,33 +21,24 @@ import (
 	"sort"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
-
-// Flag is an "abnormal-true" condition (StartedEarly, InUse): present with status True while Active, absent
-// otherwise, as kstatus expects of conditions whose True is the unusual case.
-type Flag struct {
-	Active  bool
-	Reason  string
-	Message string
-}
 
 // StartedEarly decides the StartedEarly condition of an initiative from its track, the state its team declares,
 // its evaluation and the workloads labelled for it: an Innovation initiative has started before its platform is
 // ready while a capability it requires is not Ready (not found, not Ready, or with no provider) and either
 // workloads of it exist (the evidence: something was deployed) or its team declares it Active (the word).
 // Initiatives it depends on do not count: sequencing work between teams is planning, not a missing platform.
-func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Result, deployed *roadmapv1.WorkloadsSummary) Flag {
+// StartedEarly is written conditions.AbnormalTrue: present while True, absent otherwise.
+func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Result, deployed *roadmapv1.WorkloadsSummary) conditions.Outcome {
 	if track != roadmapv1.TrackInnovation {
-		return Flag{}
+		return conditions.Outcome{}
 	}
 	hasWorkloads := deployed != nil && deployed.Total > 0 && len(deployed.Kinds) > 0 && len(deployed.Kinds[0].Names) > 0
 	if state != roadmapv1.StateActive && !hasWorkloads {
-		return Flag{}
+		return conditions.Outcome{}
 	}
 	var capabilities []string
 	for _, u := range res.Unmet {
@@ -56,7 +47,7 @@ func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Re
 		}
 	}
 	if len(capabilities) == 0 {
-		return Flag{}
+		return conditions.Outcome{}
 	}
 	noun := "a required capability is"
 	if len(capabilities) > 1 {
@@ -68,10 +59,10 @@ func StartedEarly(track roadmapv1.Track, state roadmapv1.InitiativeState, res Re
 		if more := deployed.Total - 1; more > 0 {
 			what += fmt.Sprintf(" (and %d more %s)", more, wording.Plural(int(more), "workload", "workloads"))
 		}
-		return Flag{Active: true, Reason: roadmapv1.StartedEarlyReasonWorkloadsDeployed,
+		return conditions.Outcome{True: true, Reason: roadmapv1.StartedEarlyReasonWorkloadsDeployed,
 			Message: fmt.Sprintf("%s deployed while %s not Ready: %s", what, noun, strings.Join(capabilities, "; "))}
 	}
-	return Flag{Active: true, Reason: roadmapv1.StartedEarlyReasonPrerequisitesNotReady,
+	return conditions.Outcome{True: true, Reason: roadmapv1.StartedEarlyReasonPrerequisitesNotReady,
 		Message: fmt.Sprintf("declared Active while %s not Ready: %s", noun, strings.Join(capabilities, "; "))}
 }
 
@@ -80,10 +71,11 @@ const InUseShown = 3
 
 // InUse decides the InUse condition of a capability: True while it is Retired and open initiatives (neither
 // Done nor Cancelled) still require it. dependents are those initiatives as namespace/name, in any order; the
-// message is sorted so the same set always yields the same condition, and a restart writes nothing.
-func InUse(lifecycle roadmapv1.CapabilityLifecycle, dependents []InitiativeKey) Flag {
+// message is sorted so the same set always yields the same condition, and a restart writes nothing. InUse is
+// written conditions.AbnormalTrue, as StartedEarly is.
+func InUse(lifecycle roadmapv1.CapabilityLifecycle, dependents []InitiativeKey) conditions.Outcome {
 	if lifecycle != roadmapv1.LifecycleRetired || len(dependents) == 0 {
-		return Flag{}
+		return conditions.Outcome{}
 	}
 	keys := make([]string, len(dependents))
 	for i, d := range dependents {
@@ -92,27 +84,10 @@ func InUse(lifecycle roadmapv1.CapabilityLifecycle, dependents []InitiativeKey) 
 	sort.Strings(keys)
 	msg := fmt.Sprintf("Retired but still required by %d open %s: %s", len(keys),
 		wording.Plural(len(keys), "initiative", "initiatives"), wording.Abbreviate(keys, InUseShown, ", "))
-	return Flag{Active: true, Reason: roadmapv1.InUseReasonRequiredByOpenWork, Message: msg}
+	return conditions.Outcome{True: true, Reason: roadmapv1.InUseReasonRequiredByOpenWork, Message: msg}
 }
 
 // Open reports whether an initiative in the given state is still open work: neither Done nor Cancelled.
 func Open(state roadmapv1.InitiativeState) bool {
 	return state != roadmapv1.StateDone && state != roadmapv1.StateCancelled
-}
-
-// SetFlag writes an abnormal-true condition: set while active (keeping lastTransitionTime while it stays True),
-// removed otherwise.
-func SetFlag(conditions *[]metav1.Condition, conditionType string, generation int64, f Flag) {
-	if !f.Active {
-		meta.RemoveStatusCondition(conditions, conditionType)
-		return
-	}
-	meta.SetStatusCondition(conditions, metav1.Condition{Type: conditionType, Status: metav1.ConditionTrue,
-		Reason: f.Reason, Message: f.Message, ObservedGeneration: generation})
-}
-
-// Raises reports whether setting f turns the condition True: the transition worth one event, whatever number
-// of reconciles follow while it stays True.
-func (f Flag) Raises(conditions []metav1.Condition, conditionType string) bool {
-	return f.Active && !meta.IsStatusConditionTrue(conditions, conditionType)
 }

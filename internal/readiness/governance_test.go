@@ -18,12 +18,11 @@ package readiness
 
 import (
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 )
 
 func TestStartedEarly(t *testing.T) {
@@ -45,33 +44,33 @@ func TestStartedEarly(t *testing.T) {
 		state    roadmapv1.InitiativeState
 		res      Result
 		deployed *roadmapv1.WorkloadsSummary
-		want     Flag
+		want     conditions.Outcome
 	}{
 		{"workloads of a proposed initiative blocked by a capability", roadmapv1.TrackInnovation, roadmapv1.StateProposed,
-			blocked(capNotReady), oneDeployment, Flag{Active: true, Reason: "WorkloadsDeployed",
+			blocked(capNotReady), oneDeployment, conditions.Outcome{True: true, Reason: "WorkloadsDeployed",
 				Message: "workload Deployment order-events-api deployed while a required capability is not Ready: capability event-bus: Planned"}},
 		{"workloads are the evidence, Active or not", roadmapv1.TrackInnovation, roadmapv1.StateActive,
-			blocked(capNotReady, iniNotDone, capMissing), threeWorkloads, Flag{Active: true, Reason: "WorkloadsDeployed",
+			blocked(capNotReady, iniNotDone, capMissing), threeWorkloads, conditions.Outcome{True: true, Reason: "WorkloadsDeployed",
 				Message: "workload CronJob replay (and 2 more workloads) deployed while 2 required capabilities are not Ready: " +
 					"capability event-bus: Planned; capability gpu: not found"}},
-		{"workloads waiting only on another initiative", roadmapv1.TrackInnovation, "", blocked(iniNotDone), oneDeployment, Flag{}},
-		{"workloads of a ready initiative", roadmapv1.TrackInnovation, "", Result{Ready: true}, oneDeployment, Flag{}},
-		{"workloads of operations work", roadmapv1.TrackOperations, "", blocked(capNotReady), oneDeployment, Flag{}},
+		{"workloads waiting only on another initiative", roadmapv1.TrackInnovation, "", blocked(iniNotDone), oneDeployment, conditions.Outcome{}},
+		{"workloads of a ready initiative", roadmapv1.TrackInnovation, "", Result{Ready: true}, oneDeployment, conditions.Outcome{}},
+		{"workloads of operations work", roadmapv1.TrackOperations, "", blocked(capNotReady), oneDeployment, conditions.Outcome{}},
 		{"an empty summary is no evidence", roadmapv1.TrackInnovation, "", blocked(capNotReady),
-			&roadmapv1.WorkloadsSummary{}, Flag{}},
+			&roadmapv1.WorkloadsSummary{}, conditions.Outcome{}},
 		{"active innovation blocked by a capability", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(capNotReady), nil,
-			Flag{Active: true, Reason: "PrerequisitesNotReady",
+			conditions.Outcome{True: true, Reason: "PrerequisitesNotReady",
 				Message: "declared Active while a required capability is not Ready: capability event-bus: Planned"}},
 		{"names every capability, not the initiatives", roadmapv1.TrackInnovation, roadmapv1.StateActive,
 			blocked(capNotReady, iniNotDone, capMissing), nil,
-			Flag{Active: true, Reason: "PrerequisitesNotReady",
+			conditions.Outcome{True: true, Reason: "PrerequisitesNotReady",
 				Message: "declared Active while 2 required capabilities are not Ready: capability event-bus: Planned; capability gpu: not found"}},
-		{"blocked only by an initiative", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(iniNotDone), nil, Flag{}},
-		{"ready", roadmapv1.TrackInnovation, roadmapv1.StateActive, Result{Ready: true}, nil, Flag{}},
-		{"proposed and blocked is the plan working", roadmapv1.TrackInnovation, roadmapv1.StateProposed, blocked(capNotReady), nil, Flag{}},
-		{"unset state is Proposed", roadmapv1.TrackInnovation, "", blocked(capNotReady), nil, Flag{}},
-		{"operations may build on what it builds", roadmapv1.TrackOperations, roadmapv1.StateActive, blocked(capNotReady), nil, Flag{}},
-		{"done", roadmapv1.TrackInnovation, roadmapv1.StateDone, Result{Ready: true}, nil, Flag{}},
+		{"blocked only by an initiative", roadmapv1.TrackInnovation, roadmapv1.StateActive, blocked(iniNotDone), nil, conditions.Outcome{}},
+		{"ready", roadmapv1.TrackInnovation, roadmapv1.StateActive, Result{Ready: true}, nil, conditions.Outcome{}},
+		{"proposed and blocked is the plan working", roadmapv1.TrackInnovation, roadmapv1.StateProposed, blocked(capNotReady), nil, conditions.Outcome{}},
+		{"unset state is Proposed", roadmapv1.TrackInnovation, "", blocked(capNotReady), nil, conditions.Outcome{}},
+		{"operations may build on what it builds", roadmapv1.TrackOperations, roadmapv1.StateActive, blocked(capNotReady), nil, conditions.Outcome{}},
+		{"done", roadmapv1.TrackInnovation, roadmapv1.StateDone, Result{Ready: true}, nil, conditions.Outcome{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -94,20 +93,20 @@ func TestInUse(t *testing.T) {
 		name       string
 		lifecycle  roadmapv1.CapabilityLifecycle
 		dependents []InitiativeKey
-		want       Flag
+		want       conditions.Outcome
 	}{
 		{"retired and required once", roadmapv1.LifecycleRetired, keys("shop", "checkout"),
-			Flag{Active: true, Reason: "RequiredByOpenWork", Message: "Retired but still required by 1 open initiative: shop/checkout"}},
+			conditions.Outcome{True: true, Reason: "RequiredByOpenWork", Message: "Retired but still required by 1 open initiative: shop/checkout"}},
 		{"sorted, first three, and how many more", roadmapv1.LifecycleRetired,
 			keys("z", "e", "a", "d", "b", "x", "a", "c", "a", "b"),
-			Flag{Active: true, Reason: "RequiredByOpenWork",
+			conditions.Outcome{True: true, Reason: "RequiredByOpenWork",
 				Message: "Retired but still required by 5 open initiatives: a/b, a/c, a/d (+2 more)"}},
 		{"exactly three", roadmapv1.LifecycleRetired, keys("a", "c", "a", "b", "a", "a"),
-			Flag{Active: true, Reason: "RequiredByOpenWork",
+			conditions.Outcome{True: true, Reason: "RequiredByOpenWork",
 				Message: "Retired but still required by 3 open initiatives: a/a, a/b, a/c"}},
-		{"retired, nobody requires it", roadmapv1.LifecycleRetired, nil, Flag{}},
-		{"available and required", roadmapv1.LifecycleAvailable, keys("shop", "checkout"), Flag{}},
-		{"planned and required", roadmapv1.LifecyclePlanned, keys("shop", "checkout"), Flag{}},
+		{"retired, nobody requires it", roadmapv1.LifecycleRetired, nil, conditions.Outcome{}},
+		{"available and required", roadmapv1.LifecycleAvailable, keys("shop", "checkout"), conditions.Outcome{}},
+		{"planned and required", roadmapv1.LifecyclePlanned, keys("shop", "checkout"), conditions.Outcome{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,36 +114,5 @@ func TestInUse(t *testing.T) {
 				t.Errorf("InUse (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestSetFlag(t *testing.T) {
-	raised := Flag{Active: true, Reason: "PrerequisitesNotReady", Message: "m1"}
-	var conds []metav1.Condition
-	if !raised.Raises(conds, "StartedEarly") {
-		t.Fatal("raising an absent condition must be a transition")
-	}
-	SetFlag(&conds, "StartedEarly", 3, raised)
-	if len(conds) != 1 || conds[0].Status != metav1.ConditionTrue || conds[0].ObservedGeneration != 3 {
-		t.Fatalf("want one True condition at generation 3, got %+v", conds)
-	}
-	conds[0].LastTransitionTime = metav1.NewTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	before := conds[0].LastTransitionTime
-
-	again := Flag{Active: true, Reason: "PrerequisitesNotReady", Message: "m2"}
-	if again.Raises(conds, "StartedEarly") {
-		t.Error("a condition that stays True is no transition")
-	}
-	SetFlag(&conds, "StartedEarly", 3, again)
-	if conds[0].Message != "m2" || !conds[0].LastTransitionTime.Equal(&before) {
-		t.Errorf("staying True updates the message and keeps lastTransitionTime, got %+v", conds[0])
-	}
-
-	SetFlag(&conds, "StartedEarly", 4, Flag{})
-	if len(conds) != 0 {
-		t.Errorf("a cleared flag is removed, got %+v", conds)
-	}
-	if (Flag{}).Raises(conds, "StartedEarly") {
-		t.Error("an inactive flag raises nothing")
 	}
 }

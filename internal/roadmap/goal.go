@@ -27,6 +27,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 	"github.com/roadmap-operator/roadmap-operator/internal/graph"
 	"github.com/roadmap-operator/roadmap-operator/internal/wording"
 )
@@ -65,9 +66,9 @@ type GoalFacts struct {
 
 // GoalResult is a goal's computed status.
 type GoalResult struct {
-	Ready    Outcome
+	Ready    conditions.Outcome
 	Broken   bool
-	AtRisk   Outcome
+	AtRisk   conditions.Outcome
 	Counts   roadmapv1.InitiativeCounts
 	Progress int32
 	// KeyResults and KeyResultAttainment report the key results.
@@ -85,15 +86,15 @@ func EvaluateGoal(f GoalFacts) GoalResult {
 	res.KeyResults, res.KeyResultAttainment = KeyResults(f.KeyResults)
 	switch {
 	case f.Cycle != nil:
-		res.Ready = Outcome{Reason: roadmapv1.GoalReasonDependencyCycle, Message: "dependency cycle: " + graph.FormatCycle(f.Cycle)}
+		res.Ready = conditions.Outcome{Reason: roadmapv1.GoalReasonDependencyCycle, Message: "dependency cycle: " + graph.FormatCycle(f.Cycle)}
 		res.Broken = true
 	case f.MissingParent != "":
-		res.Ready = Outcome{Reason: roadmapv1.GoalReasonParentNotFound, Message: "parent goal " + f.MissingParent + ": not found"}
+		res.Ready = conditions.Outcome{Reason: roadmapv1.GoalReasonParentNotFound, Message: "parent goal " + f.MissingParent + ": not found"}
 		res.Broken = true
 	case res.Counts.Total == 0:
-		res.Ready = Outcome{True: true, Reason: roadmapv1.GoalReasonNoInitiatives, Message: "no initiative serves this goal or its sub-goals"}
+		res.Ready = conditions.Outcome{True: true, Reason: roadmapv1.GoalReasonNoInitiatives, Message: "no initiative serves this goal or its sub-goals"}
 	default:
-		res.Ready = Outcome{True: true, Reason: roadmapv1.GoalReasonRollup, Message: describeCounts(res.Counts)}
+		res.Ready = conditions.Outcome{True: true, Reason: roadmapv1.GoalReasonRollup, Message: describeCounts(res.Counts)}
 	}
 	return res
 }
@@ -184,7 +185,7 @@ type offence struct {
 // AtRisk decides the AtRisk condition of a goal. Open work (not Done or Cancelled) puts a goal at risk when it is
 // Blocked past its own target date, started before its platform is ready (StartedEarly), is in schedule conflict,
 // or targets a date after the goal's. The message names the worst offenders first. next is when a Blocked initiative's target date will pass, if ever.
-func AtRisk(goalTarget roadmapv1.Date, cs []Contribution, now time.Time) (out Outcome, next time.Time) {
+func AtRisk(goalTarget roadmapv1.Date, cs []Contribution, now time.Time) (out conditions.Outcome, next time.Time) {
 	goalTime, hasGoalTime := ParseDate(goalTarget)
 	var offences []offence
 	for _, c := range cs {
@@ -221,7 +222,7 @@ func AtRisk(goalTarget roadmapv1.Date, cs []Contribution, now time.Time) (out Ou
 		}
 	}
 	if len(offences) == 0 {
-		return Outcome{Reason: roadmapv1.GoalReasonOnTrack,
+		return conditions.Outcome{Reason: roadmapv1.GoalReasonOnTrack,
 			Message: "no contributing initiative is late, blocked past its date or in schedule conflict"}, next
 	}
 	sort.SliceStable(offences, func(i, j int) bool {
@@ -238,7 +239,7 @@ func AtRisk(goalTarget roadmapv1.Date, cs []Contribution, now time.Time) (out Ou
 	for i, o := range offences {
 		texts[i] = o.text
 	}
-	return Outcome{True: true, Reason: roadmapv1.GoalReasonInitiativesAtRisk, Message: wording.Abbreviate(texts, 3, "; ")}, next
+	return conditions.Outcome{True: true, Reason: roadmapv1.GoalReasonInitiativesAtRisk, Message: wording.Abbreviate(texts, 3, "; ")}, next
 }
 
 // parseNumber reads a key-result value such as "60", "99.9" or "50%".

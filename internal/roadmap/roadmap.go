@@ -29,6 +29,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 )
 
 // ParseDate parses a YYYY-MM-DD date; ok is false when the date is empty or malformed.
@@ -40,18 +41,11 @@ func ParseDate(d roadmapv1.Date) (t time.Time, ok bool) {
 	return t, err == nil
 }
 
-// Outcome is the status, reason and message of one condition.
-type Outcome struct {
-	True    bool
-	Reason  string
-	Message string
-}
-
 // Alignment decides the Aligned condition of an initiative from the goals it names and which of them exist.
 // Traceable is true when at least one named goal exists: such work scores on priority; untraceable work scores 0.
-func Alignment(goals []string, exists func(goal string) bool) (out Outcome, traceable bool) {
+func Alignment(goals []string, exists func(goal string) bool) (out conditions.Outcome, traceable bool) {
 	if len(goals) == 0 {
-		return Outcome{Reason: roadmapv1.AlignedReasonNoGoal, Message: "not traceable to any goal: spec.goals is empty"}, false
+		return conditions.Outcome{Reason: roadmapv1.AlignedReasonNoGoal, Message: "not traceable to any goal: spec.goals is empty"}, false
 	}
 	var missing, found []string
 	for _, g := range goals {
@@ -66,15 +60,15 @@ func Alignment(goals []string, exists func(goal string) bool) (out Outcome, trac
 		if len(found) == 0 {
 			msg += "; not traceable to any goal"
 		}
-		return Outcome{Reason: roadmapv1.AlignedReasonGoalNotFound, Message: msg}, len(found) > 0
+		return conditions.Outcome{Reason: roadmapv1.AlignedReasonGoalNotFound, Message: msg}, len(found) > 0
 	}
-	return Outcome{True: true, Reason: roadmapv1.AlignedReasonAligned, Message: "serves " + strings.Join(found, ", ")}, true
+	return conditions.Outcome{True: true, Reason: roadmapv1.AlignedReasonAligned, Message: "serves " + strings.Join(found, ", ")}, true
 }
 
 // Priority computes Weighted Shortest Job First: cost of delay (value + urgency + riskReduction) divided by job
 // size (effort), as a decimal with two places. A missing estimate yields no score ("") rather than a guess;
 // untraceable work scores "0.00" and the message says what it would score.
-func Priority(spec roadmapv1.InitiativeSpec, traceable bool) (score string, out Outcome) {
+func Priority(spec roadmapv1.InitiativeSpec, traceable bool) (score string, out conditions.Outcome) {
 	var missing []string
 	for _, in := range []struct {
 		name string
@@ -85,17 +79,17 @@ func Priority(spec roadmapv1.InitiativeSpec, traceable bool) (score string, out 
 		}
 	}
 	if len(missing) > 0 {
-		return "", Outcome{Reason: roadmapv1.PriorityReasonMissingEstimates,
+		return "", conditions.Outcome{Reason: roadmapv1.PriorityReasonMissingEstimates,
 			Message: fmt.Sprintf("no WSJF score: %s not estimated (each 1-10)", strings.Join(missing, ", "))}
 	}
 	costOfDelay := *spec.Value + *spec.Urgency + *spec.RiskReduction
 	wsjf := fmt.Sprintf("%.2f", math.Round(float64(costOfDelay)/float64(*spec.Effort)*100)/100)
 	formula := fmt.Sprintf("WSJF = (%d + %d + %d) / %d = %s", *spec.Value, *spec.Urgency, *spec.RiskReduction, *spec.Effort, wsjf)
 	if !traceable {
-		return "0.00", Outcome{Reason: roadmapv1.PriorityReasonUnaligned,
+		return "0.00", conditions.Outcome{Reason: roadmapv1.PriorityReasonUnaligned,
 			Message: "scored 0: not traceable to any goal; aligned, it would score " + formula}
 	}
-	return wsjf, Outcome{True: true, Reason: roadmapv1.PriorityReasonScored, Message: formula}
+	return wsjf, conditions.Outcome{True: true, Reason: roadmapv1.PriorityReasonScored, Message: formula}
 }
 
 // Provider is an initiative that provides a capability.
@@ -137,10 +131,10 @@ func SortProviders(providers []Provider) {
 // yet is planned (ETA) to arrive after the initiative's own target date. ready and providers are keyed by
 // capability name.
 func ScheduleConflict(target roadmapv1.Date, requires []string, ready map[string]bool,
-	providers map[string][]Provider) Outcome {
+	providers map[string][]Provider) conditions.Outcome {
 	targetTime, ok := ParseDate(target)
 	if !ok {
-		return Outcome{Reason: roadmapv1.ScheduleReasonNoTargetDate, Message: "no targetDate to check the plan against"}
+		return conditions.Outcome{Reason: roadmapv1.ScheduleReasonNoTargetDate, Message: "no targetDate to check the plan against"}
 	}
 	var conflicts []string
 	for _, c := range requires {
@@ -154,7 +148,7 @@ func ScheduleConflict(target roadmapv1.Date, requires []string, ready map[string
 		}
 	}
 	if len(conflicts) == 0 {
-		return Outcome{Reason: roadmapv1.ScheduleReasonNoConflict, Message: "every required capability is Ready or planned by " + string(target)}
+		return conditions.Outcome{Reason: roadmapv1.ScheduleReasonNoConflict, Message: "every required capability is Ready or planned by " + string(target)}
 	}
-	return Outcome{True: true, Reason: roadmapv1.ScheduleReasonProviderLate, Message: strings.Join(conflicts, "; ")}
+	return conditions.Outcome{True: true, Reason: roadmapv1.ScheduleReasonProviderLate, Message: strings.Join(conflicts, "; ")}
 }

@@ -24,6 +24,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/conditions"
 )
 
 func TestParseDate(t *testing.T) {
@@ -43,15 +44,15 @@ func TestAlignment(t *testing.T) {
 	cases := []struct {
 		name          string
 		goals         []string
-		want          Outcome
+		want          conditions.Outcome
 		wantTraceable bool
 	}{
-		{"no goal: shadow IT", nil, Outcome{Reason: "NoGoal", Message: "not traceable to any goal: spec.goals is empty"}, false},
-		{"all exist", []string{"grow", "save"}, Outcome{True: true, Reason: "Aligned", Message: "serves grow, save"}, true},
+		{"no goal: shadow IT", nil, conditions.Outcome{Reason: "NoGoal", Message: "not traceable to any goal: spec.goals is empty"}, false},
+		{"all exist", []string{"grow", "save"}, conditions.Outcome{True: true, Reason: "Aligned", Message: "serves grow, save"}, true},
 		{"one missing, one found: still traceable", []string{"grow", "typo"},
-			Outcome{Reason: "GoalNotFound", Message: "goal typo: not found"}, true},
+			conditions.Outcome{Reason: "GoalNotFound", Message: "goal typo: not found"}, true},
 		{"all missing", []string{"typo", "gone"},
-			Outcome{Reason: "GoalNotFound", Message: "goal typo, gone: not found; not traceable to any goal"}, false},
+			conditions.Outcome{Reason: "GoalNotFound", Message: "goal typo, gone: not found; not traceable to any goal"}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,20 +71,20 @@ func TestPriority(t *testing.T) {
 		spec      roadmapv1.InitiativeSpec
 		traceable bool
 		wantScore string
-		want      Outcome
+		want      conditions.Outcome
 	}{
 		// The worked example of docs: (8 + 5 + 3) / 5 = 3.2.
-		{"worked example", full, true, "3.20", Outcome{True: true, Reason: "Scored", Message: "WSJF = (8 + 5 + 3) / 5 = 3.20"}},
+		{"worked example", full, true, "3.20", conditions.Outcome{True: true, Reason: "Scored", Message: "WSJF = (8 + 5 + 3) / 5 = 3.20"}},
 		{"rounds to two decimals", roadmapv1.InitiativeSpec{Value: ptr.To[int32](10), Urgency: ptr.To[int32](10),
 			RiskReduction: ptr.To[int32](10), Effort: ptr.To[int32](7)}, true, "4.29",
-			Outcome{True: true, Reason: "Scored", Message: "WSJF = (10 + 10 + 10) / 7 = 4.29"}},
+			conditions.Outcome{True: true, Reason: "Scored", Message: "WSJF = (10 + 10 + 10) / 7 = 4.29"}},
 		{"bounds: smallest job, highest value", roadmapv1.InitiativeSpec{Value: ptr.To[int32](10), Urgency: ptr.To[int32](10),
 			RiskReduction: ptr.To[int32](10), Effort: ptr.To[int32](1)}, true, "30.00",
-			Outcome{True: true, Reason: "Scored", Message: "WSJF = (10 + 10 + 10) / 1 = 30.00"}},
+			conditions.Outcome{True: true, Reason: "Scored", Message: "WSJF = (10 + 10 + 10) / 1 = 30.00"}},
 		{"missing estimates are reported, not guessed", roadmapv1.InitiativeSpec{Value: ptr.To[int32](8)}, true, "",
-			Outcome{Reason: "MissingEstimates", Message: "no WSJF score: urgency, riskReduction, effort not estimated (each 1-10)"}},
+			conditions.Outcome{Reason: "MissingEstimates", Message: "no WSJF score: urgency, riskReduction, effort not estimated (each 1-10)"}},
 		{"unaligned scores 0 and says what it would score", full, false, "0.00",
-			Outcome{Reason: "Unaligned", Message: "scored 0: not traceable to any goal; aligned, it would score WSJF = (8 + 5 + 3) / 5 = 3.20"}},
+			conditions.Outcome{Reason: "Unaligned", Message: "scored 0: not traceable to any goal; aligned, it would score WSJF = (8 + 5 + 3) / 5 = 3.20"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,17 +121,17 @@ func TestScheduleConflict(t *testing.T) {
 		name   string
 		target roadmapv1.Date
 		ready  map[string]bool
-		want   Outcome
+		want   conditions.Outcome
 	}{
-		{"provider after the target", "2027-03-31", nil, Outcome{True: true, Reason: "ProviderLate",
+		{"provider after the target", "2027-03-31", nil, conditions.Outcome{True: true, Reason: "ProviderLate",
 			Message: "capability event-bus arrives 2027-06-30 (ops/kafka), after this initiative's target 2027-03-31"}},
-		{"provider on the target day is in time", "2027-06-30", nil, Outcome{Reason: "NoConflict",
+		{"provider on the target day is in time", "2027-06-30", nil, conditions.Outcome{Reason: "NoConflict",
 			Message: "every required capability is Ready or planned by 2027-06-30"}},
-		{"provider a day late", "2027-06-29", nil, Outcome{True: true, Reason: "ProviderLate",
+		{"provider a day late", "2027-06-29", nil, conditions.Outcome{True: true, Reason: "ProviderLate",
 			Message: "capability event-bus arrives 2027-06-30 (ops/kafka), after this initiative's target 2027-06-29"}},
-		{"ready capability is no conflict", "2027-03-31", map[string]bool{"event-bus": true}, Outcome{Reason: "NoConflict",
+		{"ready capability is no conflict", "2027-03-31", map[string]bool{"event-bus": true}, conditions.Outcome{Reason: "NoConflict",
 			Message: "every required capability is Ready or planned by 2027-03-31"}},
-		{"no target date", "", nil, Outcome{Reason: "NoTargetDate", Message: "no targetDate to check the plan against"}},
+		{"no target date", "", nil, conditions.Outcome{Reason: "NoTargetDate", Message: "no targetDate to check the plan against"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,32 +175,32 @@ func TestAtRisk(t *testing.T) {
 	cases := []struct {
 		name     string
 		cs       []Contribution
-		want     Outcome
+		want     conditions.Outcome
 		wantNext time.Time
 	}{
 		{"nothing open", []Contribution{{Namespace: "a", Name: "done", Phase: roadmapv1.PhaseDone, TargetDate: "2020-01-01"}},
-			Outcome{Reason: "OnTrack", Message: "no contributing initiative is late, blocked past its date or in schedule conflict"}, time.Time{}},
+			conditions.Outcome{Reason: "OnTrack", Message: "no contributing initiative is late, blocked past its date or in schedule conflict"}, time.Time{}},
 		{"blocked, target date is today: not yet past; re-check at midnight",
 			[]Contribution{{Namespace: "a", Name: "x", Phase: roadmapv1.PhaseBlocked, TargetDate: "2027-04-01"}},
-			Outcome{Reason: "OnTrack", Message: "no contributing initiative is late, blocked past its date or in schedule conflict"},
+			conditions.Outcome{Reason: "OnTrack", Message: "no contributing initiative is late, blocked past its date or in schedule conflict"},
 			time.Date(2027, 4, 2, 0, 0, 0, 0, time.UTC)},
 		{"blocked past yesterday's target",
 			[]Contribution{{Namespace: "a", Name: "x", Phase: roadmapv1.PhaseBlocked, TargetDate: "2027-03-31"}},
-			Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/x: blocked past its target date 2027-03-31"}, time.Time{}},
+			conditions.Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/x: blocked past its target date 2027-03-31"}, time.Time{}},
 		{"ready past its target is not at risk (it can go)",
 			[]Contribution{{Namespace: "a", Name: "x", Phase: roadmapv1.PhaseReady, TargetDate: "2027-03-31"}},
-			Outcome{Reason: "OnTrack", Message: "no contributing initiative is late, blocked past its date or in schedule conflict"}, time.Time{}},
+			conditions.Outcome{Reason: "OnTrack", Message: "no contributing initiative is late, blocked past its date or in schedule conflict"}, time.Time{}},
 		{"target after the goal's",
 			[]Contribution{{Namespace: "a", Name: "late", Phase: roadmapv1.PhaseReady, TargetDate: "2028-01-15"}},
-			Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/late: targets 2028-01-15, after the goal's 2027-12-31"}, time.Time{}},
+			conditions.Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/late: targets 2028-01-15, after the goal's 2027-12-31"}, time.Time{}},
 		{"started before its platform is ready",
 			[]Contribution{{Namespace: "a", Name: "eager", Phase: roadmapv1.PhaseBlocked, TargetDate: "2027-06-30", StartedEarly: true}},
-			Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/eager: started before its platform is ready"},
+			conditions.Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/eager: started before its platform is ready"},
 			time.Date(2027, 7, 1, 0, 0, 0, 0, time.UTC)},
 		{"blocked past its date is worse than started early", []Contribution{
 			{Namespace: "a", Name: "eager", Phase: roadmapv1.PhaseBlocked, StartedEarly: true},
 			{Namespace: "a", Name: "overdue", Phase: roadmapv1.PhaseBlocked, TargetDate: "2027-01-31"},
-		}, Outcome{True: true, Reason: "InitiativesAtRisk",
+		}, conditions.Outcome{True: true, Reason: "InitiativesAtRisk",
 			Message: "a/overdue: blocked past its target date 2027-01-31; a/eager: started before its platform is ready"}, time.Time{}},
 		{"worst first, then by how late, top three and a count", []Contribution{
 			{Namespace: "a", Name: "late-a-little", Phase: roadmapv1.PhaseReady, TargetDate: "2028-01-02"},
@@ -207,7 +208,7 @@ func TestAtRisk(t *testing.T) {
 			{Namespace: "a", Name: "conflict", Phase: roadmapv1.PhaseReady, ScheduleConflict: true},
 			{Namespace: "a", Name: "overdue", Phase: roadmapv1.PhaseBlocked, TargetDate: "2027-01-31", ScheduleConflict: true},
 			{Namespace: "a", Name: "cancelled", Phase: roadmapv1.PhaseCancelled, ScheduleConflict: true},
-		}, Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/overdue: blocked past its target date 2027-01-31; " +
+		}, conditions.Outcome{True: true, Reason: "InitiativesAtRisk", Message: "a/overdue: blocked past its target date 2027-01-31; " +
 			"a/conflict: in schedule conflict; a/late-a-lot: targets 2029-01-01, after the goal's 2027-12-31 (+1 more)"}, time.Time{}},
 	}
 	for _, tc := range cases {
@@ -256,15 +257,15 @@ func TestEvaluateGoal(t *testing.T) {
 	cases := []struct {
 		name       string
 		facts      GoalFacts
-		wantReady  Outcome
+		wantReady  conditions.Outcome
 		wantBroken bool
 	}{
-		{"no initiatives", GoalFacts{Now: now}, Outcome{True: true, Reason: "NoInitiatives", Message: "no initiative serves this goal or its sub-goals"}, false},
-		{"rollup", GoalFacts{Now: now, Contributions: one}, Outcome{True: true, Reason: "Rollup", Message: "1 initiative: 1 ready"}, false},
+		{"no initiatives", GoalFacts{Now: now}, conditions.Outcome{True: true, Reason: "NoInitiatives", Message: "no initiative serves this goal or its sub-goals"}, false},
+		{"rollup", GoalFacts{Now: now, Contributions: one}, conditions.Outcome{True: true, Reason: "Rollup", Message: "1 initiative: 1 ready"}, false},
 		{"parent missing", GoalFacts{Now: now, MissingParent: "company", Contributions: one},
-			Outcome{Reason: "ParentNotFound", Message: "parent goal company: not found"}, true},
+			conditions.Outcome{Reason: "ParentNotFound", Message: "parent goal company: not found"}, true},
 		{"cycle beats parent missing", GoalFacts{Now: now, MissingParent: "x", Cycle: []string{"a", "b", "a"}},
-			Outcome{Reason: "DependencyCycle", Message: "dependency cycle: a -> b -> a"}, true},
+			conditions.Outcome{Reason: "DependencyCycle", Message: "dependency cycle: a -> b -> a"}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
