@@ -29,6 +29,7 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/onsi/gomega"
+	"github.com/spf13/cobra"
 	"k8s.io/client-go/rest"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
@@ -36,6 +37,15 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
+
+// boardServiceCommand is `manager board` as runBoard wires it, against env, public, answering to 127.0.0.1.
+func boardServiceCommand(env *testenv.Env, args ...string) *cobra.Command {
+	catalog := &backstageCatalog{log: logr.Discard()}
+	cmd := board.ServiceCommand(func() (*rest.Config, error) { return env.Config, nil }, logr.Discard(), catalog.routes)
+	catalog.bind(cmd)
+	cmd.SetArgs(append([]string{"--public", "--allowed-hosts=127.0.0.1"}, args...))
+	return cmd
+}
 
 // runBoardService runs `manager board` as runBoard wires it, against env, until the test ends, and returns its
 // base URL.
@@ -49,10 +59,7 @@ func runBoardService(t *testing.T, env *testenv.Env, args ...string) string {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	catalog := &backstageCatalog{log: logr.Discard()}
-	cmd := board.ServiceCommand(func() (*rest.Config, error) { return env.Config, nil }, logr.Discard(), catalog.routes)
-	catalog.bind(cmd)
-	cmd.SetArgs(append([]string{"--public", "--allowed-hosts=127.0.0.1", "--address=" + address}, args...))
+	cmd := boardServiceCommand(env, append([]string{"--address=" + address}, args...)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
@@ -134,10 +141,7 @@ func TestBoardServiceRefusesAWeakCatalogToken(t *testing.T) {
 	if err := os.WriteFile(tokenFile, []byte("short"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	catalog := &backstageCatalog{log: logr.Discard()}
-	cmd := board.ServiceCommand(func() (*rest.Config, error) { return env.Config, nil }, logr.Discard(), catalog.routes)
-	catalog.bind(cmd)
-	cmd.SetArgs([]string{"--public", "--allowed-hosts=127.0.0.1", "--address=127.0.0.1:0", "--backstage-token-file=" + tokenFile})
+	cmd := boardServiceCommand(env, "--address=127.0.0.1:0", "--backstage-token-file="+tokenFile)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	err := cmd.ExecuteContext(ctx)
