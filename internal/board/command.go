@@ -27,6 +27,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/roadmap-operator/roadmap-operator/internal/backstage"
+	"github.com/roadmap-operator/roadmap-operator/internal/board/auth"
 	"github.com/roadmap-operator/roadmap-operator/internal/cliopts"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 )
@@ -134,7 +135,7 @@ func loopbackAddress(address string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("--address %q: %w", address, err)
 	}
-	return IsLoopback(strings.ToLower(host)), nil
+	return auth.IsLoopback(strings.ToLower(host)), nil
 }
 
 func exportCommand(o *cliopts.Options) *cobra.Command {

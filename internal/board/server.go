@@ -37,6 +37,7 @@ import (
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/board/access"
+	"github.com/roadmap-operator/roadmap-operator/internal/board/auth"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
 )
@@ -447,7 +448,7 @@ func limit(next http.Handler, l Limits) http.Handler {
 func hostAllowed(allowedHosts []string) func(hostport string) bool {
 	return func(hostport string) bool {
 		host := hostOnly(hostport)
-		if IsLoopback(host) {
+		if auth.IsLoopback(host) {
 			return true
 		}
 		for _, a := range allowedHosts {
@@ -467,15 +468,6 @@ func hostOnly(hostport string) string {
 		host = hostport
 	}
 	return strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
-}
-
-// IsLoopback reports whether host (no port) is localhost or a loopback address.
-func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // events streams the versions of the model: the current one at once, then each new one, as "roadmap" events

@@ -103,7 +103,7 @@ func New(cfg Config) (*Authenticator, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("--external-url %q is not an http(s) URL", cfg.ExternalURL)
 	}
-	loopback := u.Hostname() == "localhost" || isLoopbackIP(u.Hostname())
+	loopback := IsLoopback(u.Hostname())
 	if u.Scheme != "https" && !loopback {
 		return nil, fmt.Errorf("--external-url %s: use https (session cookies are Secure); plain http is for "+
 			"localhost only", cfg.ExternalURL)
@@ -425,7 +425,12 @@ func randomString() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func isLoopbackIP(host string) bool {
+// IsLoopback reports whether host (no port) is localhost or a loopback address: the one place the board's
+// server (its Host check and address) and sign-in (plain http only for such an --external-url) decide it.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
