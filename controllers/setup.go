@@ -43,7 +43,7 @@ import (
 )
 
 // Options are the tunables of the controllers and of the infrastructure they run on (event sender, goal rollup
-// coalescer, evidence watcher), bound to command-line flags by the manager.
+// coalescer, evidence watcher, notifications, workload kinds), bound to command-line flags by the manager.
 type Options struct {
 	// MaxConcurrentReconciles is the number of workers per controller. Reconciles only read the cache and
 	// write one status patch, so the apiserver round trip dominates and many workers hide its latency: with
