@@ -73,6 +73,11 @@ type Config struct {
 	// DropEvents is an experiment, never the headline: the manager's event writes are answered by the bench's
 	// transport instead of the apiserver, to measure what recording events costs the propagation.
 	DropEvents bool
+	// Workloads is the number of labelled workloads of the workloads scenario.
+	Workloads int
+	// SinkFault, when set, points both notification sinks of the manager at a sink that is down, slow or
+	// answers 500 (sinkFaults), to show that delivery never slows the operator down.
+	SinkFault string
 	// Log receives progress lines.
 	Log io.Writer
 }
@@ -131,6 +136,10 @@ type Result struct {
 	ReconcileErrors                         int
 	Options                                 controllers.Options
 	StripManagedFields, DropEvents          bool
+	// Workloads holds the workloads scenario's measurements (that scenario has no rounds).
+	Workloads *WorkloadsResult `json:",omitempty"`
+	// Sink is what the faulty notification sink saw and what the manager dropped, with --sink-fault.
+	Sink *SinkResult `json:",omitempty"`
 }
 
 // HeapKiBPerObject is the manager's heap after GC with the graph loaded, per cached roadmap object.
@@ -185,6 +194,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer func() { _ = env.Stop() }()
+	var sink *faultySink
+	if cfg.SinkFault != "" {
+		if sink, err = startFaultySink(cfg.SinkFault); err != nil {
+			return nil, err
+		}
+		defer sink.close()
+		cfg.Options.Notify.EventsAddr, cfg.Options.Notify.CloudEventsSink = sink.URL, sink.URL
+	}
 	s := &scenario{cfg: cfg, env: env, t: newTracker(), requests: newRequestCounter(cfg.DropEvents), procs: findProcs(env),
 		res: &Result{Scenario: cfg.Scenario, Options: cfg.Options, StripManagedFields: cfg.StripManagedFields,
 			DropEvents: cfg.DropEvents}}
@@ -195,10 +212,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if err := s.run(ctx); err != nil {
-		return s.res, err
+	runErr := s.run(ctx)
+	if sink != nil {
+		// Stopped first, so that what was still queued counts as dropped (cause shutdown).
+		if s.mgr != nil {
+			_ = s.mgr.stop()
+			s.mgr = nil
+		}
+		if s.res.Sink, err = sink.result(cfg.SinkFault); err != nil && runErr == nil {
+			runErr = err
+		}
 	}
-	return s.res, nil
+	return s.res, runErr
 }
 
 func (s *scenario) run(ctx context.Context) error {
@@ -209,6 +234,8 @@ func (s *scenario) run(ctx context.Context) error {
 		return err
 	}
 	switch s.cfg.Scenario {
+	case "workloads":
+		return s.runWorkloads(ctx)
 	case "fanout":
 		s.g = fanOutGraph(s.cfg.Initiatives, s.cfg.FanoutGoals, s.cfg.Namespaces, s.cfg.Seed)
 	case "mixed":

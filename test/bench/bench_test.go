@@ -93,3 +93,58 @@ func TestResourceOf(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchWorkloads runs the workloads scenario small: every probe must report StartedEarly, and the heap and
+// the summaries must be measured.
+func TestBenchWorkloads(t *testing.T) {
+	ctrl.SetLogger(managerLogger(io.Discard))
+	o := Options{Scenario: "workloads", Workloads: 100, Namespaces: 2, Manager: controllers.DefaultOptions(),
+		CreateQPS: 500, CreateWorkers: 8, Timeout: 2 * time.Minute}
+	var out, log bytes.Buffer
+	_, err := Bench(context.Background(), o, &out, &log)
+	t.Log(log.String())
+	t.Log(out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| labelled Deployments / initiatives / namespaces (roadmap.dev/workloads=audit) | 100 / 5 / 2 |",
+		"over 20 initiatives"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the workloads table lacks %q", want)
+		}
+	}
+}
+
+// TestBenchSinkFault runs a small fanout with both notification sinks answering 500: the propagation is
+// measured as usual, the sink was tried, and what never arrived is counted as dropped (send_failed after the
+// retries, or shutdown when the manager stopped with notifications still waiting for their retry), for each
+// sink: nothing is retried forever.
+func TestBenchSinkFault(t *testing.T) {
+	ctrl.SetLogger(managerLogger(io.Discard))
+	o := Options{Scenario: "fanout", Initiatives: 20, Namespaces: 2, Rounds: 1, Manager: controllers.DefaultOptions(),
+		CreateQPS: 500, CreateWorkers: 8, Seed: 1, Timeout: 2 * time.Minute, FloorWriters: "4", FanoutGoals: 2,
+		SinkFault: sinkError}
+	var out, log bytes.Buffer
+	h, err := Bench(context.Background(), o, &out, &log)
+	t.Log(out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.AllReadyS <= 0 {
+		t.Errorf("all_ready_s = %v, want a measurement", h.AllReadyS)
+	}
+	line := ""
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(l, "fanout: sink 500:") {
+			line = l
+		}
+	}
+	if line == "" || strings.Contains(line, ": 0 requests") {
+		t.Fatalf("no sink line with requests in the output: %q", line)
+	}
+	for _, want := range []string{" flux/", " cloudevents/"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the sink line %q does not count %s", line, want)
+		}
+	}
+}

@@ -70,6 +70,8 @@ type Options struct {
 	APIServerProfile                 string
 	APIServerProfileFor              time.Duration
 	DropEvents                       bool
+	Workloads                        int
+	SinkFault                        string
 	// Separate runs each scenario of a multi-scenario run in its own process (this binary again), so that
 	// one scenario's heap measurement starts clean of the previous one's leftovers.
 	Separate bool
@@ -80,8 +82,12 @@ type Options struct {
 func (o *Options) bind(fs *flag.FlagSet) {
 	d := controllers.DefaultOptions()
 	o.Manager = d // the manager's defaults for every tunable the flags below do not name
-	fs.BoolVar(&o.Quick, "quick", false, "CI mode (under 2 minutes): unless given, --scenario fanout --initiatives 300; timings reported, not asserted.")
-	fs.StringVar(&o.Scenario, "scenario", "all", "fanout (one capability, --initiatives dependents), mixed (layered graph), or all.")
+	fs.BoolVar(&o.Quick, "quick", false, "CI mode (a few minutes): unless given, --scenario fanout,workloads --initiatives 300 --workloads 1000; timings reported, not asserted.")
+	fs.StringVar(&o.Scenario, "scenario", "all", "fanout (one capability, --initiatives dependents), mixed (layered graph), "+
+		"workloads (--workloads labelled Deployments: heap per workload, time to StartedEarly), a comma-separated list, or all.")
+	fs.IntVar(&o.Workloads, "workloads", 20000, "Labelled workloads of the workloads scenario (20 per initiative).")
+	fs.StringVar(&o.SinkFault, "sink-fault", "", "Point the manager's Flux and CloudEvents sinks at a sink that is "+
+		strings.Join(sinkFaults, ", ")+" (500: answers 500), and report what it received and what was dropped.")
 	fs.IntVar(&o.Capabilities, "capabilities", 1000, "Capabilities in the mixed graph (the fanout scenario has one).")
 	fs.IntVar(&o.Initiatives, "initiatives", 10000, "Initiatives: the dependents of the fanout scenario, and the initiatives of the mixed graph.")
 	fs.IntVar(&o.Goals, "goals", 100, "Goals in the mixed graph (the fanout scenario has --fanout-goals).")
@@ -111,9 +117,9 @@ func (o *Options) bind(fs *flag.FlagSet) {
 }
 
 func (o Options) configs(log io.Writer) []Config {
-	scenarios := []string{o.Scenario}
+	scenarios := strings.Split(o.Scenario, ",")
 	if o.Scenario == "all" {
-		scenarios = []string{"fanout", "mixed"}
+		scenarios = []string{"fanout", "mixed", "workloads"}
 	}
 	var out []Config
 	for _, s := range scenarios {
@@ -121,7 +127,7 @@ func (o Options) configs(log io.Writer) []Config {
 			Namespaces: o.Namespaces, Rounds: max(o.Rounds, 1), Options: o.Manager, StripManagedFields: !o.NoStripManagedFields,
 			CreateQPS: float32(o.CreateQPS), CreateWorkers: max(o.CreateWorkers, 1), Seed: o.Seed, Timeout: o.Timeout,
 			DropEvents: o.DropEvents, APIServerProfileFor: o.APIServerProfileFor, Log: log,
-			FloorWriters: parseWriters(o.FloorWriters), FanoutGoals: o.FanoutGoals}
+			FloorWriters: parseWriters(o.FloorWriters), FanoutGoals: o.FanoutGoals, Workloads: o.Workloads, SinkFault: o.SinkFault}
 		if s == "fanout" {
 			c.Goals = o.FanoutGoals
 		}
@@ -154,13 +160,17 @@ func profilePath(path, scenario string, scenarios int) string {
 	return strings.TrimSuffix(path, ext) + "-" + scenario + ext
 }
 
-// quick sets the CI defaults for the flags not given explicitly: the fanout scenario with 300 dependents.
+// quick sets the CI defaults for the flags not given explicitly: the fanout scenario with 300 dependents, and
+// the workloads scenario with 1,000 workloads.
 func (o *Options) quick(set map[string]bool) {
 	if !set["scenario"] {
-		o.Scenario = "fanout"
+		o.Scenario = "fanout,workloads"
 	}
 	if !set["initiatives"] {
 		o.Initiatives = 300
+	}
+	if !set["workloads"] {
+		o.Workloads = 1000
 	}
 }
 
@@ -187,11 +197,32 @@ func Bench(ctx context.Context, o Options, out, log io.Writer) (Headline, error)
 		results = append(results, r)
 	}
 	fmt.Fprintf(out, "\nroadmap-operator bench: %s; load average %s before, %s after\n\n", machine(), loadBefore, loadAverage())
-	printTable(out, results)
-	h := HeadlineOf(results[0])
+	// The propagation scenarios share one table; the workloads scenario, which has no rounds, has its own.
+	var propagation []*Result
+	for _, r := range results {
+		if r.Workloads == nil {
+			propagation = append(propagation, r)
+		}
+	}
+	if len(propagation) == 0 {
+		for _, r := range results {
+			printWorkloads(out, r.Workloads)
+		}
+		return Headline{}, nil
+	}
+	printTable(out, propagation)
+	for _, r := range results {
+		if r.Sink != nil {
+			fmt.Fprintf(out, "\n%s: %s\n", r.Scenario, r.Sink)
+		}
+		if r.Workloads != nil {
+			printWorkloads(out, r.Workloads)
+		}
+	}
+	h := HeadlineOf(propagation[0])
 	printTargets(out, h)
 	fmt.Fprintf(out, "\n%s\n", h.Line())
-	for _, r := range results {
+	for _, r := range propagation {
 		if r.RestartWrites != 0 {
 			return h, fmt.Errorf("%w: scenario %s: a restart over a settled cluster wrote %d times", errTargets, r.Scenario, r.RestartWrites)
 		}
