@@ -172,6 +172,11 @@ func TestFluxAlertKinds(t *testing.T) {
 		}
 	}()
 
+	g.Eventually(func(g Gomega) int { return reconciles(g, "flux-alert-kinds") }).Should(BeNumerically(">=", 1),
+		"the controller has looked for the CRD, and found none")
+	g.Expect(k.Get(ctx, client.ObjectKey{Name: fluxalert.CRDName}, &apiextensionsv1.CustomResourceDefinition{})).
+		To(Satisfy(apierrors.IsNotFound))
+
 	// Flux is installed: its CRD gains the three kinds, after Flux's own.
 	original := fluxAlertCRD(t)
 	applyAsFlux(g, k, original)
