@@ -43,7 +43,8 @@ import (
 )
 
 // Options are the tunables of the controllers and of the infrastructure they run on (event sender, goal rollup
-// coalescer, evidence watcher, notifications, workload kinds), bound to command-line flags by the manager.
+// coalescer, evidence watcher, notifications, workload kinds, Flux's Alert kinds), bound to command-line flags
+// by the manager.
 type Options struct {
 	// MaxConcurrentReconciles is the number of workers per controller. Reconciles only read the cache and
 	// write one status patch, so the apiserver round trip dominates and many workers hide its latency: with
@@ -73,6 +74,9 @@ type Options struct {
 	// WorkloadKinds are the kinds, besides DefaultWorkloadKinds, whose label roadmap.dev/initiative links a
 	// workload to its initiative: Kind.version.group, comma-separated (docs/workloads.md).
 	WorkloadKinds string
+	// FluxAlertKinds keeps Capability, Initiative and Goal in the kinds Flux's Alert CRD accepts
+	// (--flux-alert-kinds; docs/notifications.md), with the rights of config/flux-alert-kinds.
+	FluxAlertKinds bool
 }
 
 // DefaultOptions are the defaults of the manager's flags: see docs/performance.md for how the first ones were
@@ -112,6 +116,10 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 		"Workload kinds traced to initiatives by their label roadmap.dev/initiative besides Deployment, StatefulSet, "+
 			"DaemonSet, Job and CronJob: comma-separated Kind.version.group, e.g. Rollout.v1alpha1.argoproj.io "+
 			"(the manager needs list and watch on them).")
+	fs.BoolVar(&o.FluxAlertKinds, "flux-alert-kinds", d.FluxAlertKinds,
+		"Keep Capability, Initiative and Goal in the kinds Flux's Alert CRD (alerts.notification.toolkit.fluxcd.io) "+
+			"accepts, adding them again whenever Flux applies its CRD (the manager needs get, list, watch and patch on "+
+			"that CRD: config/flux-alert-kinds).")
 }
 
 // ApplyToRESTConfig sets the client rate limits on a REST config: none unless KubeAPIQPS is positive.
@@ -229,6 +237,15 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		WorkloadKinds: workloadKinds,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the workload audit controller: %w", err)
+	}
+	if opts.FluxAlertKinds {
+		crds, err := NewFluxAlertCRDCache(mgr)
+		if err != nil {
+			return err
+		}
+		if err := (&FluxAlertKindsReconciler{Client: mgr.GetClient(), CRDs: crds}).SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("setting up the flux-alert-kinds controller: %w", err)
+		}
 	}
 	if err := (&GoalReconciler{
 		Client:                  mgr.GetClient(),

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -114,9 +115,15 @@ func normalize(t *testing.T, obj map[string]any) map[string]any {
 // kustomize builds dir under config/ as `kustomize build` does.
 func kustomize(t *testing.T, dir string) []*unstructured.Unstructured {
 	t.Helper()
-	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(repoRoot(t), "config", dir))
+	return kustomizePath(t, filepath.Join(repoRoot(t), "config", dir))
+}
+
+// kustomizePath builds the kustomization in dir as `kustomize build` does.
+func kustomizePath(t *testing.T, dir string) []*unstructured.Unstructured {
+	t.Helper()
+	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
 	if err != nil {
-		t.Fatalf("kustomize build config/%s: %v", dir, err)
+		t.Fatalf("kustomize build %s: %v", dir, err)
 	}
 	var objs []*unstructured.Unstructured
 	for _, r := range m.Resources() {
@@ -230,7 +237,8 @@ func allOn() map[string]any {
 		"egressPolicy": map[string]any{"enabled": true},
 		"monitoring":   map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true},
 		"argocd":       map[string]any{"healthChecks": map[string]any{"enabled": true}},
-		"notifications": map[string]any{"flux": map[string]any{"notificationControllerReader": true,
+		"board":        map[string]any{"enabled": true},
+		"notifications": map[string]any{"flux": map[string]any{"notificationControllerReader": true, "alertKinds": true,
 			"eventsAddr": "http://notification-controller.flux-system.svc.cluster.local./"}},
 		"image": map[string]any{"repository": "registry.example/roadmap", "tag": "v9.9.9", "pullPolicy": "IfNotPresent"},
 	}
@@ -246,15 +254,7 @@ func TestChartDefaultsMatchInstaller(t *testing.T) {
 	}
 	installer := kustomize(t, "default")
 	// What `make build-installer IMG=<repository>:<appVersion>` sets (kustomize edit set image controller=IMG).
-	d := find(installer, "Deployment", "roadmap-controller-manager")
-	if d == nil {
-		t.Fatal("config/default has no manager Deployment")
-	}
-	containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
-	containers[0].(map[string]any)["image"] = chart.DefaultRepository + ":" + ch.Metadata.AppVersion
-	if err := unstructured.SetNestedSlice(d.Object, containers, "spec", "template", "spec", "containers"); err != nil {
-		t.Fatal(err)
-	}
+	setImage(t, installer, "roadmap-controller-manager", chart.DefaultRepository+":"+ch.Metadata.AppVersion)
 
 	rendered := render(t, nil)
 	if diff := cmp.Diff(byKey(installer), byKey(rendered)); diff != "" {
@@ -270,16 +270,12 @@ func TestChartDefaultsMatchInstaller(t *testing.T) {
 	// chart's image, as the installer's manager).
 	on := render(t, map[string]any{"policy": map[string]any{"enabled": true}, "board": map[string]any{"enabled": true},
 		"egressPolicy":  map[string]any{"enabled": true},
-		"notifications": map[string]any{"flux": map[string]any{"notificationControllerReader": true}},
+		"notifications": map[string]any{"flux": map[string]any{"notificationControllerReader": true, "alertKinds": true}},
 		"monitoring":    map[string]any{"serviceMonitor": true, "alerts": true, "dashboard": true}})
-	for _, dir := range []string{"policy", "egress", "prometheus", "board", "flux"} {
+	for _, dir := range []string{"policy", "egress", "prometheus", "board", "flux", "flux-alert-kinds"} {
 		objs := kustomize(t, dir)
-		if b := find(objs, "Deployment", "roadmap-board"); b != nil {
-			containers, _, _ := unstructured.NestedSlice(b.Object, "spec", "template", "spec", "containers")
-			containers[0].(map[string]any)["image"] = chart.DefaultRepository + ":" + ch.Metadata.AppVersion
-			if err := unstructured.SetNestedSlice(b.Object, containers, "spec", "template", "spec", "containers"); err != nil {
-				t.Fatal(err)
-			}
+		if dir == "board" {
+			setImage(t, objs, "roadmap-board", chart.DefaultRepository+":"+ch.Metadata.AppVersion)
 		}
 		want := byKey(objs)
 		got := byKey(on)
@@ -288,6 +284,38 @@ func TestChartDefaultsMatchInstaller(t *testing.T) {
 				t.Errorf("%s: the chart differs from kustomize build config/%s (-kustomize +chart):\n%s", k, dir, diff)
 			}
 		}
+	}
+}
+
+// TestChartFluxAlertKindsMatchesOverlay: with notifications.flux.alertKinds, the chart renders what an overlay of
+// config/default with the config/flux-alert-kinds component builds, the manager's flag included.
+func TestChartFluxAlertKindsMatchesOverlay(t *testing.T) {
+	ch, err := loader.Load(chartDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlay := kustomizePath(t, filepath.Join(repoRoot(t), "hack", "dist", "chart", "testdata", "flux-alert-kinds"))
+	setImage(t, overlay, "roadmap-controller-manager", chart.DefaultRepository+":"+ch.Metadata.AppVersion)
+	rendered := render(t, map[string]any{"notifications": map[string]any{"flux": map[string]any{"alertKinds": true}}})
+	if diff := cmp.Diff(byKey(overlay), byKey(rendered)); diff != "" {
+		t.Errorf("the chart with notifications.flux.alertKinds differs from config/default with config/flux-alert-kinds (-kustomize +chart):\n%s", diff)
+	}
+	if !slices.Contains(managerArgs(t, rendered), "--flux-alert-kinds") {
+		t.Errorf("the manager runs without --flux-alert-kinds: %q", managerArgs(t, rendered))
+	}
+}
+
+// setImage sets the image of the first container of Deployment name in objs, as `kustomize edit set image` does.
+func setImage(t *testing.T, objs []*unstructured.Unstructured, name, image string) {
+	t.Helper()
+	d := find(objs, "Deployment", name)
+	if d == nil {
+		t.Fatalf("no Deployment %s", name)
+	}
+	containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+	containers[0].(map[string]any)["image"] = image
+	if err := unstructured.SetNestedSlice(d.Object, containers, "spec", "template", "spec", "containers"); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -322,6 +350,12 @@ func TestChartValues(t *testing.T) {
 		g.Expect(managerArgs(t, defaults)).NotTo(ContainElement(HavePrefix(flag)))
 	}
 	g.Expect(find(defaults, "ClusterRole", "flux-notification-roadmap-reader")).To(BeNil())
+	g.Expect(find(defaults, "ClusterRole", "roadmap-flux-alert-kinds")).To(BeNil())
+	g.Expect(managerArgs(t, defaults)).NotTo(ContainElement("--flux-alert-kinds"))
+	alertKinds := render(t, map[string]any{"notifications": map[string]any{"flux": map[string]any{"alertKinds": true}}})
+	g.Expect(managerArgs(t, alertKinds)).To(ContainElement("--flux-alert-kinds"))
+	g.Expect(find(alertKinds, "ClusterRole", "roadmap-flux-alert-kinds")).NotTo(BeNil())
+	g.Expect(find(alertKinds, "ClusterRoleBinding", "roadmap-flux-alert-kinds")).NotTo(BeNil())
 	notifying := render(t, map[string]any{"notifications": map[string]any{
 		"flux":            map[string]any{"eventsAddr": "http://notification-controller.flux-system.svc.cluster.local./"},
 		"cloudEventsSink": "http://broker-ingress.knative-eventing.svc/roadmap/default",

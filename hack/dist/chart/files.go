@@ -115,9 +115,12 @@ notifications:
     # http://notification-controller.flux-system.svc.cluster.local./ (--events-addr). Empty: none.
     eventsAddr: ""
     # Let notification-controller (ServiceAccount flux-system/notification-controller) read roadmap objects, for
-    # Alerts that select their sources with matchLabels (config/flux). Flux's Alert CRD must also accept the
-    # roadmap kinds: add the config/flux kustomize component where Flux is installed.
+    # Alerts that select their sources with matchLabels (config/flux).
     notificationControllerReader: false
+    # Flux's Alert CRD must also accept the roadmap kinds: true lets the manager add Capability, Initiative and
+    # Goal to it, on start and after every Flux upgrade (--flux-alert-kinds, with a ClusterRole limited to that
+    # CRD: config/flux-alert-kinds). Or add the config/flux kustomize component where Flux is installed.
+    alertKinds: false
   # A URL every transition is also sent to as a CloudEvent (--cloudevents-sink). Empty: none.
   cloudEventsSink: ""
   # The roadmap board's address, linked from each notification (--board-url).
@@ -202,7 +205,8 @@ const valuesSchema = `{
           "additionalProperties": false,
           "properties": {
             "eventsAddr": {"type": "string", "pattern": "^(https?://.+)?$"},
-            "notificationControllerReader": {"type": "boolean"}
+            "notificationControllerReader": {"type": "boolean"},
+            "alertKinds": {"type": "boolean"}
           }
         },
         "cloudEventsSink": {"type": "string", "pattern": "^(https?://.+)?$"},

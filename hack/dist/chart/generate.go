@@ -16,8 +16,8 @@ limitations under the License.
 
 // Package chart generates the Helm chart charts/roadmap-operator from config/, so the chart and the kustomize
 // installer have one source: every object of `kustomize build config/default` (and of the optional pieces:
-// config/policy, config/board, config/egress, config/flux, config/prometheus, the Argo CD health checks of
-// config/argocd) becomes a template, with values put in only where the chart lets users choose (image, replicas and leader election, resources, scheduling,
+// config/policy, config/board, config/egress, config/flux, config/flux-alert-kinds, config/prometheus, the Argo
+// CD health checks of config/argocd) becomes a template, with values put in only where the chart lets users choose (image, replicas and leader election, resources, scheduling,
 // the namespace, the optional components and the team roles). `make helm-chart` writes it; `make verify` fails
 // when the committed chart differs from what Generate writes.
 package chart
@@ -85,6 +85,8 @@ var components = []struct {
 	{"config/board", func(string) string { return ".Values.board.enabled" }},
 	{"config/egress", func(string) string { return ".Values.egressPolicy.enabled" }},
 	{"config/flux", func(string) string { return ".Values.notifications.flux.notificationControllerReader" }},
+	// The manager's rights on Flux's Alert CRD; its flag, --flux-alert-kinds, is templated into the Deployment.
+	{"config/flux-alert-kinds", func(string) string { return ".Values.notifications.flux.alertKinds" }},
 }
 
 // Generate writes the chart into out (charts/roadmap-operator) from the kustomizations under root/config.
@@ -292,6 +294,8 @@ func (g *generator) templateDeployment(obj map[string]any) (map[string]any, erro
 		} {
 			args = append(args, g.lineToken(fmt.Sprintf("{{- with %s }}\n{indent}- {{ printf \"%s=%%s\" . | quote }}\n{indent}{{- end }}", n.value, n.flag)))
 		}
+		// config/flux-alert-kinds' flag, with its ClusterRole.
+		args = append(args, g.lineToken("{{- if .Values.notifications.flux.alertKinds }}\n{indent}- --flux-alert-kinds\n{indent}{{- end }}"))
 		if !leaderElect {
 			return nil, fmt.Errorf("the manager Deployment no longer passes --leader-elect: update hack/dist/chart")
 		}

@@ -18,8 +18,6 @@ package chart_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -38,9 +36,23 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
+// helmConfiguration is Helm 4's action configuration for the control plane, as an administrator (the helm CLI
+// with a kubeconfig), keeping releases in Secrets.
+func helmConfiguration(t *testing.T, env *testenv.Env) *action.Configuration {
+	t.Helper()
+	g := NewWithT(t)
+	path, err := env.WriteKubeconfig(t.TempDir(), envtest.User{Name: "helm", Groups: []string{"system:masters"}})
+	g.Expect(err).NotTo(HaveOccurred())
+	flags := genericclioptions.NewConfigFlags(false)
+	flags.KubeConfig = &path
+	cfg := action.NewConfiguration()
+	g.Expect(cfg.Init(flags, "default", "secret")).To(Succeed())
+	return cfg
+}
+
 // TestChartHelmInstallAndUninstall installs the chart with Helm 4's own install action into a real apiserver
-// (server-side apply, as the helm CLI does), with two replicas, then uninstalls it: the operator goes, the CRDs
-// and so the roadmap stay.
+// (server-side apply, as the helm CLI does), with two replicas and notifications.flux.alertKinds, then
+// uninstalls it: the operator goes, the CRDs and so the roadmap stay.
 func TestChartHelmInstallAndUninstall(t *testing.T) {
 	// A control plane without the CRDs: Helm installs them, and refuses objects it does not own.
 	env, err := testenv.StartWith(func(e *envtest.Environment) { e.CRDDirectoryPaths = nil })
@@ -52,16 +64,7 @@ func TestChartHelmInstallAndUninstall(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	user, err := env.ControlPlane.AddUser(envtest.User{Name: "helm", Groups: []string{"system:masters"}}, nil)
-	g.Expect(err).NotTo(HaveOccurred())
-	kubeconfig, err := user.KubeConfig()
-	g.Expect(err).NotTo(HaveOccurred())
-	path := filepath.Join(t.TempDir(), "kubeconfig")
-	g.Expect(os.WriteFile(path, kubeconfig, 0o600)).To(Succeed())
-	flags := genericclioptions.NewConfigFlags(false)
-	flags.KubeConfig = &path
-	cfg := action.NewConfiguration()
-	g.Expect(cfg.Init(flags, "default", "secret")).To(Succeed())
+	cfg := helmConfiguration(t, env)
 
 	ch, err := loader.Load(chartDir(t))
 	g.Expect(err).NotTo(HaveOccurred())
@@ -69,7 +72,8 @@ func TestChartHelmInstallAndUninstall(t *testing.T) {
 	install.ReleaseName, install.Namespace = "roadmap", "default"
 	install.WaitStrategy = kube.HookOnlyStrategy
 	install.Timeout = time.Minute
-	_, err = install.RunWithContext(ctx, ch, map[string]any{"replicas": 2, "leaderElection": false})
+	_, err = install.RunWithContext(ctx, ch, map[string]any{"replicas": 2, "leaderElection": false,
+		"notifications": map[string]any{"flux": map[string]any{"alertKinds": true}}})
 	g.Expect(err).NotTo(HaveOccurred())
 
 	deployment := &appsv1.Deployment{}
@@ -77,6 +81,17 @@ func TestChartHelmInstallAndUninstall(t *testing.T) {
 	g.Expect(deployment.Spec.Replicas).To(HaveValue(BeEquivalentTo(2)))
 	g.Expect(deployment.Spec.Template.Spec.Containers[0].Args).To(ContainElement("--leader-elect"))
 	g.Expect(deployment.Annotations).To(HaveKeyWithValue("meta.helm.sh/release-name", "roadmap"))
+	// notifications.flux.alertKinds: the flag, and the rights on Flux's Alert CRD alone.
+	g.Expect(deployment.Spec.Template.Spec.Containers[0].Args).To(ContainElement("--flux-alert-kinds"))
+	alertKinds := &rbacv1.ClusterRole{}
+	g.Expect(env.Client.Get(ctx, client.ObjectKey{Name: "roadmap-flux-alert-kinds"}, alertKinds)).To(Succeed())
+	g.Expect(alertKinds.Rules).To(ConsistOf(rbacv1.PolicyRule{APIGroups: []string{"apiextensions.k8s.io"},
+		Resources: []string{"customresourcedefinitions"}, ResourceNames: []string{"alerts.notification.toolkit.fluxcd.io"},
+		Verbs: []string{"get", "list", "watch", "patch"}}))
+	binding := &rbacv1.ClusterRoleBinding{}
+	g.Expect(env.Client.Get(ctx, client.ObjectKey{Name: "roadmap-flux-alert-kinds"}, binding)).To(Succeed())
+	g.Expect(binding.Subjects).To(ConsistOf(rbacv1.Subject{Kind: rbacv1.ServiceAccountKind,
+		Name: "roadmap-controller-manager", Namespace: "roadmap-operator-system"}))
 	crd := &apiextensionsv1.CustomResourceDefinition{}
 	g.Expect(env.Client.Get(ctx, client.ObjectKey{Name: "initiatives.roadmap.dev"}, crd)).To(Succeed())
 
