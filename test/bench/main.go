@@ -75,6 +75,10 @@ type Options struct {
 	Separate bool
 	// ResultJSON, set by the parent of such a run, receives the scenario's Result.
 	ResultJSON string
+	// Admission also runs the admission benchmark (AdmissionConfig) after the propagation scenarios, with
+	// AdmissionInitiatives initiatives in the gated namespace and AdmissionCreates creates in each namespace.
+	Admission                              bool
+	AdmissionInitiatives, AdmissionCreates int
 }
 
 func (o *Options) bind(fs *flag.FlagSet) {
@@ -107,13 +111,19 @@ func (o *Options) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.APIServerProfile, "apiserver-cpuprofile", "", "Write a CPU profile of the kube-apiserver over the start of the first round's propagation (per scenario, as --cpuprofile).")
 	fs.DurationVar(&o.APIServerProfileFor, "apiserver-cpuprofile-duration", 10*time.Second, "Duration of the kube-apiserver CPU profile (whole seconds).")
 	fs.StringVar(&o.ResultJSON, "result-json", "", "Internal: write the scenario's result as JSON to this file (used when each scenario runs in its own process).")
+	fs.BoolVar(&o.Admission, "admission", true, "Also measure the workload gate's admission overhead (after the propagation scenarios; --scenario admission runs it alone).")
+	fs.IntVar(&o.AdmissionInitiatives, "admission-initiatives", 1000, "Admission benchmark: Ready initiatives in the namespace the gate enforces.")
+	fs.IntVar(&o.AdmissionCreates, "admission-creates", 300, "Admission benchmark: timed Deployment creates in each namespace (gated and ungated).")
 	fs.BoolVar(&o.DropEvents, "drop-events", false, "Experiment: answer the manager's event writes in its transport instead of the apiserver, to measure what events cost.")
 }
 
 func (o Options) configs(log io.Writer) []Config {
 	scenarios := []string{o.Scenario}
-	if o.Scenario == "all" {
+	switch o.Scenario {
+	case "all":
 		scenarios = []string{"fanout", "mixed"}
+	case "admission":
+		return nil
 	}
 	var out []Config
 	for _, s := range scenarios {
@@ -154,13 +164,20 @@ func profilePath(path, scenario string, scenarios int) string {
 	return strings.TrimSuffix(path, ext) + "-" + scenario + ext
 }
 
-// quick sets the CI defaults for the flags not given explicitly: the fanout scenario with 300 dependents.
+// quick sets the CI defaults for the flags not given explicitly: the fanout scenario with 300 dependents, and
+// the admission benchmark with 100 initiatives and 50 creates.
 func (o *Options) quick(set map[string]bool) {
 	if !set["scenario"] {
 		o.Scenario = "fanout"
 	}
 	if !set["initiatives"] {
 		o.Initiatives = 300
+	}
+	if !set["admission-initiatives"] {
+		o.AdmissionInitiatives = 100
+	}
+	if !set["admission-creates"] {
+		o.AdmissionCreates = 50
 	}
 }
 
@@ -186,7 +203,23 @@ func Bench(ctx context.Context, o Options, out, log io.Writer) (Headline, error)
 		}
 		results = append(results, r)
 	}
+	var admission *AdmissionResult
+	if o.Admission || o.Scenario == "admission" {
+		r, err := Admission(ctx, AdmissionConfig{Initiatives: max(o.AdmissionInitiatives, 1), Creates: max(o.AdmissionCreates, 1),
+			Options: o.Manager, Timeout: o.Timeout, Log: log})
+		if err != nil {
+			return Headline{}, fmt.Errorf("admission: %w", err)
+		}
+		admission = r
+	}
 	fmt.Fprintf(out, "\nroadmap-operator bench: %s; load average %s before, %s after\n\n", machine(), loadBefore, loadAverage())
+	if admission != nil {
+		printAdmission(out, admission)
+		fmt.Fprintf(out, "\n%s\n", admission.Line())
+	}
+	if len(results) == 0 {
+		return Headline{}, nil
+	}
 	printTable(out, results)
 	h := HeadlineOf(results[0])
 	printTargets(out, h)
@@ -273,9 +306,10 @@ func runChild(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 	}
 	_ = f.Close()
 	defer func() { _ = os.Remove(f.Name()) }()
-	// Later flags win: the scenario, where to write the result, and this scenario's profile names.
+	// Later flags win: the scenario, where to write the result, no admission benchmark (the parent runs it), and
+	// this scenario's profile names.
 	args := append(slices.Clone(os.Args[1:]), "--scenario="+cfg.Scenario, "--result-json="+f.Name(),
-		"--cpuprofile="+cfg.CPUProfile, "--memprofile="+cfg.MemProfile, "--apiserver-cpuprofile="+cfg.APIServerProfile)
+		"--admission=false", "--cpuprofile="+cfg.CPUProfile, "--memprofile="+cfg.MemProfile, "--apiserver-cpuprofile="+cfg.APIServerProfile)
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, log // the parent prints the table of all scenarios
 	runErr := cmd.Run()
