@@ -168,8 +168,9 @@ func Admission(ctx context.Context, cfg AdmissionConfig) (*AdmissionResult, erro
 	}
 	res.DeniedUnlabelled = denied(testenv.Deployment(admissionGated, "unlabelled", ""))
 	res.DeniedNoSuch = denied(testenv.Deployment(admissionGated, "no-such", "no-such-initiative"))
-	if !res.DeniedUnlabelled {
-		return res, fmt.Errorf("%w: the gate admitted an unlabelled workload in namespace %s", errTargets, admissionGated)
+	if !res.DeniedUnlabelled || !res.DeniedNoSuch {
+		return res, fmt.Errorf("%w: the gate admitted an unlabelled workload (%t) or one naming no initiative (%t) in namespace %s",
+			errTargets, !res.DeniedUnlabelled, !res.DeniedNoSuch, admissionGated)
 	}
 
 	var gated, ungated []float64
