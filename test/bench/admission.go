@@ -46,7 +46,11 @@ type AdmissionConfig struct {
 	// admits, and is stopped before the timed creates, so that they measure the apiserver alone.
 	Options controllers.Options
 	Timeout time.Duration
-	Log     io.Writer
+	// APIServerProfile, when set, receives a CPU profile of the kube-apiserver over the first APIServerProfileFor
+	// of the timed creates.
+	APIServerProfile    string
+	APIServerProfileFor time.Duration
+	Log                 io.Writer
 }
 
 // AdmissionResult is the admission benchmark's measurements, in milliseconds per create as the client sees it
@@ -173,8 +177,13 @@ func Admission(ctx context.Context, cfg AdmissionConfig) (*AdmissionResult, erro
 			errTargets, !res.DeniedUnlabelled, !res.DeniedNoSuch, admissionGated)
 	}
 
+	var profiled chan error
 	var gated, ungated []float64
 	for i := range admissionWarmup + cfg.Creates {
+		if i == admissionWarmup && cfg.APIServerProfile != "" {
+			profiled = make(chan error, 1)
+			go func() { profiled <- apiserverProfile(ctx, env.Config, cfg.APIServerProfileFor, cfg.APIServerProfile) }()
+		}
 		initiative := names[i%len(names)]
 		for _, ns := range []string{admissionUngated, admissionGated} {
 			d := testenv.Deployment(ns, fmt.Sprintf("workload-%05d", i), initiative)
@@ -190,6 +199,11 @@ func Admission(ctx context.Context, cfg AdmissionConfig) (*AdmissionResult, erro
 			} else {
 				ungated = append(ungated, ms(time.Since(t0)))
 			}
+		}
+	}
+	if profiled != nil {
+		if err := <-profiled; err != nil {
+			return res, fmt.Errorf("profiling the kube-apiserver: %w", err)
 		}
 	}
 	res.GatedP50Ms, res.GatedP99Ms, res.GatedMeanMs = percentileOf(gated, 50), percentileOf(gated, 99), mean(gated)

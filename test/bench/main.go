@@ -108,7 +108,7 @@ func (o *Options) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "Bound on every wait for a condition.")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "Write a CPU profile of this process (manager and bench) during the first round's propagation (per scenario: cpu-fanout.prof, cpu-mixed.prof).")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "Write a heap profile with the graph loaded (per scenario, as --cpuprofile).")
-	fs.StringVar(&o.APIServerProfile, "apiserver-cpuprofile", "", "Write a CPU profile of the kube-apiserver over the start of the first round's propagation (per scenario, as --cpuprofile).")
+	fs.StringVar(&o.APIServerProfile, "apiserver-cpuprofile", "", "Write a CPU profile of the kube-apiserver over the start of the first round's propagation (per scenario, as --cpuprofile), and over the start of the admission benchmark's timed creates.")
 	fs.DurationVar(&o.APIServerProfileFor, "apiserver-cpuprofile-duration", 10*time.Second, "Duration of the kube-apiserver CPU profile (whole seconds).")
 	fs.StringVar(&o.ResultJSON, "result-json", "", "Internal: write the scenario's result as JSON to this file (used when each scenario runs in its own process).")
 	fs.BoolVar(&o.Admission, "admission", true, "Also measure the workload gate's admission overhead (after the propagation scenarios; --scenario admission runs it alone).")
@@ -206,7 +206,8 @@ func Bench(ctx context.Context, o Options, out, log io.Writer) (Headline, error)
 	var admission *AdmissionResult
 	if o.Admission || o.Scenario == "admission" {
 		r, err := Admission(ctx, AdmissionConfig{Initiatives: max(o.AdmissionInitiatives, 1), Creates: max(o.AdmissionCreates, 1),
-			Options: o.Manager, Timeout: o.Timeout, Log: log})
+			Options: o.Manager, Timeout: o.Timeout, Log: log, APIServerProfileFor: o.APIServerProfileFor,
+			APIServerProfile: profilePath(o.APIServerProfile, "admission", len(configs)+1)})
 		if err != nil {
 			return Headline{}, fmt.Errorf("admission: %w", err)
 		}
