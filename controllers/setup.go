@@ -238,6 +238,12 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the workload audit controller: %w", err)
 	}
+	if err := (&InitiativeIndexReconciler{
+		Client:                  mgr.GetClient(),
+		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the initiative index controller: %w", err)
+	}
 	if opts.FluxAlertKinds {
 		crds, err := NewFluxAlertCRDCache(mgr)
 		if err != nil {

@@ -66,6 +66,8 @@ var kinds = []func() runtime.Object{
 	func() runtime.Object { return &roadmapv1.InitiativeList{} },
 	func() runtime.Object { return &roadmapv1.Goal{} },
 	func() runtime.Object { return &roadmapv1.GoalList{} },
+	func() runtime.Object { return &roadmapv1.InitiativeIndex{} },
+	func() runtime.Object { return &roadmapv1.InitiativeIndexList{} },
 }
 
 // TestRoundTripRandomized round-trips many randomly filled objects of each kind, with a fixed seed so a failure

@@ -17,6 +17,7 @@ limitations under the License.
 package workloads
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -111,5 +112,67 @@ func TestClassify(t *testing.T) {
 	}
 	if r := Classify("ns", "enforce", nil, ws[:2], states); !r.Empty() {
 		t.Errorf("every workload traced: want an empty report, got %+v", r)
+	}
+}
+
+func TestGateEntry(t *testing.T) {
+	ini := func(phase roadmapv1.InitiativePhase, generation, observed int64, blockedBy ...roadmapv1.BlockedByEntry) *roadmapv1.Initiative {
+		i := &roadmapv1.Initiative{}
+		i.Generation, i.Status.ObservedGeneration, i.Status.Phase, i.Status.BlockedBy = generation, observed, phase, blockedBy
+		return i
+	}
+	capability := func(name, message string) roadmapv1.BlockedByEntry {
+		return roadmapv1.BlockedByEntry{Kind: "Capability", Name: name, Reason: "CapabilityNotReady", Message: message}
+	}
+	cases := []struct {
+		name string
+		ini  *roadmapv1.Initiative
+		want roadmapv1.InitiativeIndexEntry
+	}{
+		{"ready and evaluated", ini(roadmapv1.PhaseReady, 2, 2), roadmapv1.InitiativeIndexEntry{Phase: roadmapv1.PhaseReady, Evaluated: true}},
+		{"changed since its evaluation", ini(roadmapv1.PhaseReady, 3, 2), roadmapv1.InitiativeIndexEntry{Phase: roadmapv1.PhaseReady}},
+		{"never evaluated", ini("", 1, -1), roadmapv1.InitiativeIndexEntry{}},
+		{"done", ini(roadmapv1.PhaseDone, 1, 1), roadmapv1.InitiativeIndexEntry{Phase: roadmapv1.PhaseDone, Evaluated: true}},
+		{"blocked by a capability, state from the message", ini(roadmapv1.PhaseBlocked, 1, 1, capability("event-bus", "capability event-bus: Planned")),
+			roadmapv1.InitiativeIndexEntry{Phase: roadmapv1.PhaseBlocked, Evaluated: true,
+				BlockedBy: "capability event-bus (Planned)", Until: "event-bus is Ready"}},
+		{"blocked by an initiative, state from the reason", ini(roadmapv1.PhaseBlocked, 1, 1,
+			roadmapv1.BlockedByEntry{Kind: "Initiative", Name: "search", Reason: "InitiativeNotDone"}),
+			roadmapv1.InitiativeIndexEntry{Phase: roadmapv1.PhaseBlocked, Evaluated: true,
+				BlockedBy: "initiative search (InitiativeNotDone)", Until: "search is Done"}},
+		{"many blockers are abbreviated", ini(roadmapv1.PhaseBlocked, 1, 1, capability("a", "capability a: Planned"),
+			capability("b", "capability b: Planned"), capability("c", "capability c: Planned"), capability("d", "capability d: Planned")),
+			roadmapv1.InitiativeIndexEntry{Phase: roadmapv1.PhaseBlocked, Evaluated: true,
+				BlockedBy: "capability a (Planned), capability b (Planned), capability c (Planned) (+1 more)",
+				Until:     "a is Ready and b is Ready and c is Ready (+1 more)"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, GateEntry(tc.ini)); diff != "" {
+				t.Errorf("GateEntry (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestGateIndex(t *testing.T) {
+	if status, omitted := GateIndex(nil); status.Total == nil || *status.Total != 0 || status.Initiatives != nil || omitted != 0 {
+		t.Errorf("GateIndex(nil) = %+v, %d; want an empty index with its total written", status, omitted)
+	}
+	inis := make([]roadmapv1.Initiative, roadmapv1.InitiativeIndexMaxEntries+2)
+	for i := range inis {
+		// Reverse order: the index keeps the first names, not the first listed.
+		inis[i].Name = fmt.Sprintf("i-%05d", len(inis)-1-i)
+	}
+	status, omitted := GateIndex(inis)
+	if *status.Total != int32(len(inis)) || omitted != 2 || len(status.Initiatives) != roadmapv1.InitiativeIndexMaxEntries {
+		t.Fatalf("GateIndex of %d initiatives: total %d, %d entries, %d omitted; want %d, %d, 2", len(inis), *status.Total,
+			len(status.Initiatives), omitted, len(inis), roadmapv1.InitiativeIndexMaxEntries)
+	}
+	if _, ok := status.Initiatives["i-00000"]; !ok {
+		t.Error("the first name is missing from the index")
+	}
+	if _, ok := status.Initiatives[fmt.Sprintf("i-%05d", len(inis)-1)]; ok {
+		t.Error("the last name is in the index, past its bound")
 	}
 }

@@ -148,3 +148,37 @@ func TestBenchSinkFault(t *testing.T) {
 		}
 	}
 }
+
+// TestAdmissionSmall keeps the admission benchmark working: 20 initiatives and 10 timed creates in each
+// namespace. It checks correctness only (the gate refuses an unlabelled workload and one naming no initiative,
+// every create is timed, the line carries every figure), never timings.
+func TestAdmissionSmall(t *testing.T) {
+	ctrl.SetLogger(managerLogger(io.Discard))
+	var log bytes.Buffer
+	r, err := Admission(context.Background(), AdmissionConfig{Initiatives: 20, Creates: 10,
+		Options: controllers.DefaultOptions(), Timeout: 2 * time.Minute, Log: &log})
+	t.Log(log.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.DeniedUnlabelled || !r.DeniedNoSuch {
+		t.Errorf("gate checks: unlabelled denied %t, naming no initiative denied %t; want both", r.DeniedUnlabelled, r.DeniedNoSuch)
+	}
+	for name, v := range map[string]float64{"gated p50": r.GatedP50Ms, "gated p99": r.GatedP99Ms,
+		"ungated p50": r.UngatedP50Ms, "ungated p99": r.UngatedP99Ms} {
+		if v <= 0 {
+			t.Errorf("%s = %v ms, want a measurement", name, v)
+		}
+	}
+	line := r.Line()
+	for _, k := range []string{"initiatives=20 ", "gated_p50_ms=", "ungated_p99_ms=", "p50_ratio=", "p99_ratio="} {
+		if !strings.Contains(line, k) {
+			t.Errorf("%q lacks %s", line, k)
+		}
+	}
+	var out bytes.Buffer
+	printAdmission(&out, r)
+	if !strings.Contains(out.String(), "| p99 |") || strings.Contains(out.String(), "**admitted**") {
+		t.Errorf("admission table:\n%s", out.String())
+	}
+}

@@ -77,6 +77,10 @@ type Options struct {
 	Separate bool
 	// ResultJSON, set by the parent of such a run, receives the scenario's Result.
 	ResultJSON string
+	// Admission also runs the admission benchmark (AdmissionConfig) after the propagation scenarios, with
+	// AdmissionInitiatives initiatives in the gated namespace and AdmissionCreates creates in each namespace.
+	Admission                              bool
+	AdmissionInitiatives, AdmissionCreates int
 }
 
 func (o *Options) bind(fs *flag.FlagSet) {
@@ -84,7 +88,8 @@ func (o *Options) bind(fs *flag.FlagSet) {
 	o.Manager = d // the manager's defaults for every tunable the flags below do not name
 	fs.BoolVar(&o.Quick, "quick", false, "CI mode (a few minutes): unless given, --scenario fanout,workloads --initiatives 300 --workloads 1000; timings reported, not asserted.")
 	fs.StringVar(&o.Scenario, "scenario", "all", "fanout (one capability, --initiatives dependents), mixed (layered graph), "+
-		"workloads (--workloads labelled Deployments: heap per workload, time to StartedEarly), a comma-separated list, or all.")
+		"workloads (--workloads labelled Deployments: heap per workload, time to StartedEarly), admission (the workload gate's "+
+		"admission benchmark alone), a comma-separated list, or all (fanout, mixed, workloads; then the admission benchmark).")
 	fs.IntVar(&o.Workloads, "workloads", 20000, "Labelled workloads of the workloads scenario (20 per initiative).")
 	fs.StringVar(&o.SinkFault, "sink-fault", "", "Point the manager's Flux and CloudEvents sinks at a sink that is "+
 		strings.Join(sinkFaults, ", ")+" (500: answers 500), and report what it received and what was dropped.")
@@ -110,16 +115,25 @@ func (o *Options) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "Bound on every wait for a condition.")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "Write a CPU profile of this process (manager and bench) during the first round's propagation (per scenario: cpu-fanout.prof, cpu-mixed.prof).")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "Write a heap profile with the graph loaded (per scenario, as --cpuprofile).")
-	fs.StringVar(&o.APIServerProfile, "apiserver-cpuprofile", "", "Write a CPU profile of the kube-apiserver over the start of the first round's propagation (per scenario, as --cpuprofile).")
+	fs.StringVar(&o.APIServerProfile, "apiserver-cpuprofile", "", "Write a CPU profile of the kube-apiserver over the start of the first round's propagation (per scenario, as --cpuprofile), and over the start of the admission benchmark's timed creates.")
 	fs.DurationVar(&o.APIServerProfileFor, "apiserver-cpuprofile-duration", 10*time.Second, "Duration of the kube-apiserver CPU profile (whole seconds).")
 	fs.StringVar(&o.ResultJSON, "result-json", "", "Internal: write the scenario's result as JSON to this file (used when each scenario runs in its own process).")
+	fs.BoolVar(&o.Admission, "admission", true, "Also measure the workload gate's admission overhead (after the propagation scenarios; --scenario admission runs it alone).")
+	fs.IntVar(&o.AdmissionInitiatives, "admission-initiatives", 1000, "Admission benchmark: Ready initiatives in the namespace the gate enforces.")
+	fs.IntVar(&o.AdmissionCreates, "admission-creates", 300, "Admission benchmark: timed Deployment creates in each namespace (gated and ungated).")
 	fs.BoolVar(&o.DropEvents, "drop-events", false, "Experiment: answer the manager's event writes in its transport instead of the apiserver, to measure what events cost.")
 }
 
 func (o Options) configs(log io.Writer) []Config {
-	scenarios := strings.Split(o.Scenario, ",")
-	if o.Scenario == "all" {
-		scenarios = []string{"fanout", "mixed", "workloads"}
+	var scenarios []string
+	for _, s := range strings.Split(o.Scenario, ",") {
+		switch s {
+		case "all":
+			scenarios = append(scenarios, "fanout", "mixed", "workloads")
+		case "admission": // not a scenario of its own process: Bench runs it after them
+		default:
+			scenarios = append(scenarios, s)
+		}
 	}
 	var out []Config
 	for _, s := range scenarios {
@@ -160,8 +174,8 @@ func profilePath(path, scenario string, scenarios int) string {
 	return strings.TrimSuffix(path, ext) + "-" + scenario + ext
 }
 
-// quick sets the CI defaults for the flags not given explicitly: the fanout scenario with 300 dependents, and
-// the workloads scenario with 1,000 workloads.
+// quick sets the CI defaults for the flags not given explicitly: the fanout scenario with 300 dependents, the
+// workloads scenario with 1,000 workloads, and the admission benchmark with 100 initiatives and 50 creates.
 func (o *Options) quick(set map[string]bool) {
 	if !set["scenario"] {
 		o.Scenario = "fanout,workloads"
@@ -171,6 +185,12 @@ func (o *Options) quick(set map[string]bool) {
 	}
 	if !set["workloads"] {
 		o.Workloads = 1000
+	}
+	if !set["admission-initiatives"] {
+		o.AdmissionInitiatives = 100
+	}
+	if !set["admission-creates"] {
+		o.AdmissionCreates = 50
 	}
 }
 
@@ -196,7 +216,24 @@ func Bench(ctx context.Context, o Options, out, log io.Writer) (Headline, error)
 		}
 		results = append(results, r)
 	}
+	var admission *AdmissionResult
+	if o.Admission || slices.Contains(strings.Split(o.Scenario, ","), "admission") {
+		r, err := Admission(ctx, AdmissionConfig{Initiatives: max(o.AdmissionInitiatives, 1), Creates: max(o.AdmissionCreates, 1),
+			Options: o.Manager, Timeout: o.Timeout, Log: log, APIServerProfileFor: o.APIServerProfileFor,
+			APIServerProfile: profilePath(o.APIServerProfile, "admission", len(configs)+1)})
+		if err != nil {
+			return Headline{}, fmt.Errorf("admission: %w", err)
+		}
+		admission = r
+	}
 	fmt.Fprintf(out, "\nroadmap-operator bench: %s; load average %s before, %s after\n\n", machine(), loadBefore, loadAverage())
+	if admission != nil {
+		printAdmission(out, admission)
+		fmt.Fprintf(out, "\n%s\n", admission.Line())
+	}
+	if len(results) == 0 {
+		return Headline{}, nil
+	}
 	// The propagation scenarios share one table; the workloads scenario, which has no rounds, has its own.
 	var propagation []*Result
 	for _, r := range results {
@@ -304,9 +341,10 @@ func runChild(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 	}
 	_ = f.Close()
 	defer func() { _ = os.Remove(f.Name()) }()
-	// Later flags win: the scenario, where to write the result, and this scenario's profile names.
+	// Later flags win: the scenario, where to write the result, no admission benchmark (the parent runs it), and
+	// this scenario's profile names.
 	args := append(slices.Clone(os.Args[1:]), "--scenario="+cfg.Scenario, "--result-json="+f.Name(),
-		"--cpuprofile="+cfg.CPUProfile, "--memprofile="+cfg.MemProfile, "--apiserver-cpuprofile="+cfg.APIServerProfile)
+		"--admission=false", "--cpuprofile="+cfg.CPUProfile, "--memprofile="+cfg.MemProfile, "--apiserver-cpuprofile="+cfg.APIServerProfile)
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, log // the parent prints the table of all scenarios
 	runErr := cmd.Run()

@@ -24,6 +24,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -55,8 +56,10 @@ func deploymentManifest(t *testing.T, name string, labels, annotations map[strin
 
 // TestWorkloadGate covers every rule of the workload gate in every mode (enforce, warn, audit, an unknown mode,
 // and a namespace that does not opt in), with the operator running and then stopped: the decisions come from the
-// initiatives' last written status, so they hold while the operator is down, and follow the cluster once it is
-// back.
+// namespace's InitiativeIndex, the initiatives as the operator last wrote them, so they hold while the operator
+// is down, and follow the cluster once it is back. A label naming no initiative is refused in enforce, so is
+// every workload of a namespace whose index is missing or not written yet, and an initiative deleted while the
+// operator is down keeps its last verdict until the operator is back.
 func TestWorkloadGate(t *testing.T) {
 	g := testenv.NewG(t, 2*time.Minute)
 	root, err := testenv.RepoRoot()
@@ -89,6 +92,8 @@ func TestWorkloadGate(t *testing.T) {
 		finished.Spec.State = roadmapv1.StateDone
 		testenv.Create(g, c, orders, finished)
 	}
+	// Ready from the start (it requires nothing), and deleted while the operator is stopped.
+	testenv.Create(g, c, testenv.Initiative(modes["enforce"], "retired"))
 	provider := testenv.Initiative(modes[""], "build-gate-bus")
 	provider.Spec.Track, provider.Spec.Provides = roadmapv1.TrackOperations, testenv.Names("gate-bus")
 	testenv.Create(g, c, provider)
@@ -140,6 +145,10 @@ func TestWorkloadGate(t *testing.T) {
 		}},
 		{name: "for-done-work", labels: label("finished"), message: func(ns string) string {
 			return "initiative " + ns + "/finished is Done: new workloads belong to an open initiative"
+		}},
+		// The namespace has initiatives, none of them this one: refused in enforce (fail closed).
+		{name: "ghost", labels: label("no-such-work"), message: func(ns string) string {
+			return "Deployment " + ns + "/ghost: label roadmap.dev/initiative=no-such-work names no initiative of namespace " + ns
 		}},
 		{name: "incident", annotations: map[string]string{roadmapv1.AnnotationBreakGlass: "INC-1 checkout down"}},
 	}
@@ -205,6 +214,14 @@ func TestWorkloadGate(t *testing.T) {
 	_, stderr, err = kubectl("delete", "-n", ns, "deployment/hotfix")
 	g.Expect(err).NotTo(HaveOccurred(), stderr, "delete passes")
 
+	// A Ready initiative admits its workloads.
+	ns = modes["enforce"]
+	testenv.ExpectInitiative(g, c, ns, "retired", roadmapv1.PhaseReady, roadmapv1.InitiativeReasonReady)
+	g.Eventually(func() error {
+		_, _, err := kubectl("create", "--dry-run=server", "-n", ns, "-f", deploymentManifest(t, "for-retired", label("retired"), nil))
+		return err
+	}).WithPolling(200 * time.Millisecond).Should(Succeed())
+
 	// The operator stops; the capability becomes Available meanwhile. Nothing rewrites the initiatives'
 	// status, so the gate keeps what it last said: still Blocked, still denied.
 	g.Expect(mgr.Stop()).To(Succeed())
@@ -214,12 +231,57 @@ func TestWorkloadGate(t *testing.T) {
 	})
 	runMatrix(t, "operator-stopped")
 
-	// A new initiative created while the operator is down has no status yet: refused until evaluated.
+	// A new initiative created while the operator is down is not in the index yet: refused until the operator
+	// has indexed and evaluated it.
 	fresh := testenv.Initiative(ns, "fresh")
 	testenv.Create(g, c, fresh)
 	_, stderr, err = kubectl("create", "--dry-run=server", "-n", ns, "-f", deploymentManifest(t, "early", label("fresh"), nil))
 	g.Expect(err).To(HaveOccurred())
-	g.Expect(stderr).To(ContainSubstring("initiative " + ns + "/fresh has not been evaluated by the operator yet"))
+	g.Expect(stderr).To(ContainSubstring("label roadmap.dev/initiative=fresh names no initiative of namespace " + ns))
+
+	// An initiative deleted while the operator is down keeps its last verdict in the index until the operator is
+	// back (docs/workloads.md, "While the operator is stopped").
+	g.Expect(c.Delete(t.Context(), testenv.Initiative(ns, "retired"))).To(Succeed())
+	_, stderr, err = kubectl("create", "--dry-run=server", "-n", ns, "-f", deploymentManifest(t, "for-retired", label("retired"), nil))
+	g.Expect(err).NotTo(HaveOccurred(), stderr)
+
+	// A namespace that opts in while the operator is down has no index: enforce refuses everything (the
+	// apiserver's own message for a missing param), updates and break glass included; warn admits.
+	unindexed := testenv.EnsureNamespace(t, c, "wl-unindexed")
+	_, stderr, err = kubectl("label", "namespace", unindexed, "roadmap.dev/workloads=enforce")
+	g.Expect(err).NotTo(HaveOccurred(), stderr)
+	testenv.Create(g, c, testenv.Initiative(unindexed, "orders"))
+	g.Eventually(func() string {
+		_, stderr, _ := kubectl("create", "--dry-run=server", "-n", unindexed, "-f", deploymentManifest(t, "early", label("orders"), nil))
+		return stderr
+	}).WithPolling(200 * time.Millisecond).Should(ContainSubstring("no params found for policy binding with `Deny` parameterNotFoundAction"))
+	_, stderr, err = kubectl("create", "--dry-run=server", "-n", unindexed, "-f", deploymentManifest(t, "incident", nil,
+		map[string]string{roadmapv1.AnnotationBreakGlass: "INC-3"}))
+	g.Expect(err).To(HaveOccurred(), "break glass needs the index to exist")
+	g.Expect(stderr).To(ContainSubstring("ValidatingAdmissionPolicy '" + gateName + "' with binding '" + gateName + "-enforce'"))
+	unindexedWarn := testenv.EnsureNamespace(t, c, "wl-unindexed-warn")
+	_, stderr, err = kubectl("label", "namespace", unindexedWarn, "roadmap.dev/workloads=warn")
+	g.Expect(err).NotTo(HaveOccurred(), stderr)
+	_, stderr, err = kubectl("create", "--dry-run=server", "-n", unindexedWarn, "-f", deploymentManifest(t, "early", nil, nil))
+	g.Expect(err).NotTo(HaveOccurred(), stderr)
+
+	// An index that exists but that the operator has not written: whoever creates one creates it empty (the
+	// status subresource drops the status of a create, the entry below included), and it refuses everything with
+	// a message saying so; break glass passes.
+	unwritten := testenv.EnsureNamespace(t, c, "wl-unwritten")
+	_, stderr, err = kubectl("label", "namespace", unwritten, "roadmap.dev/workloads=enforce")
+	g.Expect(err).NotTo(HaveOccurred(), stderr)
+	testenv.Create(g, c, &roadmapv1.InitiativeIndex{ObjectMeta: metav1.ObjectMeta{Namespace: unwritten, Name: roadmapv1.InitiativeIndexName},
+		Status: roadmapv1.InitiativeIndexStatus{Total: ptr.To[int32](1), Initiatives: map[string]roadmapv1.InitiativeIndexEntry{
+			"forged": {Phase: roadmapv1.PhaseReady, Evaluated: true}}}})
+	g.Eventually(func() string {
+		_, stderr, _ := kubectl("create", "--dry-run=server", "-n", unwritten, "-f", deploymentManifest(t, "early", label("forged"), nil))
+		return stderr
+	}).WithPolling(200 * time.Millisecond).Should(ContainSubstring(
+		"the initiative index of namespace " + unwritten + " (InitiativeIndex initiatives) has not been written by the operator yet"))
+	_, stderr, err = kubectl("create", "--dry-run=server", "-n", unwritten, "-f", deploymentManifest(t, "incident", nil,
+		map[string]string{roadmapv1.AnnotationBreakGlass: "INC-3"}))
+	g.Expect(err).NotTo(HaveOccurred(), stderr)
 
 	// The operator is back: the initiatives become Ready, and the same workload is admitted.
 	mgr, err = operatortest.StartManager(env, controllers.DefaultOptions())
@@ -232,4 +294,32 @@ func TestWorkloadGate(t *testing.T) {
 	}).WithPolling(200 * time.Millisecond).Should(Succeed())
 	g.Expect(c.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: "order-events"}, &metav1.PartialObjectMetadata{
 		TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"}})).To(Succeed())
+
+	// The operator has taken the initiative deleted while it was down out of the index: refused now.
+	g.Eventually(func() string {
+		_, stderr, _ := kubectl("create", "--dry-run=server", "-n", ns, "-f", deploymentManifest(t, "for-retired", label("retired"), nil))
+		return stderr
+	}).WithPolling(200 * time.Millisecond).Should(ContainSubstring("label roadmap.dev/initiative=retired names no initiative"))
+	// The namespaces without an index, or with one the operator did not write, get theirs: the rules apply.
+	for _, n := range []string{unindexed, unwritten} {
+		g.Eventually(func() string {
+			_, stderr, _ := kubectl("create", "--dry-run=server", "-n", n, "-f", deploymentManifest(t, "shadow", nil, nil))
+			return stderr
+		}).WithPolling(200*time.Millisecond).Should(ContainSubstring(unlabelled(n, "shadow")), n)
+	}
+	_, stderr, err = kubectl("create", "--dry-run=server", "-n", unwritten, "-f", deploymentManifest(t, "early", label("forged"), nil))
+	g.Expect(err).To(HaveOccurred(), "the forged entry is gone")
+	g.Expect(stderr).To(ContainSubstring("label roadmap.dev/initiative=forged names no initiative"))
+
+	// An initiative deleted while the operator runs, and while a workload names it: new workloads for it are
+	// refused; the workload already admitted is still updated and scaled.
+	g.Expect(c.Delete(t.Context(), testenv.Initiative(ns, "orders"))).To(Succeed())
+	g.Eventually(func() string {
+		_, stderr, _ := kubectl("create", "--dry-run=server", "-n", ns, "-f", deploymentManifest(t, "more-events", label("orders"), nil))
+		return stderr
+	}).WithPolling(200 * time.Millisecond).Should(ContainSubstring("label roadmap.dev/initiative=orders names no initiative of namespace " + ns))
+	_, stderr, err = kubectl("set", "image", "-n", ns, "deployment/order-events", "app=registry.example/app:2")
+	g.Expect(err).NotTo(HaveOccurred(), stderr, "a rollout of a workload whose initiative is gone passes")
+	_, stderr, err = kubectl("scale", "-n", ns, "deployment/order-events", "--replicas=2")
+	g.Expect(err).NotTo(HaveOccurred(), stderr, "scale passes")
 }

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -304,4 +305,41 @@ func TestPlatformTeamOperationsInitiatives(t *testing.T) {
 		g.Expect(k.Get(ctx, client.ObjectKey{Name: "rbac-event-bus"}, c)).To(Succeed())
 		g.Expect(c.Status.Providers).To(ContainElement(HaveField("Name", "kafka-cluster")))
 	}).Should(Succeed())
+}
+
+// TestInitiativeIndexWriters: the workload gate's InitiativeIndex is written by the operator alone. The manager,
+// with only its shipped role, creates and writes it in a namespace that opts in; a namespace's own people, with
+// every roadmap role the built-in edit and admin roles aggregate (viewer, product editor), read it and can
+// neither create, change, write the status of, nor delete it.
+func TestInitiativeIndexWriters(t *testing.T) {
+	g := newG(t)
+	ctx := context.Background()
+	namespace(t, "rbac-gated")
+	g.Expect(k.Create(ctx, initiative("rbac-gated", "gated-work"))).To(Succeed())
+	nsObj := &corev1.Namespace{}
+	g.Expect(k.Get(ctx, client.ObjectKey{Name: "rbac-gated"}, nsObj)).To(Succeed())
+	nsObj.Labels[roadmapv1.LabelWorkloads] = roadmapv1.WorkloadsModeEnforce
+	g.Expect(k.Update(ctx, nsObj)).To(Succeed())
+
+	key := client.ObjectKey{Namespace: "rbac-gated", Name: roadmapv1.InitiativeIndexName}
+	g.Eventually(func(g Gomega) map[string]roadmapv1.InitiativeIndexEntry {
+		idx := &roadmapv1.InitiativeIndex{}
+		g.Expect(k.Get(ctx, key, idx)).To(Succeed())
+		return idx.Status.Initiatives
+	}).Should(HaveKey("gated-work"), "the manager's role lets it create and write the index")
+
+	for _, role := range []string{"roadmap-viewer", "roadmap-product-editor"} {
+		bind(g, role, rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "erin"}, "rbac-gated")
+	}
+	erin := clientAs(t, "erin", "system:authenticated")
+	forbidden := func(err error) { g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err) }
+	idx := &roadmapv1.InitiativeIndex{}
+	g.Expect(erin.Get(ctx, key, idx)).To(Succeed(), "the namespace's people read the index")
+	g.Expect(erin.List(ctx, &roadmapv1.InitiativeIndexList{}, client.InNamespace("rbac-gated"))).To(Succeed())
+	forged := idx.DeepCopy()
+	forged.Status.Initiatives["ghost"] = roadmapv1.InitiativeIndexEntry{Phase: roadmapv1.PhaseReady, Evaluated: true}
+	forbidden(erin.Status().Update(ctx, forged))
+	forbidden(erin.Update(ctx, forged))
+	forbidden(erin.Delete(ctx, idx))
+	forbidden(erin.Create(ctx, &roadmapv1.InitiativeIndex{ObjectMeta: metav1.ObjectMeta{Namespace: "rbac-gated", Name: roadmapv1.InitiativeIndexName}}))
 }

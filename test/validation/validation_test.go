@@ -54,7 +54,7 @@ func decode(t *testing.T, manifest string) *unstructured.Unstructured {
 	if err := yaml.Unmarshal([]byte(manifest), &u.Object); err != nil {
 		t.Fatalf("bad test manifest: %v\n%s", err, manifest)
 	}
-	if u.GetKind() == "Initiative" {
+	if u.GetKind() == "Initiative" || u.GetKind() == "InitiativeIndex" {
 		u.SetNamespace(testNamespace)
 	}
 	return u
@@ -137,6 +137,10 @@ kind: Initiative
 metadata: {name: checkout}
 spec: {title: Checkout, track: Innovation, dependsOn: [{name: checkout}]}`,
 			[]string{"an initiative cannot depend on itself"}},
+		{"initiative index of another name than the workload gate reads", `
+kind: InitiativeIndex
+metadata: {name: open-sesame}`,
+			[]string{"the initiative index of a namespace is named initiatives"}},
 		{"initiative depends on the same initiative twice", `
 kind: Initiative
 metadata: {name: checkout}
