@@ -120,7 +120,6 @@ func (s *scenario) runWorkloads(ctx context.Context) error {
 		return err
 	}
 	w.CreateS = time.Since(start).Seconds()
-	deployments = nil
 	s.logf("workloads: created %d Deployments in %.1fs", w.Workloads, w.CreateS)
 	if err := s.waitInitiatives(ctx, "every workload summarised", func(ini *roadmapv1.Initiative) bool {
 		if !traced[ini.Name] {
