@@ -155,7 +155,8 @@ func initiativeNamespaces(snap *roadmapview.Snapshot) []string {
 // filterSnapshot returns what rights may list of snap, and says in Limited what is hidden. The lists are
 // copied: indexing sorts them, and snap is read concurrently.
 func filterSnapshot(snap *roadmapview.Snapshot, rights access.Rights) *roadmapview.Snapshot {
-	out := &roadmapview.Snapshot{Namespace: snap.Namespace, Limited: limitedBy(rights), CapabilitiesHidden: !rights.Capabilities}
+	out := &roadmapview.Snapshot{Namespace: snap.Namespace, Limited: limitedBy(rights), CapabilitiesHidden: !rights.Capabilities,
+		GoalsHidden: !rights.Goals}
 	if !rights.AllNamespaces {
 		out.VisibleNamespaces = map[string]bool{}
 		for _, ns := range rights.Allowed() {
