@@ -366,7 +366,7 @@ func (s *Server) boardHandler(ctx context.Context, o ServeOptions) http.Handler 
 	mux.HandleFunc("/api/detail", s.ofSnapshot(o, func(snap *roadmapview.Snapshot, id string) any { return DetailOf(snap, id) }))
 	mux.HandleFunc("/api/events", func(w http.ResponseWriter, r *http.Request) {
 		if rights, ok := s.rights(w, r, o); ok {
-			s.events(ctx, w, r, rights, o.Limits)
+			s.events(ctx, w, r, rights, o)
 		}
 	})
 	return mux
@@ -473,7 +473,17 @@ func hostOnly(hostport string) string {
 // events streams the versions of the model: the current one at once, then each new one, as "roadmap" events
 // whose data is {"version":N}. A page that has not read one version hears only of the next.
 // A stream beyond l.MaxEventStreams is answered 503; each message gets l.WriteTimeout to reach the client.
-func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Request, rights access.Rights, l Limits) {
+//
+// A signed-in user's stream follows their rights while it is open: it asks the reviewer again on every
+// announcement and whenever the user's answers expire (from its cache, so the stream costs no reviews the
+// user's page requests would not), and ends when what they may see changed, when the answer cannot be had, and
+// when their session ends. The page reconnects by itself: a user whose rights changed gets the stream and the
+// model of their new rights (a fetch of the model is filtered by the rights of that moment anyway); one whose
+// session ended is sent to sign in.
+func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Request, rights access.Rights, o ServeOptions) {
+	l := o.Limits
+	follow, stop := s.follower(r, rights, o)
+	defer stop()
 	ch, ok := s.subscribe(rights, l.MaxEventStreams)
 	if !ok {
 		w.Header().Set("Retry-After", "30")
@@ -510,7 +520,17 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 			return
 		case <-r.Context().Done():
 			return
+		case <-follow.expired:
+			o.Log.V(1).Info("Event stream ends with the session", "user", follow.user.Name)
+			return
+		case <-follow.recheck:
+			if !follow.still(r.Context()) {
+				return
+			}
 		case version := <-ch:
+			if !follow.still(r.Context()) {
+				return
+			}
 			if !send(fmt.Sprintf("event: roadmap\ndata: {\"version\":%d}\n\n", version)) {
 				return
 			}
@@ -520,6 +540,72 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 			}
 		}
 	}
+}
+
+// streamFollower keeps an open event stream to its user's rights and session. Without sign-in its channels are
+// nil and it always goes on.
+type streamFollower struct {
+	s        *Server
+	reviewer *access.Reviewer
+	user     access.User
+	rights   access.Rights
+	log      logr.Logger
+	// recheck fires when the user's answers expire, expired when their session does.
+	recheck <-chan time.Time
+	expired <-chan time.Time
+	timer   *time.Timer
+}
+
+// follower returns the follower of a stream opened with rights, and a function releasing its timers.
+func (s *Server) follower(r *http.Request, rights access.Rights, o ServeOptions) (*streamFollower, func()) {
+	f := &streamFollower{s: s, reviewer: o.Reviewer, rights: rights, log: o.Log}
+	user, ok := access.UserFrom(r.Context())
+	if o.Reviewer == nil || !ok {
+		return f, func() {}
+	}
+	f.user = user
+	var stops []func() bool
+	if !user.Expires.IsZero() {
+		t := time.NewTimer(time.Until(user.Expires))
+		f.expired, stops = t.C, append(stops, t.Stop)
+	}
+	f.timer = time.NewTimer(o.Reviewer.TTL())
+	f.recheck, stops = f.timer.C, append(stops, f.timer.Stop)
+	// The first answer was just had: wait for it to expire.
+	_ = f.still(r.Context())
+	return f, func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}
+}
+
+// still reports whether the stream may go on: the user's rights are what the stream was opened with. It asks
+// the reviewer, whose cache answers until the user's answers expire, and sets the recheck for then.
+func (f *streamFollower) still(ctx context.Context) bool {
+	if f.reviewer == nil {
+		return true
+	}
+	rights, until, err := f.reviewer.RightsUntil(ctx, f.user, f.s.initiativeNamespaces())
+	if err != nil {
+		f.log.Error(err, "Cannot check what a user may see; ending their event stream", "user", f.user.Name)
+		return false
+	}
+	if rights.Key() != f.rights.Key() {
+		f.log.V(1).Info("What a user may see changed; ending their event stream so the page follows the new rights",
+			"user", f.user.Name, "before", f.rights.Key(), "now", rights.Key())
+		return false
+	}
+	// Just after the answer expires, so the next question asks the apiserver rather than the cache.
+	f.timer.Reset(max(time.Until(until), 0) + 10*time.Millisecond)
+	return true
+}
+
+// initiativeNamespaces are the namespaces of the current snapshot's initiatives, which the reviewer asks about.
+func (s *Server) initiativeNamespaces() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.namespaces
 }
 
 // Serve serves the board on the listener until ctx is done, then closes the event streams and stops.

@@ -124,10 +124,7 @@ func (s *Server) rights(w http.ResponseWriter, r *http.Request, o ServeOptions) 
 		http.Error(w, "sign in first", http.StatusUnauthorized)
 		return access.Rights{}, false
 	}
-	s.mu.Lock()
-	namespaces := s.namespaces
-	s.mu.Unlock()
-	rights, err := reviewer.Rights(r.Context(), user, namespaces)
+	rights, err := reviewer.Rights(r.Context(), user, s.initiativeNamespaces())
 	if err != nil {
 		o.Log.Error(err, "Cannot check what a user may see", "user", user.Name)
 		w.Header().Set("Retry-After", "10")

@@ -108,7 +108,7 @@ type signedInBoard struct {
 	reviewer *access.Reviewer
 }
 
-func serveSignedIn(t *testing.T, env *testenv.Env, ttl time.Duration) *signedInBoard {
+func serveSignedIn(t *testing.T, env *testenv.Env, ttl time.Duration, configure ...func(*auth.Config)) *signedInBoard {
 	t.Helper()
 	g := NewWithT(t)
 	m, err := mockoidc.Run()
@@ -124,8 +124,12 @@ func serveSignedIn(t *testing.T, env *testenv.Env, ttl time.Duration) *signedInB
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	g.Expect(err).NotTo(HaveOccurred())
 	base := "http://" + l.Addr().String() + "/"
-	a, err := auth.New(auth.Config{IssuerURL: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret,
-		UsernameClaim: "email", GroupsClaim: "groups", GroupsPrefix: "oidc:", ExternalURL: base, Log: testr.New(t)})
+	authConfig := auth.Config{IssuerURL: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret,
+		UsernameClaim: "email", GroupsClaim: "groups", GroupsPrefix: "oidc:", ExternalURL: base, Log: testr.New(t)}
+	for _, c := range configure {
+		c(&authConfig)
+	}
+	a, err := auth.New(authConfig)
 	g.Expect(err).NotTo(HaveOccurred())
 	r, err := access.NewReviewer(cfg, ttl, time.Now)
 	g.Expect(err).NotTo(HaveOccurred())
@@ -441,4 +445,92 @@ func TestHiddenIsNotMissing(t *testing.T) {
 			g.Expect(d.Message).To(HaveSuffix("does not exist"))
 		}
 	}
+}
+
+// stream is an open event stream of a user, read in the background: its announced versions, and ended once
+// the server closes it.
+type stream struct {
+	versions chan uint64
+	ended    chan struct{}
+}
+
+func (u *user) stream() *stream {
+	u.t.Helper()
+	resp, err := u.c.Get(u.base + "api/events")
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		u.t.Fatalf("event stream: %s", resp.Status)
+	}
+	st := &stream{versions: make(chan uint64, 100), ended: make(chan struct{})}
+	u.t.Cleanup(func() { _ = resp.Body.Close() })
+	go func() {
+		defer close(st.ended)
+		r := bufio.NewReader(resp.Body)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if data, ok := strings.CutPrefix(strings.TrimSpace(line), "data: "); ok {
+				var ev struct{ Version uint64 }
+				if json.Unmarshal([]byte(data), &ev) == nil {
+					st.versions <- ev.Version
+				}
+			}
+		}
+	}()
+	return st
+}
+
+// An open event stream follows its user's rights: a revoked RoleBinding ends it once the answer expires
+// (without a change to the roadmap to announce), and the page's reconnection gets the narrowed board; a session
+// that ends ends the stream too, and the reconnection is sent to sign in.
+func TestEventStreamsFollowRights(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	g := NewWithT(t)
+	env := testenv.New(t)
+	k := env.Client
+	for _, ns := range []string{"team-a", "team-b"} {
+		testenv.EnsureNamespace(t, k, ns)
+		testenv.Create(g, k, testenv.Initiative(ns, "work"))
+	}
+	grant(t, k, "oidc:team-a", "team-a", false)
+	grant(t, k, "oidc:team-b", "team-b", false)
+	const ttl = 2 * time.Second
+	const session = 8 * time.Second
+	b := serveSignedIn(t, env, ttl, func(c *auth.Config) { c.SessionTTL = session })
+	alice := b.signIn(t, "alice@example.com", "team-a", "team-b")
+	signedIn := time.Now()
+
+	st := alice.stream()
+	g.Eventually(st.versions).WithTimeout(10 * time.Second).Should(Receive())
+	ids, _, _ := alice.model()
+	g.Expect(ids).To(ConsistOf("initiative/team-a/work=work", "initiative/team-b/work=work"))
+
+	reviews := b.reviewer.Reviews()
+	revoked := time.Now()
+	g.Expect(k.Delete(context.Background(), &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a",
+		Name: "oidc:team-a"}})).To(Succeed())
+	g.Eventually(st.ended).WithTimeout(20 * time.Second).Should(BeClosed())
+	t.Logf("the stream ended %v after the RoleBinding was deleted (access cache TTL %v); %d reviews asked meanwhile",
+		time.Since(revoked).Round(time.Millisecond), ttl, b.reviewer.Reviews()-reviews)
+	g.Expect(b.reviewer.Reviews()-reviews).To(BeNumerically("<=", 5),
+		"the stream re-asks through the cache: one set of reviews (3 + one per namespace) per expiry")
+
+	// The page reconnects and follows the narrowed rights.
+	again := alice.stream()
+	g.Eventually(again.versions).WithTimeout(10 * time.Second).Should(Receive())
+	ids, limited, _ := alice.model()
+	g.Expect(ids).To(ConsistOf("initiative/team-b/work=work"))
+	g.Expect(limited).To(ContainSubstring("namespace team-b only"))
+
+	// The session ends: so does the stream, and the page is sent to sign in.
+	g.Eventually(again.ended).WithTimeout(session + 20*time.Second).Should(BeClosed())
+	g.Expect(time.Since(signedIn)).To(BeNumerically(">=", session-time.Second), "the stream outlived no session")
+	status, _ := alice.get("api/events")
+	g.Expect(status).To(Equal(http.StatusUnauthorized))
 }

@@ -196,7 +196,8 @@ func (a *Authenticator) Require(next http.Handler) http.Handler {
 			http.Redirect(w, r, a.external.Path+"auth/login", http.StatusSeeOther)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(access.WithUser(r.Context(), access.User{Name: s.Name, Groups: s.Groups})))
+		next.ServeHTTP(w, r.WithContext(access.WithUser(r.Context(), access.User{Name: s.Name, Groups: s.Groups,
+			Expires: time.Unix(s.Expires, 0)})))
 	})
 }
 
@@ -360,7 +361,7 @@ func (a *Authenticator) session(r *http.Request) (session, error) {
 	if err := a.verify(c.Value, &s); err != nil {
 		return session{}, err
 	}
-	if a.cfg.Now().Unix() > s.Expires {
+	if a.cfg.Now().Unix() >= s.Expires { // ends at Expires, as the event streams of the session do
 		return session{}, errors.New("the session expired")
 	}
 	return s, nil
