@@ -57,6 +57,8 @@ type Model struct {
 	// Untraced is, per namespace that opts in with roadmap.dev/workloads, the workloads no initiative explains
 	// (untraced, dangling) and those let past the gate with break glass: from Snapshot.Untraced, when loaded.
 	Untraced []workloads.Report `json:"untraced,omitempty"`
+	// UntracedNote says what the untraced report leaves out (what the reader may not list), or is empty.
+	UntracedNote string `json:"untracedNote,omitempty"`
 	// Complete marks a model whose nodes carry their conditions and why chains (an export, which cannot ask).
 	// The live model leaves both out: at a thousand initiatives they would be most of it, and every change
 	// sends the whole model to every page. The page asks for one node's (/api/detail) when it is selected.
@@ -123,7 +125,7 @@ type Change struct {
 func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	m := &Model{Generated: metav1.NewTime(now.UTC().Truncate(time.Second)), Namespace: s.Namespace, Limited: s.Limited,
 		Nodes: []Node{}, Edges: []Edge{}, Changes: []Change{}, Namespaces: []string{}, Owners: []string{},
-		Counts: PhaseCount{}, Untraced: s.Untraced}
+		Counts: PhaseCount{}, Untraced: s.Untraced, UntracedNote: s.UntracedNote}
 	m.Today = roadmapview.Today(now).Format(time.DateOnly)
 	owners := map[string]bool{}
 	namespaces := map[string]bool{}

@@ -40,6 +40,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/board/auth"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
+	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
 // ContentSecurityPolicy of the served page: scripts, styles and connections from this server only; no inline
@@ -115,6 +116,9 @@ type SignIn interface {
 type Server struct {
 	cache cache.Cache
 	scope roadmapview.Scope
+	// untraced reads the untraced report's namespaces and workloads (metadata only) through the informers of
+	// the kinds the board may watch.
+	untraced untracedReader
 	// limited is what the user cannot see, from the first listing (RBAC does not change while we run).
 	limited string
 	now     func() time.Time
@@ -146,10 +150,16 @@ func New(ctx context.Context, cfg *rest.Config, scope roadmapview.Scope, now fun
 		return nil, err
 	}
 	scope = roadmapview.Scope{Namespace: first.Namespace}
+	watched, err := watchableKinds(ctx, cfg, direct.RESTMapper(), scope.Namespace)
+	if err != nil {
+		return nil, err
+	}
 	opts := cache.Options{Scheme: scheme.Scheme, DefaultTransform: slim}
 	if scope.Namespace != "" {
-		opts.ByObject = map[client.Object]cache.ByObject{
-			&roadmapv1.Initiative{}: {Namespaces: map[string]cache.Config{scope.Namespace: {}}},
+		only := map[string]cache.Config{scope.Namespace: {}}
+		opts.ByObject = map[client.Object]cache.ByObject{&roadmapv1.Initiative{}: {Namespaces: only}}
+		for _, gvk := range workloads.DefaultKinds {
+			opts.ByObject[workloads.Metadata(gvk)] = cache.ByObject{Namespaces: only}
 		}
 	}
 	c, err := cache.New(cfg, opts)
@@ -157,13 +167,18 @@ func New(ctx context.Context, cfg *rest.Config, scope roadmapview.Scope, now fun
 		return nil, fmt.Errorf("creating the informers: %w", err)
 	}
 	return &Server{cache: c, scope: scope, limited: first.Limited, now: now, dirty: make(chan struct{}, 1),
-		subs: map[chan uint64]access.Rights{}, ready: make(chan struct{})}, nil
+		untraced: untracedReader{cache: c, direct: direct, watched: watched},
+		subs:     map[chan uint64]access.Rights{}, ready: make(chan struct{})}, nil
 }
 
 // slim drops what the board never reads before an object enters the informers' caches: managed fields and
 // annotations (a GitOps-applied object carries its whole manifest again in kubectl's last-applied annotation).
 // They are most of an object's size, and the board runs on the user's machine beside everything else.
 func slim(obj any) (any, error) {
+	if o, ok := obj.(*metav1.PartialObjectMetadata); ok { // namespaces and workloads: their roadmap.dev/ metadata
+		workloads.StripMetadata(o)
+		return o, nil
+	}
 	if o, ok := obj.(metav1.Object); ok {
 		o.SetManagedFields(nil)
 		o.SetAnnotations(nil)
@@ -179,7 +194,13 @@ func (s *Server) Start(ctx context.Context) error {
 		UpdateFunc: func(any, any) { s.changed() },
 		DeleteFunc: func(any) { s.changed() },
 	}
-	for _, obj := range []client.Object{&roadmapv1.Capability{}, &roadmapv1.Goal{}, &roadmapv1.Initiative{}} {
+	watch := []client.Object{&roadmapv1.Capability{}, &roadmapv1.Goal{}, &roadmapv1.Initiative{}}
+	for _, gvk := range untracedKinds() {
+		if s.untraced.watched[gvk] {
+			watch = append(watch, workloads.Metadata(gvk))
+		}
+	}
+	for _, obj := range watch {
 		inf, err := s.cache.GetInformer(ctx, obj)
 		if err != nil {
 			return fmt.Errorf("watching %T: %w", obj, err)
@@ -234,6 +255,10 @@ func (s *Server) rebuild(ctx context.Context) error {
 		return err
 	}
 	snap.Limited = s.limited
+	// The work no initiative explains, in the namespaces that opt in; what the board may not watch is noted.
+	if err := snap.LoadUntraced(ctx, s.untraced, s.scope.Namespace); err != nil {
+		snap.UntracedNote = "the untraced work could not be read: " + err.Error()
+	}
 	data, err := json.Marshal(Build(snap, s.now()))
 	if err != nil {
 		return fmt.Errorf("encoding the model: %w", err)
@@ -247,7 +272,7 @@ func (s *Server) publish(snap *roadmapview.Snapshot, data []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.snap, s.model, s.err = snap, data, nil
-	s.namespaces = initiativeNamespaces(snap)
+	s.namespaces = namespacesOf(snap)
 	s.version++
 	for ch, rights := range s.subs {
 		version := s.version
@@ -586,7 +611,7 @@ func (f *streamFollower) still(ctx context.Context) bool {
 	if f.reviewer == nil {
 		return true
 	}
-	rights, until, err := f.reviewer.RightsUntil(ctx, f.user, f.s.initiativeNamespaces())
+	rights, until, err := f.reviewer.RightsUntil(ctx, f.user, f.s.reviewedNamespaces())
 	if err != nil {
 		f.log.Error(err, "Cannot check what a user may see; ending their event stream", "user", f.user.Name)
 		return false
@@ -601,8 +626,8 @@ func (f *streamFollower) still(ctx context.Context) bool {
 	return true
 }
 
-// initiativeNamespaces are the namespaces of the current snapshot's initiatives, which the reviewer asks about.
-func (s *Server) initiativeNamespaces() []string {
+// reviewedNamespaces are the namespaces the current snapshot shows something of, which the reviewer asks about.
+func (s *Server) reviewedNamespaces() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.namespaces

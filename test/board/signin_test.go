@@ -25,6 +25,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,11 +36,13 @@ import (
 	"github.com/go-logr/logr/testr"
 	"github.com/oauth2-proxy/mockoidc"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/yaml"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
@@ -56,10 +60,7 @@ func boardReader(t *testing.T, env *testenv.Env) envtest.User {
 	ctx := context.Background()
 	name := "roadmap-board"
 	for _, obj := range []client.Object{
-		&rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{"roadmap.dev"}, Resources: []string{"capabilities", "goals", "initiatives"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{"authorization.k8s.io"}, Resources: []string{"subjectaccessreviews"}, Verbs: []string{"create"}},
-		}},
+		shippedBoardRole(t),
 		&rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
 			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name},
 			Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: name}}},
@@ -67,6 +68,26 @@ func boardReader(t *testing.T, env *testenv.Env) envtest.User {
 		g.Expect(env.Client.Create(ctx, obj)).To(Succeed())
 	}
 	return envtest.User{Name: name}
+}
+
+// shippedBoardRole is the ClusterRole config/board gives the board's ServiceAccount, as shipped.
+func shippedBoardRole(t *testing.T) *rbacv1.ClusterRole {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testenv.Root(t), "config", "board", "component", "rbac.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range strings.Split(string(data), "\n---\n") {
+		var role rbacv1.ClusterRole
+		if err := yaml.Unmarshal([]byte(doc), &role); err != nil {
+			t.Fatalf("config/board/component/rbac.yaml: %v", err)
+		}
+		if role.Kind == "ClusterRole" {
+			return &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: role.Name}, Rules: role.Rules}
+		}
+	}
+	t.Fatal("config/board/component/rbac.yaml has no ClusterRole")
+	return nil
 }
 
 // grant binds a role reading initiatives in namespace to a group, and, when clusterScoped, a cluster role
@@ -533,4 +554,90 @@ func TestEventStreamsFollowRights(t *testing.T) {
 	g.Expect(time.Since(signedIn)).To(BeNumerically(">=", session-time.Second), "the stream outlived no session")
 	status, _ := alice.get("api/events")
 	g.Expect(status).To(Equal(http.StatusUnauthorized))
+}
+
+// untraced returns, per namespace, the untraced and dangling workloads of the user's board, and its note.
+func (u *user) untraced() (map[string][]string, string) {
+	u.t.Helper()
+	_, body := u.get("api/roadmap")
+	var m board.Model
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		u.t.Fatalf("model: %v", err)
+	}
+	out := map[string][]string{}
+	for _, r := range m.Untraced {
+		for _, w := range r.Untraced {
+			out[r.Namespace] = append(out[r.Namespace], "untraced "+w.Name)
+		}
+		for _, w := range r.Dangling {
+			out[r.Namespace] = append(out[r.Namespace], "dangling "+w.Name)
+		}
+	}
+	return out, m.UntracedNote
+}
+
+// The board service shows the untraced work of the namespaces that opt in (metadata-only informers, with the
+// RBAC config/board ships), to each user for the namespaces whose initiatives they may list, and follows new
+// workloads; the local board shows what its user may list, and says what it leaves out.
+func TestUntracedWorkOnTheBoard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	g := NewWithT(t)
+	env := testenv.New(t)
+	k := env.Client
+	ctx := context.Background()
+	for _, ns := range []string{"team-a", "team-b"} {
+		testenv.Create(g, k, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns,
+			Labels: map[string]string{roadmapv1.LabelWorkloads: roadmapv1.WorkloadsModeAudit}}})
+		testenv.Create(g, k, testenv.Initiative(ns, "work"), testenv.Deployment(ns, ns+"-traced", "work"),
+			testenv.Deployment(ns, ns+"-untraced", ""))
+	}
+	testenv.Create(g, k, testenv.Deployment("team-a", "team-a-dangling", "no-such-initiative"))
+	grant(t, k, "oidc:team-a", "team-a", false)
+
+	b := serveSignedIn(t, env, 30*time.Second)
+	alice := b.signIn(t, "alice@example.com", "team-a")
+	admin := b.signIn(t, "admin@example.com", "roadmap-admins")
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-admins"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "view"},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "oidc:roadmap-admins"}}})).To(Succeed())
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-admins-list"},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{"roadmap.dev"}, Resources: []string{"*"}, Verbs: []string{"list"}}}})).To(Succeed())
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-admins-list"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "roadmap-admins-list"},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "oidc:roadmap-admins"}}})).To(Succeed())
+
+	g.Eventually(func() map[string][]string { u, _ := admin.untraced(); return u }).WithTimeout(30 * time.Second).
+		Should(Equal(map[string][]string{"team-a": {"untraced team-a-untraced", "dangling team-a-dangling"},
+			"team-b": {"untraced team-b-untraced"}}))
+	u, note := alice.untraced()
+	g.Expect(u).To(Equal(map[string][]string{"team-a": {"untraced team-a-untraced", "dangling team-a-dangling"}}),
+		"alice sees the untraced work of her namespace only")
+	g.Expect(note).To(BeEmpty())
+
+	// A new workload shows without a reload of the board: the informers follow the workloads.
+	testenv.Create(g, k, testenv.Deployment("team-a", "team-a-later", ""))
+	g.Eventually(func() []string { u, _ := alice.untraced(); return u["team-a"] }).WithTimeout(30 * time.Second).
+		Should(ContainElement("untraced team-a-later"))
+
+	// kubectl roadmap serve, as a user who may read the roadmap but not list namespaces: the board works and
+	// says what its untraced report leaves out.
+	reader := envtest.User{Name: "roadmap-reader"}
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-reader"},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{"roadmap.dev"}, Resources: []string{"*"}, Verbs: []string{"get", "list", "watch"}}}})).To(Succeed())
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-reader"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "roadmap-reader"},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: reader.Name}}})).To(Succeed())
+	cfg, err := env.UserConfig(reader)
+	g.Expect(err).NotTo(HaveOccurred())
+	local, _ := serve(t, cfg, roadmapview.Scope{}, "127.0.0.1:0")
+	resp, err := http.Get(local + "api/roadmap")
+	g.Expect(err).NotTo(HaveOccurred())
+	defer func() { _ = resp.Body.Close() }()
+	var m board.Model
+	g.Expect(json.NewDecoder(resp.Body).Decode(&m)).To(Succeed())
+	g.Expect(m.Nodes).To(ContainElement(HaveField("ID", "initiative/team-b/work")))
+	g.Expect(m.Untraced).To(BeEmpty())
+	g.Expect(m.UntracedNote).To(ContainSubstring("you may not list namespaces"))
 }

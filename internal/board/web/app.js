@@ -154,7 +154,8 @@
     var section = $('untraced-section');
     var box = $('untraced');
     clear(box);
-    section.hidden = reports.length === 0;
+    section.hidden = reports.length === 0 && !model.untracedNote;
+    if (model.untracedNote) box.appendChild(el('p', { class: 'limited' }, model.untracedNote));
     reports.forEach(function (r) {
       box.appendChild(el('h3', null, r.namespace + ' (' + r.mode + ')'));
       var ul = el('ul', { class: 'untraced' });
