@@ -24,7 +24,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
-
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
 )

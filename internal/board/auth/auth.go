@@ -400,7 +400,8 @@ func (a *Authenticator) endSessionURL(ctx context.Context, s session) (string, e
 		return "", fmt.Errorf("%s does not offer to end its sessions (no end_session_endpoint)", a.cfg.IssuerURL)
 	}
 	u, err := url.Parse(metadata.EndSession)
-	if err != nil || (u.Scheme != "https" && !(u.Scheme == "http" && IsLoopback(u.Hostname()))) {
+	loopbackHTTP := u != nil && u.Scheme == "http" && IsLoopback(u.Hostname())
+	if err != nil || (u.Scheme != "https" && !loopbackHTTP) {
 		return "", fmt.Errorf("the end_session_endpoint of %s, %q, is not an https URL", a.cfg.IssuerURL, metadata.EndSession)
 	}
 	q := u.Query()
