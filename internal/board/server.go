@@ -612,6 +612,9 @@ func (f *streamFollower) still(ctx context.Context) bool {
 		return true
 	}
 	rights, until, err := f.reviewer.RightsUntil(ctx, f.user, f.s.reviewedNamespaces())
+	if err != nil && ctx.Err() != nil {
+		return false // the page left
+	}
 	if err != nil {
 		f.log.Error(err, "Cannot check what a user may see; ending their event stream", "user", f.user.Name)
 		return false

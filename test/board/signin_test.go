@@ -477,7 +477,8 @@ type stream struct {
 
 func (u *user) stream() *stream {
 	u.t.Helper()
-	resp, err := u.c.Get(u.base + "api/events")
+	// As a page's: no client timeout, which would end the stream rather than the server.
+	resp, err := (&http.Client{Jar: u.c.Jar}).Get(u.base + "api/events")
 	if err != nil {
 		u.t.Fatal(err)
 	}
