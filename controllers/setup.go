@@ -40,6 +40,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/readiness"
 	"github.com/roadmap-operator/roadmap-operator/internal/rollup"
 	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
+	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
 // Options are the tunables of the controllers and of the infrastructure they run on (event sender, goal rollup
@@ -134,12 +135,12 @@ func (o Options) ApplyToRESTConfig(cfg *rest.Config) {
 
 // CacheOptions is the informer cache configuration of the manager. managedFields are stripped on the way in:
 // no reconciler reads them, and they are often the larger part of a small object.
-// Of the metadata-only objects (workloads, namespaces), only what the roadmap reads is kept (workloads.go).
+// Of the metadata-only objects (workloads, namespaces), only what the roadmap reads is kept (workloads.StripMetadata).
 func CacheOptions() cache.Options {
 	stripManagedFields := cache.TransformStripManagedFields()
 	return cache.Options{DefaultTransform: func(in any) (any, error) {
 		if o, ok := in.(*metav1.PartialObjectMetadata); ok {
-			stripWorkloadMetadata(o)
+			workloads.StripMetadata(o)
 			return o, nil
 		}
 		return stripManagedFields(in)

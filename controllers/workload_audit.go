@@ -56,7 +56,7 @@ type WorkloadAuditReconciler struct {
 
 // Reconcile classifies the namespace's workloads and sets its gauges.
 func (r *WorkloadAuditReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	ns := metadataOf(namespaceGVK)
+	ns := workloads.Metadata(namespaceGVK)
 	err := r.Get(ctx, client.ObjectKey{Name: req.Name}, ns)
 	if apierrors.IsNotFound(err) {
 		r.forget(req.Name)
@@ -76,7 +76,7 @@ func (r *WorkloadAuditReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	}
 	var ws []workloads.Workload
 	for _, gvk := range r.WorkloadKinds {
-		list := metadataListOf(gvk)
+		list := workloads.MetadataList(gvk)
 		if err := r.List(ctx, list, client.InNamespace(req.Name)); err != nil {
 			return ctrl.Result{}, fmt.Errorf("listing %s in namespace %s: %w", gvk.Kind, req.Name, err)
 		}
@@ -137,7 +137,7 @@ func (r *WorkloadAuditReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	})
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("workload-audit").
-		For(metadataOf(namespaceGVK), builder.OnlyMetadata, builder.WithPredicates(predicate.Funcs{
+		For(workloads.Metadata(namespaceGVK), builder.OnlyMetadata, builder.WithPredicates(predicate.Funcs{
 			UpdateFunc: func(e event.UpdateEvent) bool {
 				return e.ObjectOld.GetLabels()[roadmapv1.LabelWorkloads] != e.ObjectNew.GetLabels()[roadmapv1.LabelWorkloads]
 			},
@@ -148,7 +148,7 @@ func (r *WorkloadAuditReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			},
 		})))
 	for _, gvk := range r.WorkloadKinds {
-		b = b.Watches(metadataOf(gvk), toNamespace, builder.OnlyMetadata, builder.WithPredicates(predicate.Funcs{
+		b = b.Watches(workloads.Metadata(gvk), toNamespace, builder.OnlyMetadata, builder.WithPredicates(predicate.Funcs{
 			UpdateFunc: func(e event.UpdateEvent) bool {
 				o, n := e.ObjectOld, e.ObjectNew
 				return o.GetLabels()[roadmapv1.LabelInitiative] != n.GetLabels()[roadmapv1.LabelInitiative] ||

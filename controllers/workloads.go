@@ -80,20 +80,6 @@ func containsGVK(kinds []schema.GroupVersionKind, gvk schema.GroupVersionKind) b
 // workloadKindName names a workload kind in statuses and reports.
 func workloadKindName(gvk schema.GroupVersionKind) string { return workloads.KindName(gvk) }
 
-// metadataOf is an empty metadata-only object of a kind, for watches, indexes and Get.
-func metadataOf(gvk schema.GroupVersionKind) *metav1.PartialObjectMetadata {
-	o := &metav1.PartialObjectMetadata{}
-	o.SetGroupVersionKind(gvk)
-	return o
-}
-
-// metadataListOf is an empty metadata-only list of a kind.
-func metadataListOf(gvk schema.GroupVersionKind) *metav1.PartialObjectMetadataList {
-	l := &metav1.PartialObjectMetadataList{}
-	l.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-	return l
-}
-
 // servedWorkloadKinds keeps the kinds the apiserver serves; the others are logged and left out, so that a kind
 // named by --workload-kinds whose CRD is not installed does not stop the manager.
 func servedWorkloadKinds(mgr ctrl.Manager, kinds []schema.GroupVersionKind) []schema.GroupVersionKind {
@@ -112,7 +98,7 @@ func servedWorkloadKinds(mgr ctrl.Manager, kinds []schema.GroupVersionKind) []sc
 // workloads with one indexed lookup however many workloads its namespace holds.
 func setupWorkloadIndexes(ctx context.Context, indexer client.FieldIndexer, kinds []schema.GroupVersionKind) error {
 	for _, gvk := range kinds {
-		if err := indexer.IndexField(ctx, metadataOf(gvk), IndexWorkloadInitiative, func(o client.Object) []string {
+		if err := indexer.IndexField(ctx, workloads.Metadata(gvk), IndexWorkloadInitiative, func(o client.Object) []string {
 			if v, ok := o.GetLabels()[roadmapv1.LabelInitiative]; ok {
 				return []string{v}
 			}
@@ -122,36 +108,6 @@ func setupWorkloadIndexes(ctx context.Context, indexer client.FieldIndexer, kind
 		}
 	}
 	return nil
-}
-
-// stripWorkloadMetadata is the cache transform of the metadata-only objects (workloads, namespaces): only the
-// roadmap.dev/ labels and annotations and the controller reference are kept. The rest (last-applied
-// configurations, Helm and Argo CD annotations, most labels) is often most of a workload's metadata, and nothing
-// here reads it: at 20,000 workloads, that is the manager's heap.
-func stripWorkloadMetadata(o *metav1.PartialObjectMetadata) {
-	o.ManagedFields = nil
-	o.Labels = roadmapOnly(o.Labels)
-	o.Annotations = roadmapOnly(o.Annotations)
-	var owners []metav1.OwnerReference
-	for _, ref := range o.OwnerReferences {
-		if ref.Controller != nil && *ref.Controller {
-			owners = append(owners, ref)
-		}
-	}
-	o.OwnerReferences = owners
-}
-
-func roadmapOnly(m map[string]string) map[string]string {
-	var out map[string]string
-	for k, v := range m {
-		if strings.HasPrefix(k, "roadmap.dev/") {
-			if out == nil {
-				out = map[string]string{}
-			}
-			out[k] = v
-		}
-	}
-	return out
 }
 
 // workloadOf reads a workload's metadata into what the roadmap knows of it.
@@ -167,7 +123,7 @@ func workloadsOf(ctx context.Context, c client.Reader, kinds []schema.GroupVersi
 	[]workloads.Workload, error) {
 	var out []workloads.Workload
 	for _, gvk := range kinds {
-		list := metadataListOf(gvk)
+		list := workloads.MetadataList(gvk)
 		if err := c.List(ctx, list, client.InNamespace(namespace), client.MatchingFields{IndexWorkloadInitiative: name},
 			client.UnsafeDisableDeepCopy); err != nil {
 			return nil, fmt.Errorf("listing %s workloads of initiative %s/%s: %w", gvk.Kind, namespace, name, err)
@@ -202,7 +158,7 @@ var workloadLinkChanged = predicate.Funcs{
 // watchWorkloads adds the metadata-only watches of the workload kinds to an initiative controller.
 func watchWorkloads(b *builder.Builder, kinds []schema.GroupVersionKind) *builder.Builder {
 	for _, gvk := range kinds {
-		b = b.Watches(metadataOf(gvk), handler.EnqueueRequestsFromMapFunc(initiativeOfWorkload),
+		b = b.Watches(workloads.Metadata(gvk), handler.EnqueueRequestsFromMapFunc(initiativeOfWorkload),
 			builder.WithPredicates(workloadLinkChanged), builder.OnlyMetadata)
 	}
 	return b

@@ -57,6 +57,8 @@ type Model struct {
 	// Untraced is, per namespace that opts in with roadmap.dev/workloads, the workloads no initiative explains
 	// (untraced, dangling) and those let past the gate with break glass: from Snapshot.Untraced, when loaded.
 	Untraced []workloads.Report `json:"untraced,omitempty"`
+	// UntracedNote says what the untraced report leaves out (what the reader may not list), or is empty.
+	UntracedNote string `json:"untracedNote,omitempty"`
 	// Complete marks a model whose nodes carry their conditions and why chains (an export, which cannot ask).
 	// The live model leaves both out: at a thousand initiatives they would be most of it, and every change
 	// sends the whole model to every page. The page asks for one node's (/api/detail) when it is selected.
@@ -123,7 +125,7 @@ type Change struct {
 func Build(s *roadmapview.Snapshot, now time.Time) *Model {
 	m := &Model{Generated: metav1.NewTime(now.UTC().Truncate(time.Second)), Namespace: s.Namespace, Limited: s.Limited,
 		Nodes: []Node{}, Edges: []Edge{}, Changes: []Change{}, Namespaces: []string{}, Owners: []string{},
-		Counts: PhaseCount{}, Untraced: s.Untraced}
+		Counts: PhaseCount{}, Untraced: s.Untraced, UntracedNote: s.UntracedNote}
 	m.Today = roadmapview.Today(now).Format(time.DateOnly)
 	owners := map[string]bool{}
 	namespaces := map[string]bool{}
@@ -213,21 +215,27 @@ func BuildWithWhy(s *roadmapview.Snapshot, now time.Time) *Model {
 }
 
 // Detail is what the page shows of a selected node beyond the model: its conditions, and why it is not Ready.
+// For an id the snapshot does not hold, Missing says why instead: NotVisible when the user may not see objects
+// of its kind or namespace (whether it exists is not theirs to learn), NotFound when it does not exist.
 type Detail struct {
 	Conditions []metav1.Condition     `json:"conditions,omitempty"`
 	Why        *roadmapview.WhyResult `json:"why,omitempty"`
+	Missing    string                 `json:"missing,omitempty"`
+	Message    string                 `json:"message,omitempty"`
 }
 
-// DetailOf returns the detail of the node of an id (goal/NAME, capability/NAME or initiative/NAMESPACE/NAME);
-// it is empty for an id the snapshot does not hold.
+// DetailOf returns the detail of the node of an id (goal/NAME, capability/NAME or initiative/NAMESPACE/NAME).
 func DetailOf(s *roadmapview.Snapshot, id string) Detail {
 	var d Detail
-	switch kind, rest, _ := strings.Cut(id, "/"); kind {
+	kind, ns, name := "", "", ""
+	switch k, rest, _ := strings.Cut(id, "/"); k {
 	case "goal":
+		kind, name = "Goal", rest
 		if g := s.Goal(rest); g != nil {
 			d.Conditions = g.Status.Conditions
 		}
 	case "capability":
+		kind, name = "Capability", rest
 		if c := s.Capability(rest); c != nil {
 			d.Conditions = c.Status.Conditions
 			if capabilityHasWhy(c) {
@@ -235,13 +243,19 @@ func DetailOf(s *roadmapview.Snapshot, id string) Detail {
 			}
 		}
 	case "initiative":
-		ns, name, _ := strings.Cut(rest, "/")
+		kind = "Initiative"
+		ns, name, _ = strings.Cut(rest, "/")
 		if ini := s.Initiative(ns, name); ini != nil {
 			d.Conditions = ini.Status.Conditions
 			if initiativeHasWhy(ini) {
 				d.Why = explain(s, roadmapview.Ref{Kind: "Initiative", Namespace: ns, Name: name})
 			}
 		}
+	default:
+		return d
+	}
+	if d.Missing = s.Missing(kind, ns, name); d.Missing != "" {
+		d.Message = strings.ToLower(kind) + " " + strings.TrimPrefix(ns+"/"+name, "/") + " " + roadmapview.MissingText(d.Missing)
 	}
 	return d
 }

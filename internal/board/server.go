@@ -40,6 +40,7 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/board/auth"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
+	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
 // ContentSecurityPolicy of the served page: scripts, styles and connections from this server only; no inline
@@ -115,6 +116,9 @@ type SignIn interface {
 type Server struct {
 	cache cache.Cache
 	scope roadmapview.Scope
+	// untraced reads the untraced report's namespaces and workloads (metadata only) through the informers of
+	// the kinds the board may watch.
+	untraced untracedReader
 	// limited is what the user cannot see, from the first listing (RBAC does not change while we run).
 	limited string
 	now     func() time.Time
@@ -146,10 +150,16 @@ func New(ctx context.Context, cfg *rest.Config, scope roadmapview.Scope, now fun
 		return nil, err
 	}
 	scope = roadmapview.Scope{Namespace: first.Namespace}
+	watched, err := watchableKinds(ctx, cfg, direct.RESTMapper(), scope.Namespace)
+	if err != nil {
+		return nil, err
+	}
 	opts := cache.Options{Scheme: scheme.Scheme, DefaultTransform: slim}
 	if scope.Namespace != "" {
-		opts.ByObject = map[client.Object]cache.ByObject{
-			&roadmapv1.Initiative{}: {Namespaces: map[string]cache.Config{scope.Namespace: {}}},
+		only := map[string]cache.Config{scope.Namespace: {}}
+		opts.ByObject = map[client.Object]cache.ByObject{&roadmapv1.Initiative{}: {Namespaces: only}}
+		for _, gvk := range workloads.DefaultKinds {
+			opts.ByObject[workloads.Metadata(gvk)] = cache.ByObject{Namespaces: only}
 		}
 	}
 	c, err := cache.New(cfg, opts)
@@ -157,13 +167,18 @@ func New(ctx context.Context, cfg *rest.Config, scope roadmapview.Scope, now fun
 		return nil, fmt.Errorf("creating the informers: %w", err)
 	}
 	return &Server{cache: c, scope: scope, limited: first.Limited, now: now, dirty: make(chan struct{}, 1),
-		subs: map[chan uint64]access.Rights{}, ready: make(chan struct{})}, nil
+		untraced: untracedReader{cache: c, direct: direct, watched: watched},
+		subs:     map[chan uint64]access.Rights{}, ready: make(chan struct{})}, nil
 }
 
 // slim drops what the board never reads before an object enters the informers' caches: managed fields and
 // annotations (a GitOps-applied object carries its whole manifest again in kubectl's last-applied annotation).
 // They are most of an object's size, and the board runs on the user's machine beside everything else.
 func slim(obj any) (any, error) {
+	if o, ok := obj.(*metav1.PartialObjectMetadata); ok { // namespaces and workloads: their roadmap.dev/ metadata
+		workloads.StripMetadata(o)
+		return o, nil
+	}
 	if o, ok := obj.(metav1.Object); ok {
 		o.SetManagedFields(nil)
 		o.SetAnnotations(nil)
@@ -179,7 +194,13 @@ func (s *Server) Start(ctx context.Context) error {
 		UpdateFunc: func(any, any) { s.changed() },
 		DeleteFunc: func(any) { s.changed() },
 	}
-	for _, obj := range []client.Object{&roadmapv1.Capability{}, &roadmapv1.Goal{}, &roadmapv1.Initiative{}} {
+	watch := []client.Object{&roadmapv1.Capability{}, &roadmapv1.Goal{}, &roadmapv1.Initiative{}}
+	for _, gvk := range untracedKinds() {
+		if s.untraced.watched[gvk] {
+			watch = append(watch, workloads.Metadata(gvk))
+		}
+	}
+	for _, obj := range watch {
 		inf, err := s.cache.GetInformer(ctx, obj)
 		if err != nil {
 			return fmt.Errorf("watching %T: %w", obj, err)
@@ -234,6 +255,10 @@ func (s *Server) rebuild(ctx context.Context) error {
 		return err
 	}
 	snap.Limited = s.limited
+	// The work no initiative explains, in the namespaces that opt in; what the board may not watch is noted.
+	if err := snap.LoadUntraced(ctx, s.untraced, s.scope.Namespace); err != nil {
+		snap.UntracedNote = "the untraced work could not be read: " + err.Error()
+	}
 	data, err := json.Marshal(Build(snap, s.now()))
 	if err != nil {
 		return fmt.Errorf("encoding the model: %w", err)
@@ -247,7 +272,7 @@ func (s *Server) publish(snap *roadmapview.Snapshot, data []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.snap, s.model, s.err = snap, data, nil
-	s.namespaces = initiativeNamespaces(snap)
+	s.namespaces = namespacesOf(snap)
 	s.version++
 	for ch, rights := range s.subs {
 		version := s.version
@@ -366,7 +391,7 @@ func (s *Server) boardHandler(ctx context.Context, o ServeOptions) http.Handler 
 	mux.HandleFunc("/api/detail", s.ofSnapshot(o, func(snap *roadmapview.Snapshot, id string) any { return DetailOf(snap, id) }))
 	mux.HandleFunc("/api/events", func(w http.ResponseWriter, r *http.Request) {
 		if rights, ok := s.rights(w, r, o); ok {
-			s.events(ctx, w, r, rights, o.Limits)
+			s.events(ctx, w, r, rights, o)
 		}
 	})
 	return mux
@@ -473,7 +498,17 @@ func hostOnly(hostport string) string {
 // events streams the versions of the model: the current one at once, then each new one, as "roadmap" events
 // whose data is {"version":N}. A page that has not read one version hears only of the next.
 // A stream beyond l.MaxEventStreams is answered 503; each message gets l.WriteTimeout to reach the client.
-func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Request, rights access.Rights, l Limits) {
+//
+// A signed-in user's stream follows their rights while it is open: it asks the reviewer again on every
+// announcement and whenever the user's answers expire (from its cache, so the stream costs no reviews the
+// user's page requests would not), and ends when what they may see changed, when the answer cannot be had, and
+// when their session ends. The page reconnects by itself: a user whose rights changed gets the stream and the
+// model of their new rights (a fetch of the model is filtered by the rights of that moment anyway); one whose
+// session ended is sent to sign in.
+func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Request, rights access.Rights, o ServeOptions) {
+	l := o.Limits
+	follow, stop := s.follower(r, rights, o)
+	defer stop()
 	ch, ok := s.subscribe(rights, l.MaxEventStreams)
 	if !ok {
 		w.Header().Set("Retry-After", "30")
@@ -510,7 +545,17 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 			return
 		case <-r.Context().Done():
 			return
+		case <-follow.expired:
+			o.Log.V(1).Info("Event stream ends with the session", "user", follow.user.Name)
+			return
+		case <-follow.recheck:
+			if !follow.still(r.Context()) {
+				return
+			}
 		case version := <-ch:
+			if !follow.still(r.Context()) {
+				return
+			}
 			if !send(fmt.Sprintf("event: roadmap\ndata: {\"version\":%d}\n\n", version)) {
 				return
 			}
@@ -520,6 +565,75 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 			}
 		}
 	}
+}
+
+// streamFollower keeps an open event stream to its user's rights and session. Without sign-in its channels are
+// nil and it always goes on.
+type streamFollower struct {
+	s        *Server
+	reviewer *access.Reviewer
+	user     access.User
+	rights   access.Rights
+	log      logr.Logger
+	// recheck fires when the user's answers expire, expired when their session does.
+	recheck <-chan time.Time
+	expired <-chan time.Time
+	timer   *time.Timer
+}
+
+// follower returns the follower of a stream opened with rights, and a function releasing its timers.
+func (s *Server) follower(r *http.Request, rights access.Rights, o ServeOptions) (*streamFollower, func()) {
+	f := &streamFollower{s: s, reviewer: o.Reviewer, rights: rights, log: o.Log}
+	user, ok := access.UserFrom(r.Context())
+	if o.Reviewer == nil || !ok {
+		return f, func() {}
+	}
+	f.user = user
+	var stops []func() bool
+	if !user.Expires.IsZero() {
+		t := time.NewTimer(time.Until(user.Expires))
+		f.expired, stops = t.C, append(stops, t.Stop)
+	}
+	f.timer = time.NewTimer(o.Reviewer.TTL())
+	f.recheck, stops = f.timer.C, append(stops, f.timer.Stop)
+	// The first answer was just had: wait for it to expire.
+	_ = f.still(r.Context())
+	return f, func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}
+}
+
+// still reports whether the stream may go on: the user's rights are what the stream was opened with. It asks
+// the reviewer, whose cache answers until the user's answers expire, and sets the recheck for then.
+func (f *streamFollower) still(ctx context.Context) bool {
+	if f.reviewer == nil {
+		return true
+	}
+	rights, until, err := f.reviewer.RightsUntil(ctx, f.user, f.s.reviewedNamespaces())
+	if err != nil && ctx.Err() != nil {
+		return false // the page left
+	}
+	if err != nil {
+		f.log.Error(err, "Cannot check what a user may see; ending their event stream", "user", f.user.Name)
+		return false
+	}
+	if rights.Key() != f.rights.Key() {
+		f.log.V(1).Info("What a user may see changed; ending their event stream so the page follows the new rights",
+			"user", f.user.Name, "before", f.rights.Key(), "now", rights.Key())
+		return false
+	}
+	// Just after the answer expires, so the next question asks the apiserver rather than the cache.
+	f.timer.Reset(max(time.Until(until), 0) + 10*time.Millisecond)
+	return true
+}
+
+// reviewedNamespaces are the namespaces the current snapshot shows something of, which the reviewer asks about.
+func (s *Server) reviewedNamespaces() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.namespaces
 }
 
 // Serve serves the board on the listener until ctx is done, then closes the event streams and stops.

@@ -124,10 +124,7 @@ func (s *Server) rights(w http.ResponseWriter, r *http.Request, o ServeOptions) 
 		http.Error(w, "sign in first", http.StatusUnauthorized)
 		return access.Rights{}, false
 	}
-	s.mu.Lock()
-	namespaces := s.namespaces
-	s.mu.Unlock()
-	rights, err := reviewer.Rights(r.Context(), user, namespaces)
+	rights, err := reviewer.Rights(r.Context(), user, s.reviewedNamespaces())
 	if err != nil {
 		o.Log.Error(err, "Cannot check what a user may see", "user", user.Name)
 		w.Header().Set("Retry-After", "10")
@@ -138,15 +135,22 @@ func (s *Server) rights(w http.ResponseWriter, r *http.Request, o ServeOptions) 
 	return rights, true
 }
 
-// initiativeNamespaces returns the namespaces of the snapshot's initiatives, sorted.
-func initiativeNamespaces(snap *roadmapview.Snapshot) []string {
+// namespacesOf returns the namespaces the snapshot shows something of, initiatives or untraced work, sorted:
+// those the reviewer asks about.
+func namespacesOf(snap *roadmapview.Snapshot) []string {
 	seen := map[string]bool{}
 	var out []string
-	for i := range snap.Initiatives {
-		if ns := snap.Initiatives[i].Namespace; !seen[ns] {
+	add := func(ns string) {
+		if !seen[ns] {
 			seen[ns] = true
 			out = append(out, ns)
 		}
+	}
+	for i := range snap.Initiatives {
+		add(snap.Initiatives[i].Namespace)
+	}
+	for _, r := range snap.Untraced {
+		add(r.Namespace)
 	}
 	sort.Strings(out)
 	return out
@@ -155,7 +159,8 @@ func initiativeNamespaces(snap *roadmapview.Snapshot) []string {
 // filterSnapshot returns what rights may list of snap, and says in Limited what is hidden. The lists are
 // copied: indexing sorts them, and snap is read concurrently.
 func filterSnapshot(snap *roadmapview.Snapshot, rights access.Rights) *roadmapview.Snapshot {
-	out := &roadmapview.Snapshot{Namespace: snap.Namespace, Limited: limitedBy(rights), CapabilitiesHidden: !rights.Capabilities}
+	out := &roadmapview.Snapshot{Namespace: snap.Namespace, Limited: limitedBy(rights), CapabilitiesHidden: !rights.Capabilities,
+		GoalsHidden: !rights.Goals}
 	if !rights.AllNamespaces {
 		out.VisibleNamespaces = map[string]bool{}
 		for _, ns := range rights.Allowed() {
@@ -173,6 +178,13 @@ func filterSnapshot(snap *roadmapview.Snapshot, rights access.Rights) *roadmapvi
 			out.Initiatives = append(out.Initiatives, snap.Initiatives[i])
 		}
 	}
+	// Untraced work is shown by the same namespace access as the initiatives it is not traced to.
+	for _, r := range snap.Untraced {
+		if rights.Initiatives(r.Namespace) {
+			out.Untraced = append(out.Untraced, r)
+		}
+	}
+	out.UntracedNote = snap.UntracedNote
 	return out.Index()
 }
 
@@ -224,5 +236,7 @@ func digest(snap *roadmapview.Snapshot) uint64 {
 	for i := range snap.Initiatives {
 		write("i", &snap.Initiatives[i])
 	}
+	// Workloads are not in the snapshot at their versions; the report drawn from them is.
+	_ = json.NewEncoder(h).Encode(snap.Untraced)
 	return h.Sum64()
 }

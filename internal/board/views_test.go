@@ -24,6 +24,7 @@ import (
 
 	"github.com/roadmap-operator/roadmap-operator/internal/board/access"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
+	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
 func ids(s *roadmapview.Snapshot) []string {
@@ -123,5 +124,31 @@ func TestEventsOfLimitedRights(t *testing.T) {
 		}
 	default:
 		t.Fatal("a change in namespace shop was not announced to its page")
+	}
+}
+
+// Untraced work is filtered by the namespace access of initiatives, and a change to it is a change of the view
+// (its digest), so the pages of limited rights hear of it.
+func TestFilterSnapshotUntraced(t *testing.T) {
+	full := snapshot()
+	full.Untraced = []workloads.Report{{Namespace: "ops"}, {Namespace: "shop"}, {Namespace: "elsewhere"}}
+	full.UntracedNote = "you may not list CronJob in namespace shop, so the untraced report leaves them out"
+	got := filterSnapshot(full, access.Rights{Namespaces: map[string]bool{"shop": true, "ops": false}})
+	if len(got.Untraced) != 1 || got.Untraced[0].Namespace != "shop" {
+		t.Errorf("untraced reports shown: %+v, want shop's only", got.Untraced)
+	}
+	if got.UntracedNote != full.UntracedNote {
+		t.Errorf("untraced note %q, want %q", got.UntracedNote, full.UntracedNote)
+	}
+	if !got.GoalsHidden || !got.CapabilitiesHidden {
+		t.Error("a reader who may not list goals and capabilities must have them hidden, not absent")
+	}
+	before := digest(got)
+	got.Untraced[0].Untraced = []workloads.Workload{{Kind: "Deployment", Namespace: "shop", Name: "new"}}
+	if digest(got) == before {
+		t.Error("a new untraced workload does not change the view's digest")
+	}
+	if ns := namespacesOf(full); strings.Join(ns, " ") != "elsewhere ops shop" {
+		t.Errorf("namespaces asked about: %v, want those of initiatives and of untraced work", ns)
 	}
 }

@@ -47,10 +47,12 @@ type Snapshot struct {
 	// Limited says why initiatives are from one namespace only although all were wanted (RBAC), or is empty.
 	Limited string
 	// VisibleNamespaces, when set, are the only namespaces whose initiatives a reader may see (the board filters
-	// a snapshot per signed-in user); CapabilitiesHidden says the reader may not see capabilities. An object
-	// they cannot see is then not visible rather than absent.
+	// a snapshot per signed-in user); CapabilitiesHidden and GoalsHidden say the reader may not see capabilities
+	// or goals. An object they cannot see is then not visible rather than absent: the reader must not be told
+	// that it does not exist (which may be false), nor that it does.
 	VisibleNamespaces  map[string]bool
 	CapabilitiesHidden bool
+	GoalsHidden        bool
 	// Untraced holds, per namespace that opts in with roadmap.dev/workloads, the workloads the roadmap does not
 	// explain (untraced, dangling, break glass): filled by LoadUntraced, nil otherwise.
 	Untraced []workloads.Report
@@ -102,6 +104,45 @@ func (s *Snapshot) Visible(namespace string) bool {
 		return s.VisibleNamespaces[namespace]
 	}
 	return s.Namespace == "" || s.Namespace == namespace
+}
+
+// Missing says why a referenced object is not in the snapshot, by kind (Capability, Goal or Initiative):
+// StatusNotVisible when the reader may not see objects of its kind or namespace, StatusNotFound when it does not
+// exist. For an object the snapshot holds it returns "".
+func (s *Snapshot) Missing(kind, namespace, name string) string {
+	switch kind {
+	case "Capability":
+		switch {
+		case s.Capability(name) != nil:
+			return ""
+		case s.CapabilitiesHidden:
+			return StatusNotVisible
+		}
+	case "Goal":
+		switch {
+		case s.Goal(name) != nil:
+			return ""
+		case s.GoalsHidden:
+			return StatusNotVisible
+		}
+	case "Initiative":
+		switch {
+		case s.Initiative(namespace, name) != nil:
+			return ""
+		case !s.Visible(namespace):
+			return StatusNotVisible
+		}
+	}
+	return StatusNotFound
+}
+
+// MissingText is what a reader is told of a missing object of that status: "not visible to you" or "does not
+// exist".
+func MissingText(status string) string {
+	if status == StatusNotVisible {
+		return "not visible to you"
+	}
+	return "does not exist"
 }
 
 // ChildGoals returns the goals whose parent is the named goal, by name.

@@ -130,9 +130,13 @@ func (b *treeBuilder) initiative(ini *roadmapv1.Initiative, relation string) *Tr
 			Health: HealthOK, Message: text})
 	}
 	for _, name := range ini.Spec.Requires {
-		if c := b.s.Capability(string(name)); c != nil {
+		switch c := b.s.Capability(string(name)); {
+		case c != nil:
 			n.Children = append(n.Children, b.capability(c, ""))
-		} else {
+		case b.s.Missing("Capability", "", string(name)) == StatusNotVisible:
+			n.Children = append(n.Children, &TreeNode{Label: "Capability/" + string(name), Status: StatusNotVisible,
+				Health: HealthUnknown, Message: "required by this initiative; " + MissingText(StatusNotVisible)})
+		default:
 			n.Children = append(n.Children, &TreeNode{Label: "Capability/" + string(name), Status: StatusNotFound,
 				Health: HealthBroken, Message: "required by this initiative but does not exist"})
 		}
@@ -145,7 +149,7 @@ func (b *treeBuilder) initiative(ini *roadmapv1.Initiative, relation string) *Tr
 		missing := &TreeNode{Label: "depends on Initiative/" + dep.String(), Status: StatusNotFound, Health: HealthBroken,
 			Message: "named in spec.dependsOn but does not exist"}
 		if !b.s.Visible(dep.Namespace) {
-			missing.Status, missing.Health, missing.Message = StatusNotVisible, HealthUnknown, "not visible to you"
+			missing.Status, missing.Health, missing.Message = StatusNotVisible, HealthUnknown, MissingText(StatusNotVisible)
 		}
 		n.Children = append(n.Children, missing)
 	}

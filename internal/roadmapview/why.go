@@ -161,8 +161,8 @@ func requiredBy(s *Snapshot, c *roadmapv1.Capability) []WhyNode {
 }
 
 func notFound(s *Snapshot, ref Ref) error {
-	if ref.Kind == "Initiative" && !s.Visible(ref.Namespace) {
-		return fmt.Errorf("%s: not visible (%s)", ref, s.Limited)
+	if s.Missing(ref.Kind, ref.Namespace, ref.Name) == StatusNotVisible {
+		return fmt.Errorf("%s: %s (%s)", ref, MissingText(StatusNotVisible), s.Limited)
 	}
 	if ref.Kind == "Initiative" {
 		// Most often the namespace was left out: name the namespaces that do have an initiative of that name.
@@ -249,6 +249,11 @@ func (b *whyBuilder) entry(parent *roadmapv1.Initiative, e roadmapv1.BlockedByEn
 	switch e.Kind {
 	case "Capability":
 		c := b.s.Capability(e.Name)
+		if c == nil && b.s.Missing("Capability", "", e.Name) == StatusNotVisible {
+			// The reader may not list capabilities: whether it exists is not theirs to learn from the board.
+			return WhyNode{Relation: RelationRequires, Kind: "Capability", Name: e.Name, Status: StatusNotVisible,
+				Reason: e.Reason, Message: e.Message}
+		}
 		if c == nil {
 			return WhyNode{Relation: RelationRequires, Kind: "Capability", Name: e.Name, Status: StatusNotFound,
 				Reason: e.Reason, Message: e.Message, Stalled: e.Stalled, Action: &Action{Owner: OwnerOrNone(parent.Spec.Owner),

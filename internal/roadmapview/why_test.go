@@ -21,7 +21,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview"
 	"github.com/roadmap-operator/roadmap-operator/internal/roadmapview/roadmapviewtest"
 )
@@ -108,5 +110,33 @@ func TestWhyNamesTheNamespaces(t *testing.T) {
 	if _, err := roadmapview.Why(s, roadmapview.Ref{Kind: "Initiative", Namespace: "default", Name: "nope"}); err == nil ||
 		err.Error() != "initiative default/nope not found" {
 		t.Errorf("error = %v", err)
+	}
+}
+
+func TestMissingSaysHiddenOrAbsent(t *testing.T) {
+	all := (&roadmapview.Snapshot{Capabilities: []roadmapv1.Capability{{ObjectMeta: metav1.ObjectMeta{Name: "bus"}}},
+		Initiatives: []roadmapv1.Initiative{{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "work"}}}}).Index()
+	limited := (&roadmapview.Snapshot{VisibleNamespaces: map[string]bool{"a": true}, CapabilitiesHidden: true, GoalsHidden: true}).Index()
+	for _, tc := range []struct {
+		name            string
+		s               *roadmapview.Snapshot
+		kind, ns, named string
+		want            string
+	}{
+		{"held", all, "Capability", "", "bus", ""},
+		{"held initiative", all, "Initiative", "a", "work", ""},
+		{"absent capability", all, "Capability", "", "nope", roadmapview.StatusNotFound},
+		{"absent goal", all, "Goal", "", "nope", roadmapview.StatusNotFound},
+		{"absent initiative", all, "Initiative", "b", "nope", roadmapview.StatusNotFound},
+		{"hidden capability", limited, "Capability", "", "bus", roadmapview.StatusNotVisible},
+		{"hidden goal", limited, "Goal", "", "g", roadmapview.StatusNotVisible},
+		{"initiative of a hidden namespace", limited, "Initiative", "b", "work", roadmapview.StatusNotVisible},
+		{"absent from a visible namespace", limited, "Initiative", "a", "nope", roadmapview.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.s.Missing(tc.kind, tc.ns, tc.named); got != tc.want {
+				t.Errorf("Missing(%s %s/%s) = %q, want %q", tc.kind, tc.ns, tc.named, got, tc.want)
+			}
+		})
 	}
 }

@@ -25,6 +25,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,10 +36,13 @@ import (
 	"github.com/go-logr/logr/testr"
 	"github.com/oauth2-proxy/mockoidc"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/yaml"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/board"
@@ -55,10 +60,7 @@ func boardReader(t *testing.T, env *testenv.Env) envtest.User {
 	ctx := context.Background()
 	name := "roadmap-board"
 	for _, obj := range []client.Object{
-		&rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{"roadmap.dev"}, Resources: []string{"capabilities", "goals", "initiatives"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{"authorization.k8s.io"}, Resources: []string{"subjectaccessreviews"}, Verbs: []string{"create"}},
-		}},
+		shippedBoardRole(t),
 		&rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
 			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name},
 			Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: name}}},
@@ -66,6 +68,26 @@ func boardReader(t *testing.T, env *testenv.Env) envtest.User {
 		g.Expect(env.Client.Create(ctx, obj)).To(Succeed())
 	}
 	return envtest.User{Name: name}
+}
+
+// shippedBoardRole is the ClusterRole config/board gives the board's ServiceAccount, as shipped.
+func shippedBoardRole(t *testing.T) *rbacv1.ClusterRole {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testenv.Root(t), "config", "board", "component", "rbac.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range strings.Split(string(data), "\n---\n") {
+		var role rbacv1.ClusterRole
+		if err := yaml.Unmarshal([]byte(doc), &role); err != nil {
+			t.Fatalf("config/board/component/rbac.yaml: %v", err)
+		}
+		if role.Kind == "ClusterRole" {
+			return &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: role.Name}, Rules: role.Rules}
+		}
+	}
+	t.Fatal("config/board/component/rbac.yaml has no ClusterRole")
+	return nil
 }
 
 // grant binds a role reading initiatives in namespace to a group, and, when clusterScoped, a cluster role
@@ -91,7 +113,11 @@ func grant(t *testing.T, k client.Client, group, namespace string, clusterScoped
 				Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: group}}})
 	}
 	for _, obj := range objs {
-		g.Expect(k.Create(ctx, obj)).To(Succeed())
+		err := k.Create(ctx, obj)
+		if _, shared := obj.(*rbacv1.Role); shared && apierrors.IsAlreadyExists(err) {
+			continue // the namespace's reader role, granted to another group before
+		}
+		g.Expect(err).NotTo(HaveOccurred())
 	}
 }
 
@@ -103,7 +129,7 @@ type signedInBoard struct {
 	reviewer *access.Reviewer
 }
 
-func serveSignedIn(t *testing.T, env *testenv.Env, ttl time.Duration) *signedInBoard {
+func serveSignedIn(t *testing.T, env *testenv.Env, ttl time.Duration, configure ...func(*auth.Config)) *signedInBoard {
 	t.Helper()
 	g := NewWithT(t)
 	m, err := mockoidc.Run()
@@ -119,8 +145,12 @@ func serveSignedIn(t *testing.T, env *testenv.Env, ttl time.Duration) *signedInB
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	g.Expect(err).NotTo(HaveOccurred())
 	base := "http://" + l.Addr().String() + "/"
-	a, err := auth.New(auth.Config{IssuerURL: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret,
-		UsernameClaim: "email", GroupsClaim: "groups", GroupsPrefix: "oidc:", ExternalURL: base, Log: testr.New(t)})
+	authConfig := auth.Config{IssuerURL: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret,
+		UsernameClaim: "email", GroupsClaim: "groups", GroupsPrefix: "oidc:", ExternalURL: base, Log: testr.New(t)}
+	for _, c := range configure {
+		c(&authConfig)
+	}
+	a, err := auth.New(authConfig)
 	g.Expect(err).NotTo(HaveOccurred())
 	r, err := access.NewReviewer(cfg, ttl, time.Now)
 	g.Expect(err).NotTo(HaveOccurred())
@@ -218,14 +248,16 @@ func TestSignedInUsersSeeWhatRBACAllows(t *testing.T) {
 	g.Expect(ids).To(BeEmpty())
 	g.Expect(limited).To(ContainSubstring("RBAC lets you list no initiatives, capabilities or goals"))
 
-	// Nothing leaks through the detail and why endpoints: bob gets what a node that does not exist gets.
-	for _, endpoint := range []string{"api/detail?id=", "api/why?id="} {
-		_, nothing := bob.get(endpoint + url.QueryEscape("initiative/team-z/nothing"))
-		for _, id := range []string{"initiative/team-a/work", "capability/event-bus", "goal/growth"} {
-			status, body := bob.get(endpoint + url.QueryEscape(id))
-			g.Expect(status).To(Equal(http.StatusOK))
-			g.Expect(body).To(Equal(nothing), "bob reads %s%s", endpoint, id)
-		}
+	// Nothing leaks through the detail and why endpoints: bob gets what a node that may or may not exist where
+	// he cannot look gets, "not visible to you".
+	_, nothing := bob.get("api/why?id=" + url.QueryEscape("initiative/team-z/nothing"))
+	for _, id := range []string{"initiative/team-a/work", "capability/event-bus", "goal/growth"} {
+		status, body := bob.get("api/why?id=" + url.QueryEscape(id))
+		g.Expect(status).To(Equal(http.StatusOK))
+		g.Expect(body).To(Equal(nothing), "bob reads api/why?id=%s", id)
+		d := bob.detail(id)
+		g.Expect(d).To(Equal(board.Detail{Missing: roadmapview.StatusNotVisible,
+			Message: strings.Replace(id, "/", " ", 1) + " not visible to you"}), "bob reads api/detail?id=%s", id)
 	}
 	status, body := alice.get("api/detail?id=" + url.QueryEscape("initiative/team-a/work"))
 	g.Expect(status).To(Equal(http.StatusOK))
@@ -329,4 +361,284 @@ func TestSignInInBrowser(t *testing.T) {
 	g.Eventually(shown).WithTimeout(30 * time.Second).Should(ConsistOf("initiative/team-b/work"))
 	g.Expect(get(t, br, 10*time.Second, chromedp.TextContent(chromedp.ID("who")))).To(Equal("Signed in as bob@example.com"))
 	br.noProblems(t)
+}
+
+// detail returns what the detail endpoint says of a node for the user.
+func (u *user) detail(id string) board.Detail {
+	u.t.Helper()
+	status, body := u.get("api/detail?id=" + url.QueryEscape(id))
+	var d board.Detail
+	if status != http.StatusOK {
+		u.t.Fatalf("detail of %s: %d %s", id, status, body)
+	}
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		u.t.Fatalf("detail of %s: %v", id, err)
+	}
+	return d
+}
+
+// blockers returns the status of each object the why chain of a detail names, as "kind ns/name=status".
+func blockers(d board.Detail) []string {
+	var out []string
+	if d.Why == nil {
+		return nil
+	}
+	var walk func(n roadmapview.WhyNode)
+	walk = func(n roadmapview.WhyNode) {
+		for _, c := range n.BlockedBy {
+			out = append(out, c.Kind+" "+strings.TrimPrefix(c.Namespace+"/"+c.Name, "/")+"="+c.Status)
+			walk(c)
+		}
+	}
+	walk(d.Why.Target)
+	return out
+}
+
+// Hidden is not missing: an object a user may not see is "not visible" to them in why chains and details, never
+// "does not exist" (which may be false); one that really does not exist still says so to a user who could see
+// it. Two users of different rights, RBAC in a real apiserver, the operator writing the blockers.
+func TestHiddenIsNotMissing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	g := NewWithT(t)
+	env := startOperator(t)
+	k := env.Client
+	for _, ns := range []string{"team-a", "team-b"} {
+		testenv.EnsureNamespace(t, k, ns)
+	}
+	checkout := testenv.Initiative("team-b", "checkout", "event-bus")
+	checkout.Spec.DependsOn = []roadmapv1.InitiativeReference{{Namespace: "team-a", Name: "platform"}}
+	testenv.Create(g, k, testenv.Capability("event-bus", roadmapv1.LifecyclePlanned),
+		testenv.Initiative("team-a", "platform"), checkout, testenv.Initiative("team-b", "dangling", "no-such-capability"))
+	for _, name := range []string{"checkout", "dangling"} {
+		g.Eventually(func() roadmapv1.InitiativePhase {
+			var ini roadmapv1.Initiative
+			_ = k.Get(context.Background(), client.ObjectKey{Namespace: "team-b", Name: name}, &ini)
+			return ini.Status.Phase
+		}).WithTimeout(time.Minute).Should(Equal(roadmapv1.PhaseBlocked), "initiative team-b/%s", name)
+	}
+	// bob may list team-b's initiatives only; dave may list them and capabilities and goals too.
+	grant(t, k, "oidc:team-b", "team-b", false)
+	grant(t, k, "oidc:team-b-leads", "team-b", true)
+	b := serveSignedIn(t, env, 30*time.Second)
+	bob := b.signIn(t, "bob@example.com", "team-b")
+	dave := b.signIn(t, "dave@example.com", "team-b-leads")
+
+	g.Eventually(func() []string { return blockers(bob.detail("initiative/team-b/checkout")) }).
+		WithTimeout(30 * time.Second).Should(ConsistOf("Capability event-bus=NotVisible", "Initiative team-a/platform=NotVisible"))
+	g.Expect(blockers(bob.detail("initiative/team-b/dangling"))).To(ConsistOf("Capability no-such-capability=NotVisible"),
+		"bob may not list capabilities: the board must not tell him whether one exists")
+	g.Expect(blockers(dave.detail("initiative/team-b/checkout"))).To(ContainElements(
+		"Capability event-bus=Planned", "Initiative team-a/platform=NotVisible"))
+	g.Expect(blockers(dave.detail("initiative/team-b/dangling"))).To(ConsistOf("Capability no-such-capability=NotFound"))
+	for _, d := range []board.Detail{bob.detail("initiative/team-b/checkout"), bob.detail("initiative/team-b/dangling")} {
+		data, _ := json.Marshal(d)
+		g.Expect(string(data)).NotTo(ContainSubstring("does not exist"))
+	}
+	dangling := dave.detail("initiative/team-b/dangling")
+	g.Expect(dangling.Why.Actions).To(ContainElement(HaveField("Do", ContainSubstring("capability no-such-capability does not exist"))))
+
+	// The detail of a node itself: hidden from bob, missing for dave only when it is missing.
+	for id, want := range map[string]string{
+		"capability/event-bus":          roadmapview.StatusNotVisible,
+		"capability/no-such-capability": roadmapview.StatusNotVisible,
+		"initiative/team-a/platform":    roadmapview.StatusNotVisible,
+		"initiative/team-b/nothing":     roadmapview.StatusNotFound,
+		"initiative/team-b/checkout":    "",
+	} {
+		d := bob.detail(id)
+		g.Expect(d.Missing).To(Equal(want), "bob's detail of %s", id)
+		if want == roadmapview.StatusNotVisible {
+			g.Expect(d.Message).To(HaveSuffix("not visible to you"))
+			g.Expect(d.Conditions).To(BeEmpty())
+		}
+	}
+	for id, want := range map[string]string{
+		"capability/event-bus":          "",
+		"capability/no-such-capability": roadmapview.StatusNotFound,
+		"goal/no-such-goal":             roadmapview.StatusNotFound,
+		"initiative/team-a/platform":    roadmapview.StatusNotVisible,
+	} {
+		d := dave.detail(id)
+		g.Expect(d.Missing).To(Equal(want), "dave's detail of %s", id)
+		if want == roadmapview.StatusNotFound {
+			g.Expect(d.Message).To(HaveSuffix("does not exist"))
+		}
+	}
+}
+
+// stream is an open event stream of a user, read in the background: its announced versions, and ended once
+// the server closes it.
+type stream struct {
+	versions chan uint64
+	ended    chan struct{}
+}
+
+func (u *user) stream() *stream {
+	u.t.Helper()
+	// As a page's: no client timeout, which would end the stream rather than the server.
+	resp, err := (&http.Client{Jar: u.c.Jar}).Get(u.base + "api/events")
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		u.t.Fatalf("event stream: %s", resp.Status)
+	}
+	st := &stream{versions: make(chan uint64, 100), ended: make(chan struct{})}
+	u.t.Cleanup(func() { _ = resp.Body.Close() })
+	go func() {
+		defer close(st.ended)
+		r := bufio.NewReader(resp.Body)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if data, ok := strings.CutPrefix(strings.TrimSpace(line), "data: "); ok {
+				var ev struct{ Version uint64 }
+				if json.Unmarshal([]byte(data), &ev) == nil {
+					st.versions <- ev.Version
+				}
+			}
+		}
+	}()
+	return st
+}
+
+// An open event stream follows its user's rights: a revoked RoleBinding ends it once the answer expires
+// (without a change to the roadmap to announce), and the page's reconnection gets the narrowed board; a session
+// that ends ends the stream too, and the reconnection is sent to sign in.
+func TestEventStreamsFollowRights(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	g := NewWithT(t)
+	env := testenv.New(t)
+	k := env.Client
+	for _, ns := range []string{"team-a", "team-b"} {
+		testenv.EnsureNamespace(t, k, ns)
+		testenv.Create(g, k, testenv.Initiative(ns, "work"))
+	}
+	grant(t, k, "oidc:team-a", "team-a", false)
+	grant(t, k, "oidc:team-b", "team-b", false)
+	const ttl = 2 * time.Second
+	const session = 8 * time.Second
+	b := serveSignedIn(t, env, ttl, func(c *auth.Config) { c.SessionTTL = session })
+	alice := b.signIn(t, "alice@example.com", "team-a", "team-b")
+	signedIn := time.Now()
+
+	st := alice.stream()
+	g.Eventually(st.versions).WithTimeout(10 * time.Second).Should(Receive())
+	ids, _, _ := alice.model()
+	g.Expect(ids).To(ConsistOf("initiative/team-a/work=work", "initiative/team-b/work=work"))
+
+	reviews := b.reviewer.Reviews()
+	revoked := time.Now()
+	g.Expect(k.Delete(context.Background(), &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a",
+		Name: "oidc:team-a"}})).To(Succeed())
+	g.Eventually(st.ended).WithTimeout(20 * time.Second).Should(BeClosed())
+	t.Logf("the stream ended %v after the RoleBinding was deleted (access cache TTL %v); %d reviews asked meanwhile",
+		time.Since(revoked).Round(time.Millisecond), ttl, b.reviewer.Reviews()-reviews)
+	g.Expect(b.reviewer.Reviews()-reviews).To(BeNumerically("<=", 5),
+		"the stream re-asks through the cache: one set of reviews (3 + one per namespace) per expiry")
+
+	// The page reconnects and follows the narrowed rights.
+	again := alice.stream()
+	g.Eventually(again.versions).WithTimeout(10 * time.Second).Should(Receive())
+	ids, limited, _ := alice.model()
+	g.Expect(ids).To(ConsistOf("initiative/team-b/work=work"))
+	g.Expect(limited).To(ContainSubstring("namespace team-b only"))
+
+	// The session ends: so does the stream, and the page is sent to sign in.
+	g.Eventually(again.ended).WithTimeout(session + 20*time.Second).Should(BeClosed())
+	g.Expect(time.Since(signedIn)).To(BeNumerically(">=", session-time.Second), "the stream outlived no session")
+	status, _ := alice.get("api/events")
+	g.Expect(status).To(Equal(http.StatusUnauthorized))
+}
+
+// untraced returns, per namespace, the untraced and dangling workloads of the user's board, and its note.
+func (u *user) untraced() (map[string][]string, string) {
+	u.t.Helper()
+	_, body := u.get("api/roadmap")
+	var m board.Model
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		u.t.Fatalf("model: %v", err)
+	}
+	out := map[string][]string{}
+	for _, r := range m.Untraced {
+		for _, w := range r.Untraced {
+			out[r.Namespace] = append(out[r.Namespace], "untraced "+w.Name)
+		}
+		for _, w := range r.Dangling {
+			out[r.Namespace] = append(out[r.Namespace], "dangling "+w.Name)
+		}
+	}
+	return out, m.UntracedNote
+}
+
+// The board service shows the untraced work of the namespaces that opt in (metadata-only informers, with the
+// RBAC config/board ships), to each user for the namespaces whose initiatives they may list, and follows new
+// workloads; the local board shows what its user may list, and says what it leaves out.
+func TestUntracedWorkOnTheBoard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	g := NewWithT(t)
+	env := testenv.New(t)
+	k := env.Client
+	ctx := context.Background()
+	for _, ns := range []string{"team-a", "team-b"} {
+		testenv.Create(g, k, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns,
+			Labels: map[string]string{roadmapv1.LabelWorkloads: roadmapv1.WorkloadsModeAudit}}})
+		testenv.Create(g, k, testenv.Initiative(ns, "work"), testenv.Deployment(ns, ns+"-traced", "work"),
+			testenv.Deployment(ns, ns+"-untraced", ""))
+	}
+	testenv.Create(g, k, testenv.Deployment("team-a", "team-a-dangling", "no-such-initiative"))
+	grant(t, k, "oidc:team-a", "team-a", false)
+
+	b := serveSignedIn(t, env, 30*time.Second)
+	alice := b.signIn(t, "alice@example.com", "team-a")
+	admin := b.signIn(t, "admin@example.com", "roadmap-admins")
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-admins"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "view"},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "oidc:roadmap-admins"}}})).To(Succeed())
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-admins-list"},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{"roadmap.dev"}, Resources: []string{"*"}, Verbs: []string{"list"}}}})).To(Succeed())
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-admins-list"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "roadmap-admins-list"},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "oidc:roadmap-admins"}}})).To(Succeed())
+
+	g.Eventually(func() map[string][]string { u, _ := admin.untraced(); return u }).WithTimeout(30 * time.Second).
+		Should(Equal(map[string][]string{"team-a": {"untraced team-a-untraced", "dangling team-a-dangling"},
+			"team-b": {"untraced team-b-untraced"}}))
+	u, note := alice.untraced()
+	g.Expect(u).To(Equal(map[string][]string{"team-a": {"untraced team-a-untraced", "dangling team-a-dangling"}}),
+		"alice sees the untraced work of her namespace only")
+	g.Expect(note).To(BeEmpty())
+
+	// A new workload shows without a reload of the board: the informers follow the workloads.
+	testenv.Create(g, k, testenv.Deployment("team-a", "team-a-later", ""))
+	g.Eventually(func() []string { u, _ := alice.untraced(); return u["team-a"] }).WithTimeout(30 * time.Second).
+		Should(ContainElement("untraced team-a-later"))
+
+	// kubectl roadmap serve, as a user who may read the roadmap but not list namespaces: the board works and
+	// says what its untraced report leaves out.
+	reader := envtest.User{Name: "roadmap-reader"}
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-reader"},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{"roadmap.dev"}, Resources: []string{"*"}, Verbs: []string{"get", "list", "watch"}}}})).To(Succeed())
+	g.Expect(k.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "roadmap-reader"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "roadmap-reader"},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: reader.Name}}})).To(Succeed())
+	cfg, err := env.UserConfig(reader)
+	g.Expect(err).NotTo(HaveOccurred())
+	local, _ := serve(t, cfg, roadmapview.Scope{}, "127.0.0.1:0")
+	resp, err := http.Get(local + "api/roadmap")
+	g.Expect(err).NotTo(HaveOccurred())
+	defer func() { _ = resp.Body.Close() }()
+	var m board.Model
+	g.Expect(json.NewDecoder(resp.Body).Decode(&m)).To(Succeed())
+	g.Expect(m.Nodes).To(ContainElement(HaveField("ID", "initiative/team-b/work")))
+	g.Expect(m.Untraced).To(BeEmpty())
+	g.Expect(m.UntracedNote).To(ContainSubstring("you may not list namespaces"))
 }

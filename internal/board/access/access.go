@@ -38,10 +38,12 @@ import (
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 )
 
-// User is who signed in: the name and groups the apiserver would see for them (prefixes applied).
+// User is who signed in: the name and groups the apiserver would see for them (prefixes applied), and when
+// their session ends (zero: never). A long-lived answer to the user, an event stream, ends with the session.
 type User struct {
-	Name   string
-	Groups []string
+	Name    string
+	Groups  []string
+	Expires time.Time
 }
 
 // String names the user and their groups, for pages and logs.
@@ -154,9 +156,20 @@ func NewReviewer(cfg *rest.Config, ttl time.Duration, now func() time.Time) (*Re
 // Reviews is how many SubjectAccessReviews were asked so far.
 func (r *Reviewer) Reviews() int64 { return r.count.Load() }
 
+// TTL is how long an answer is remembered.
+func (r *Reviewer) TTL() time.Duration { return r.ttl }
+
 // Rights returns what u may list: capabilities, goals, and the initiatives of all namespaces or of which of
 // namespaces. Answers younger than the TTL are reused; a namespace not asked about yet is asked now.
 func (r *Reviewer) Rights(ctx context.Context, u User, namespaces []string) (Rights, error) {
+	rights, _, err := r.RightsUntil(ctx, u, namespaces)
+	return rights, err
+}
+
+// RightsUntil is Rights, and when the answer expires: asked again after that, it asks the apiserver anew. An
+// open event stream re-checks then, so a revoked binding reaches it within the TTL, at no more reviews than
+// the user's page requests cost anyway.
+func (r *Reviewer) RightsUntil(ctx context.Context, u User, namespaces []string) (Rights, time.Time, error) {
 	key := u.Name + "\x00" + strings.Join(u.Groups, "\x00")
 	now := r.now()
 	r.mu.Lock()
@@ -174,19 +187,19 @@ func (r *Reviewer) Rights(ctx context.Context, u User, namespaces []string) (Rig
 		fresh := entry{expires: now.Add(r.ttl), fetched: true, namespace: map[string]bool{}}
 		var err error
 		if fresh.rights.AllNamespaces, err = r.allowed(ctx, u, "initiatives", ""); err != nil {
-			return Rights{}, err
+			return Rights{}, time.Time{}, err
 		}
 		if fresh.rights.Capabilities, err = r.allowed(ctx, u, "capabilities", ""); err != nil {
-			return Rights{}, err
+			return Rights{}, time.Time{}, err
 		}
 		if fresh.rights.Goals, err = r.allowed(ctx, u, "goals", ""); err != nil {
-			return Rights{}, err
+			return Rights{}, time.Time{}, err
 		}
 		e.expires, e.fetched, e.rights, e.namespace = fresh.expires, true, fresh.rights, fresh.namespace
 	}
-	out := e.rights
+	out, expires := e.rights, e.expires
 	if out.AllNamespaces {
-		return out, nil
+		return out, expires, nil
 	}
 	out.Namespaces = make(map[string]bool, len(namespaces))
 	for _, ns := range namespaces {
@@ -194,13 +207,13 @@ func (r *Reviewer) Rights(ctx context.Context, u User, namespaces []string) (Rig
 		if !seen {
 			var err error
 			if ok, err = r.allowed(ctx, u, "initiatives", ns); err != nil {
-				return Rights{}, err
+				return Rights{}, time.Time{}, err
 			}
 			e.namespace[ns] = ok
 		}
 		out.Namespaces[ns] = ok
 	}
-	return out, nil
+	return out, expires, nil
 }
 
 // pruneLocked forgets users whose answers expired, so the cache holds only users seen within the TTL.

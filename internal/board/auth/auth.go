@@ -196,7 +196,8 @@ func (a *Authenticator) Require(next http.Handler) http.Handler {
 			http.Redirect(w, r, a.external.Path+"auth/login", http.StatusSeeOther)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(access.WithUser(r.Context(), access.User{Name: s.Name, Groups: s.Groups})))
+		next.ServeHTTP(w, r.WithContext(access.WithUser(r.Context(), access.User{Name: s.Name, Groups: s.Groups,
+			Expires: time.Unix(s.Expires, 0)})))
 	})
 }
 
@@ -208,12 +209,17 @@ type flow struct {
 	Expires  int64  `json:"e"`
 }
 
-// session is a signed-in user.
+// session is a signed-in user. IDToken is the raw ID token of the sign-in, kept to name the session when
+// signing out at the provider (id_token_hint); it is left out when the cookie would grow too large.
 type session struct {
 	Name    string   `json:"u"`
 	Groups  []string `json:"g,omitempty"`
 	Expires int64    `json:"e"`
+	IDToken string   `json:"t,omitempty"`
 }
+
+// maxCookie bounds a session cookie's value: browsers keep cookies of up to 4096 bytes with name and attributes.
+const maxCookie = 3800
 
 func (a *Authenticator) login(w http.ResponseWriter, r *http.Request) {
 	p, err := a.discover(r.Context())
@@ -291,12 +297,19 @@ func (a *Authenticator) callback(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, http.StatusUnauthorized, "Your identity cannot be used", err)
 		return
 	}
-	value, err := a.sign(session{Name: user.Name, Groups: user.Groups, Expires: a.cfg.Now().Add(a.cfg.SessionTTL).Unix()})
+	sess := session{Name: user.Name, Groups: user.Groups, Expires: a.cfg.Now().Add(a.cfg.SessionTTL).Unix(), IDToken: raw}
+	value, err := a.sign(sess)
+	if err == nil && len(value) > maxCookie {
+		// Without the ID token signing out ends the provider's session with client_id alone, where the provider
+		// allows that.
+		sess.IDToken = ""
+		value, err = a.sign(sess)
+	}
 	if err != nil {
 		a.fail(w, http.StatusInternalServerError, "Signing in failed", err)
 		return
 	}
-	if len(value) > 3800 {
+	if len(value) > maxCookie {
 		a.fail(w, http.StatusUnauthorized, "Your identity cannot be used",
 			fmt.Errorf("%s has %d groups, too many for a session cookie: set --oidc-groups-prefix or ask the "+
 				"identity provider to send fewer", user.Name, len(user.Groups)))
@@ -344,11 +357,69 @@ func (a *Authenticator) user(idToken *oidc.IDToken) (access.User, error) {
 	return u, nil
 }
 
-func (a *Authenticator) logout(w http.ResponseWriter, _ *http.Request) {
+// logout ends the session on the board and, where the provider offers it (an end_session_endpoint in its
+// discovery document: OpenID Connect RP-Initiated Logout 1.0), at the provider too: the browser is sent there
+// with the session's ID token as id_token_hint, the board's client_id, and the board's external URL as
+// post_logout_redirect_uri (register it at the provider). A provider without the endpoint, or one that cannot
+// be reached, leaves its own session open, and the page says so.
+func (a *Authenticator) logout(w http.ResponseWriter, r *http.Request) {
+	s, err := a.session(r)
 	http.SetCookie(w, a.cookie(SessionCookie, "", "/", -1))
-	page(w, http.StatusOK, "Signed out", "You are signed out of the roadmap board. Your sign-in at the identity "+
-		"provider may still be open.", a.external.Path+"auth/login")
+	if err != nil { // no session (or an expired one): nothing to end at the provider either
+		page(w, http.StatusOK, "Signed out", "You are signed out of the roadmap board.", a.external.Path+"auth/login")
+		return
+	}
+	endSession, err := a.endSessionURL(r.Context(), s)
+	if err != nil {
+		a.cfg.Log.Error(err, "Signed out on the board only", "user", s.Name)
+		page(w, http.StatusOK, "Signed out", "You are signed out of the roadmap board. Your sign-in at the "+
+			"identity provider may still be open: "+err.Error(), a.external.Path+"auth/login")
+		return
+	}
+	a.cfg.Log.Info("Signed out; ending the session at the identity provider", "user", s.Name)
+	// A page rather than a redirect: the board's Content-Security-Policy (form-action 'self') forbids the
+	// sign-out form's response to redirect to another origin.
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = endSessionTemplate.Execute(w, map[string]string{"URL": endSession})
 }
+
+// endSessionURL is where the browser ends the session s at the provider, or an error saying why it cannot.
+func (a *Authenticator) endSessionURL(ctx context.Context, s session) (string, error) {
+	p, err := a.discover(ctx)
+	if err != nil {
+		return "", err
+	}
+	var metadata struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := p.Claims(&metadata); err != nil {
+		return "", fmt.Errorf("reading the discovery document of %s: %w", a.cfg.IssuerURL, err)
+	}
+	if metadata.EndSession == "" {
+		return "", fmt.Errorf("%s does not offer to end its sessions (no end_session_endpoint)", a.cfg.IssuerURL)
+	}
+	u, err := url.Parse(metadata.EndSession)
+	loopbackHTTP := u != nil && u.Scheme == "http" && IsLoopback(u.Hostname())
+	if err != nil || (u.Scheme != "https" && !loopbackHTTP) {
+		return "", fmt.Errorf("the end_session_endpoint of %s, %q, is not an https URL", a.cfg.IssuerURL, metadata.EndSession)
+	}
+	q := u.Query()
+	if s.IDToken != "" {
+		q.Set("id_token_hint", s.IDToken)
+	}
+	q.Set("client_id", a.cfg.ClientID)
+	q.Set("post_logout_redirect_uri", a.external.String())
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+var endSessionTemplate = template.Must(template.New("end").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Signing out · Roadmap board</title>
+<meta http-equiv="refresh" content="0;url={{.URL}}"></head>
+<body><h1>Signing out</h1><p id="message">You are signed out of the roadmap board; ending your sign-in at the
+identity provider…</p><p><a id="end-session" href="{{.URL}}">Continue</a></p></body></html>
+`))
 
 // session returns the request's valid session.
 func (a *Authenticator) session(r *http.Request) (session, error) {
@@ -360,7 +431,7 @@ func (a *Authenticator) session(r *http.Request) (session, error) {
 	if err := a.verify(c.Value, &s); err != nil {
 		return session{}, err
 	}
-	if a.cfg.Now().Unix() > s.Expires {
+	if a.cfg.Now().Unix() >= s.Expires { // ends at Expires, as the event streams of the session do
 		return session{}, errors.New("the session expired")
 	}
 	return s, nil

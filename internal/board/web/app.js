@@ -154,7 +154,8 @@
     var section = $('untraced-section');
     var box = $('untraced');
     clear(box);
-    section.hidden = reports.length === 0;
+    section.hidden = reports.length === 0 && !model.untracedNote;
+    if (model.untracedNote) box.appendChild(el('p', { class: 'limited' }, model.untracedNote));
     reports.forEach(function (r) {
       box.appendChild(el('h3', null, r.namespace + ' (' + r.mode + ')'));
       var ul = el('ul', { class: 'untraced' });
@@ -425,6 +426,17 @@
     var d = $('detail');
     clear(d);
     var n = state.sel && byId[state.sel];
+    if (state.sel && !n && !model.complete) {
+      // A link to something this board does not show: say whether it is hidden from this user or does not exist.
+      var sel = state.sel;
+      fetch('api/detail?id=' + encodeURIComponent(sel)).then(function (r) { return r.json(); }).then(function (detail) {
+        if (state.sel !== sel || byId[sel] || !detail || !detail.missing) return;
+        clear(d);
+        d.hidden = false;
+        d.appendChild(el('h2', null, sel));
+        d.appendChild(el('p', { class: 'limited', 'data-missing': detail.missing }, detail.message));
+      }, function () {});
+    }
     if (!n) { d.hidden = true; return; }
     d.hidden = false;
     var close = el('button', { type: 'button', class: 'close', 'aria-label': 'Close details' }, '×');
@@ -520,7 +532,9 @@
       var li = el('li');
       var rel = n.relation ? n.relation + ' ' : '';
       var id = n.kind === 'Initiative' ? 'initiative/' + n.namespace + '/' + n.name : n.kind === 'Capability' ? 'capability/' + n.name : '';
-      var label = rel + n.kind.toLowerCase() + ' ' + (n.namespace ? n.namespace + '/' : '') + n.name + ': ' + n.status + (n.reason && n.reason !== n.status ? ' (' + n.reason + ')' : '');
+      // An object the chain names but the snapshot lacks is either hidden from this user or really missing.
+      var st = { NotVisible: 'not visible to you', NotFound: 'does not exist' }[n.status] || n.status;
+      var label = rel + n.kind.toLowerCase() + ' ' + (n.namespace ? n.namespace + '/' : '') + n.name + ': ' + st + (n.reason && n.reason !== n.status ? ' (' + n.reason + ')' : '');
       if (id && byId[id]) li.appendChild(activatable(el('span', { class: 'link' }, label), id)); else li.appendChild(el('span', null, label));
       if (n.message) li.appendChild(el('div', { class: 'message' }, n.message));
       if (n.action) li.appendChild(el('div', { class: 'action' }, '→ ' + n.action.owner + ' must ' + n.action.do));
