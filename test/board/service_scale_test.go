@@ -26,7 +26,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,9 +36,7 @@ import (
 	. "github.com/onsi/gomega"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
@@ -147,28 +144,10 @@ func TestBoardServiceScale(t *testing.T) {
 
 	// Steady state: the operator goes on writing goal rollups for a while after the phases are set; measure once
 	// the lead's page has had no new model for three seconds.
-	version, since := "", time.Now()
-	g.Eventually(func() time.Duration {
-		v := get(t, br, 10*time.Second, chromedp.Evaluate[string](`document.body.dataset.version`))
-		if v != version {
-			version, since = v, time.Now()
-		}
-		return time.Since(since)
-	}, 5*time.Minute, 250*time.Millisecond).Should(BeNumerically(">=", 3*time.Second))
+	_ = waitSteady(t, g, br)
 
 	window, reviewsBefore := time.Now(), sars()
-	var latencies []time.Duration
-	for i := range 5 {
-		title := fmt.Sprintf("renamed %d", i)
-		ini := &roadmapv1.Initiative{ObjectMeta: metav1.ObjectMeta{Namespace: "team-07", Name: "initiative-0007"}}
-		g.Expect(k.Patch(ctx, ini, client.RawPatch(types.MergePatchType, []byte(`{"spec":{"title":"`+title+`"}}`)))).To(Succeed())
-		patched := time.Now()
-		_ = get(t, br, time.Minute, chromedp.Poll[bool](fmt.Sprintf(
-			`(document.querySelector('tr[data-node="initiative/team-07/initiative-0007"] .title') || {}).textContent === %q`, title),
-			chromedp.WithPollingMutation()))
-		latencies = append(latencies, time.Since(patched))
-	}
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	latencies := changeLatencies(t, g, k, br)
 	t.Logf("change to the lead's page: median %v, max %v over %d changes", latencies[len(latencies)/2].Round(time.Millisecond),
 		latencies[len(latencies)-1].Round(time.Millisecond), len(latencies))
 

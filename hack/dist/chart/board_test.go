@@ -34,7 +34,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/roadmap-operator/roadmap-operator/hack/dist/chart"
 	"github.com/roadmap-operator/roadmap-operator/internal/scheme"
@@ -48,7 +47,8 @@ var boardGroups = []string{"system:serviceaccounts", "system:serviceaccounts:" +
 
 // expectBoardInstalled checks that the board's objects are in the cluster as config/board makes them (the
 // Deployment runs as the board's ServiceAccount, the Service and the NetworkPolicy select its pods), and that
-// its ServiceAccount may exactly read the roadmap and ask what users may see.
+// its ServiceAccount may exactly read the roadmap, watch namespaces and workloads (the board's untraced work),
+// and ask what users may see.
 func expectBoardInstalled(t *testing.T, env *testenv.Env) {
 	t.Helper()
 	g := NewWithT(t)
@@ -95,6 +95,11 @@ func expectBoardInstalled(t *testing.T, env *testenv.Env) {
 		{"get", "", "secrets", chart.Namespace, false},
 		{"create", "authentication.k8s.io", "tokenreviews", "", false},
 		{"list", "", "pods", chart.Namespace, false},
+		{"watch", "apps", "deployments", "team-checkout", true},
+		{"list", "", "namespaces", "", true},
+		{"get", "apps", "deployments", "team-checkout", false},
+		{"update", "apps", "deployments", "team-checkout", false},
+		{"patch", "", "namespaces", "", false},
 	} {
 		review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
 			User: boardAccount, Groups: boardGroups,
@@ -105,7 +110,8 @@ func expectBoardInstalled(t *testing.T, env *testenv.Env) {
 	}
 
 	// And all it may do with resources, as it would ask itself, beyond what every service account may (the
-	// self-reviews of system:basic-user, say): read the roadmap and ask what users may see.
+	// self-reviews of system:basic-user, say): read the roadmap, list and watch namespaces and workloads (as
+	// metadata: the board asks for nothing else of them), and ask what users may see.
 	baseline := resourceRules(t, env, "system:serviceaccount:"+chart.Namespace+":unbound")
 	var got []authorizationv1.ResourceRule
 	for _, r := range resourceRules(t, env, boardAccount) {
@@ -116,9 +122,15 @@ func expectBoardInstalled(t *testing.T, env *testenv.Env) {
 	g.Expect(got).To(ConsistOf(
 		authorizationv1.ResourceRule{Verbs: []string{"get", "list", "watch"}, APIGroups: []string{"roadmap.dev"},
 			Resources: []string{"capabilities", "goals", "initiatives"}},
+		authorizationv1.ResourceRule{Verbs: []string{"get", "list", "watch"}, APIGroups: []string{""},
+			Resources: []string{"namespaces"}},
+		authorizationv1.ResourceRule{Verbs: []string{"list", "watch"}, APIGroups: []string{"apps"},
+			Resources: []string{"deployments", "statefulsets", "daemonsets"}},
+		authorizationv1.ResourceRule{Verbs: []string{"list", "watch"}, APIGroups: []string{"batch"},
+			Resources: []string{"jobs", "cronjobs"}},
 		authorizationv1.ResourceRule{Verbs: []string{"create"}, APIGroups: []string{"authorization.k8s.io"},
 			Resources: []string{"subjectaccessreviews"}},
-	), "the board's ServiceAccount may read the roadmap and review access, nothing more")
+	), "the board's ServiceAccount may read the roadmap, watch namespaces and workloads, and review access, nothing more")
 }
 
 // resourceRules are the resource rules that apply to the service account user in the namespace of the chart,
@@ -139,12 +151,7 @@ func resourceRules(t *testing.T, env *testenv.Env, user string) []authorizationv
 // TestBoardInstallsFromTheChart installs the chart with board.enabled=true with Helm 4's install action into a
 // real apiserver: the apiserver accepts the board's objects, and its ServiceAccount may only read.
 func TestBoardInstallsFromTheChart(t *testing.T) {
-	// A control plane without the CRDs: Helm installs them with the rest.
-	env, err := testenv.StartWith(func(e *envtest.Environment) { e.CRDDirectoryPaths = nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
+	env := controlPlaneWithoutCRDs(t)
 	g := NewWithT(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

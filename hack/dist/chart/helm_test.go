@@ -50,16 +50,23 @@ func helmConfiguration(t *testing.T, env *testenv.Env) *action.Configuration {
 	return cfg
 }
 
-// TestChartHelmInstallAndUninstall installs the chart with Helm 4's own install action into a real apiserver
-// (server-side apply, as the helm CLI does), with two replicas and notifications.flux.alertKinds, then
-// uninstalls it: the operator goes, the CRDs and so the roadmap stay.
-func TestChartHelmInstallAndUninstall(t *testing.T) {
-	// A control plane without the CRDs: Helm installs them, and refuses objects it does not own.
+// controlPlaneWithoutCRDs starts a control plane without the project's CRDs: Helm installs them with the rest of
+// the chart, and refuses objects it does not own.
+func controlPlaneWithoutCRDs(t *testing.T) *testenv.Env {
+	t.Helper()
 	env, err := testenv.StartWith(func(e *envtest.Environment) { e.CRDDirectoryPaths = nil })
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = env.Stop() })
+	return env
+}
+
+// TestChartHelmInstallAndUninstall installs the chart with Helm 4's own install action into a real apiserver
+// (server-side apply, as the helm CLI does), with two replicas and notifications.flux.alertKinds, then
+// uninstalls it: the operator goes, the CRDs and so the roadmap stay.
+func TestChartHelmInstallAndUninstall(t *testing.T) {
+	env := controlPlaneWithoutCRDs(t)
 	g := NewWithT(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
