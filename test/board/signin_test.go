@@ -466,6 +466,20 @@ func TestHiddenIsNotMissing(t *testing.T) {
 			g.Expect(d.Message).To(HaveSuffix("does not exist"))
 		}
 	}
+
+	// The page says it as the endpoint does: in a real browser, bob selects checkout, and its why chain names the
+	// capability and the initiative he may not see as not visible to him.
+	br := newBrowser(t)
+	b.provider.QueueUser(&mockoidc.MockUser{Subject: "bob", Email: "bob@example.com", EmailVerified: true, Groups: []string{"team-b"}})
+	br.do(t, time.Minute, chromedp.Navigate(b.url), chromedp.WaitVisible(chromedp.CSS(`body[data-connection="live"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#initiatives tbody tr`)))
+	br.do(t, 30*time.Second, chromedp.Evaluate[chromedp.Void](`location.hash = 'sel=' + encodeURIComponent('initiative/team-b/checkout')`),
+		chromedp.WaitVisible(chromedp.CSS(`ul.why ul.why li`)))
+	chain := get(t, br, 10*time.Second, chromedp.Evaluate[[]string](`[...document.querySelectorAll('ul.why li > span')].map(s => s.textContent)`))
+	g.Expect(chain).To(ContainElements(ContainSubstring("capability event-bus: not visible to you"),
+		ContainSubstring("initiative team-a/platform: not visible to you")), "bob's why chain of checkout")
+	g.Expect(strings.Join(chain, "\n")).NotTo(ContainSubstring("does not exist"))
+	br.noProblems(t)
 }
 
 // stream is an open event stream of a user, read in the background: its announced versions, and ended once
