@@ -132,6 +132,8 @@ func startFluxAlertKindsAlone(g Gomega, cfg *rest.Config) (stop func() error) {
 	return func() error { cancel(); return <-done }
 }
 
+// eventSourceAlert is a Flux Alert in default that routes the events of one kind in team-checkout to a Slack
+// Provider: the Alert CRD accepts it only for a kind its enum lists.
 func eventSourceAlert(name, kind string) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{}
 	u.SetAPIVersion("notification.toolkit.fluxcd.io/v1beta3")

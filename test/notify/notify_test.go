@@ -288,16 +288,8 @@ func TestFluxComponent(t *testing.T) {
 	}).Should(Succeed())
 
 	alert := func(name, kind string) *unstructured.Unstructured {
-		u := &unstructured.Unstructured{}
-		u.SetAPIVersion("notification.toolkit.fluxcd.io/v1beta3")
-		u.SetKind("Alert")
-		u.SetNamespace("default")
-		u.SetName(name)
-		u.Object["spec"] = map[string]any{
-			"providerRef":   map[string]any{"name": "slack-team-checkout"},
-			"eventSeverity": "info",
-			"eventSources":  []any{map[string]any{"kind": kind, "name": "*", "namespace": "team-checkout"}},
-		}
+		u := eventSourceAlert(name, kind)
+		u.Object["spec"].(map[string]any)["eventSeverity"] = "info"
 		return u
 	}
 	for _, kind := range []string{"Capability", "Initiative", "Goal", "Kustomization"} {
