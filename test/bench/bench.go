@@ -482,6 +482,9 @@ func (s *scenario) poll(ctx context.Context, what string, cond func(gathered) bo
 			return nil
 		}
 		if time.Now().After(deadline) {
+			if busy := g.busy(); busy != "" {
+				return fmt.Errorf("timed out after %s waiting for %s (%s)", s.cfg.Timeout, what, busy)
+			}
 			return fmt.Errorf("timed out after %s waiting for %s", s.cfg.Timeout, what)
 		}
 		select {
