@@ -51,7 +51,7 @@ type InitiativeIndexReconciler struct {
 
 // Reconcile writes the namespace's index from the initiatives in the cache.
 func (r *InitiativeIndexReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	ns := workloads.Metadata(namespaceGVK)
+	ns := workloads.Metadata(workloads.NamespaceGVK)
 	if err := r.Get(ctx, client.ObjectKey{Name: req.Name}, ns); err != nil {
 		// A namespace that is gone takes its index with it.
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -121,7 +121,7 @@ func (r *InitiativeIndexReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("initiative-index").
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
-		For(workloads.Metadata(namespaceGVK), builder.OnlyMetadata, builder.WithPredicates(predicate.Funcs{
+		For(workloads.Metadata(workloads.NamespaceGVK), builder.OnlyMetadata, builder.WithPredicates(predicate.Funcs{
 			UpdateFunc: func(e event.UpdateEvent) bool {
 				return e.ObjectOld.GetLabels()[roadmapv1.LabelWorkloads] != e.ObjectNew.GetLabels()[roadmapv1.LabelWorkloads]
 			},

@@ -39,8 +39,6 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
-var namespaceGVK = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
-
 // WorkloadAuditReconciler reports, per namespace that opts in with the label roadmap.dev/workloads, the
 // workloads the roadmap does not explain (untraced and dangling) as metrics, and records an event for each
 // workload let past the admission gate with the break-glass annotation. A request is a namespace.
@@ -56,7 +54,7 @@ type WorkloadAuditReconciler struct {
 
 // Reconcile classifies the namespace's workloads and sets its gauges.
 func (r *WorkloadAuditReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	ns := workloads.Metadata(namespaceGVK)
+	ns := workloads.Metadata(workloads.NamespaceGVK)
 	err := r.Get(ctx, client.ObjectKey{Name: req.Name}, ns)
 	if apierrors.IsNotFound(err) {
 		r.forget(req.Name)
@@ -137,7 +135,7 @@ func (r *WorkloadAuditReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	})
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("workload-audit").
-		For(workloads.Metadata(namespaceGVK), builder.OnlyMetadata, builder.WithPredicates(predicate.Funcs{
+		For(workloads.Metadata(workloads.NamespaceGVK), builder.OnlyMetadata, builder.WithPredicates(predicate.Funcs{
 			UpdateFunc: func(e event.UpdateEvent) bool {
 				return e.ObjectOld.GetLabels()[roadmapv1.LabelWorkloads] != e.ObjectNew.GetLabels()[roadmapv1.LabelWorkloads]
 			},

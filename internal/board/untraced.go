@@ -33,12 +33,9 @@ import (
 	"github.com/roadmap-operator/roadmap-operator/internal/workloads"
 )
 
-// namespaceKind is the kind whose label roadmap.dev/workloads opts a namespace in to the untraced report.
-var namespaceKind = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
-
 // untracedKinds are what the untraced report reads, metadata only: namespaces and the workload kinds.
 func untracedKinds() []schema.GroupVersionKind {
-	return append([]schema.GroupVersionKind{namespaceKind}, workloads.DefaultKinds...)
+	return append([]schema.GroupVersionKind{workloads.NamespaceGVK}, workloads.DefaultKinds...)
 }
 
 // watchableKinds returns which of the untraced report's kinds the board's credentials may list and watch (in
@@ -61,7 +58,7 @@ func watchableKinds(ctx context.Context, cfg *rest.Config, mapper apimeta.RESTMa
 			return nil, fmt.Errorf("finding the resource of %s: %w", gvk, err)
 		}
 		ns := namespace
-		if gvk == namespaceKind {
+		if gvk == workloads.NamespaceGVK {
 			ns = ""
 		}
 		allowed := true

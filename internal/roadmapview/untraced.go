@@ -37,8 +37,7 @@ import (
 func (s *Snapshot) LoadUntraced(ctx context.Context, c client.Reader, namespace string) error {
 	var namespaces []metav1.PartialObjectMetadata
 	if namespace != "" {
-		ns := &metav1.PartialObjectMetadata{}
-		ns.APIVersion, ns.Kind = "v1", "Namespace"
+		ns := workloads.Metadata(workloads.NamespaceGVK)
 		err := c.Get(ctx, client.ObjectKey{Name: namespace}, ns)
 		switch {
 		case apierrors.IsForbidden(err):
@@ -51,8 +50,7 @@ func (s *Snapshot) LoadUntraced(ctx context.Context, c client.Reader, namespace 
 		}
 		namespaces = append(namespaces, *ns)
 	} else {
-		list := &metav1.PartialObjectMetadataList{}
-		list.APIVersion, list.Kind = "v1", "NamespaceList"
+		list := workloads.MetadataList(workloads.NamespaceGVK)
 		err := c.List(ctx, list, client.HasLabels{roadmapv1.LabelWorkloads})
 		switch {
 		case apierrors.IsForbidden(err):
@@ -72,8 +70,7 @@ func (s *Snapshot) LoadUntraced(ctx context.Context, c client.Reader, namespace 
 		mode, modeErr := workloads.ParseMode(value, labelled)
 		var ws []workloads.Workload
 		for _, gvk := range workloads.DefaultKinds {
-			list := &metav1.PartialObjectMetadataList{}
-			list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+			list := workloads.MetadataList(gvk)
 			err := c.List(ctx, list, client.InNamespace(ns.Name))
 			switch {
 			case apierrors.IsForbidden(err):

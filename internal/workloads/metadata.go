@@ -23,6 +23,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
+// NamespaceGVK is the kind whose label roadmap.dev/workloads opts a namespace in; the operator and the board
+// read namespaces as metadata only, as they read workloads.
+var NamespaceGVK = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
+
 // Metadata is an empty metadata-only object of a kind, for watches, indexes and Get: the roadmap reads
 // workloads' and namespaces' metadata, never their specs.
 func Metadata(gvk schema.GroupVersionKind) *metav1.PartialObjectMetadata {
