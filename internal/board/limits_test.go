@@ -138,14 +138,7 @@ func TestServerClosesHeldConnections(t *testing.T) {
 	})
 	t.Run("idle keep-alive", func(t *testing.T) {
 		conn := dial(t, addr)
-		if _, err := io.WriteString(conn, "GET /api/roadmap HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
-			t.Fatal(err)
-		}
-		br := bufio.NewReader(conn)
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp, br := getModel(t, conn)
 		_, _ = io.Copy(io.Discard, resp.Body)
 		if resp.StatusCode != http.StatusOK || resp.Close {
 			t.Fatalf("first response: %d, close %v", resp.StatusCode, resp.Close)
@@ -183,6 +176,21 @@ func TestServerClosesHeldConnections(t *testing.T) {
 	})
 }
 
+// getModel asks for the model on a raw connection, as a browser's keep-alive request would, and reads the
+// response's header; the body is the caller's to read (or not).
+func getModel(t *testing.T, conn net.Conn) (*http.Response, *bufio.Reader) {
+	t.Helper()
+	if _, err := io.WriteString(conn, "GET /api/roadmap HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, br
+}
+
 // A client that asks for the model and never reads it holds the server's handler for the write timeout only.
 func TestWriteDeadline(t *testing.T) {
 	big := make([]byte, 0, 64<<20)
@@ -193,14 +201,7 @@ func TestWriteDeadline(t *testing.T) {
 	lim := limitsForTest()
 	addr := serveForTest(t, s, ServeOptions{Limits: lim})
 	conn := dial(t, addr)
-	if _, err := io.WriteString(conn, "GET /api/roadmap HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, _ := getModel(t, conn)
 	// The client holds the response unread for longer than the write deadline: the server gives up writing
 	// and closes the connection, so the client can never read the whole model.
 	time.Sleep(3 * lim.WriteTimeout)

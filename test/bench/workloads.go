@@ -25,15 +25,13 @@ import (
 	"sync"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
 // The workloads scenario (docs/workloads.md, docs/performance.md) measures what traced workloads cost the
@@ -114,7 +112,7 @@ func (s *scenario) runWorkloads(ctx context.Context) error {
 	deployments := make([]client.Object, 0, w.Workloads)
 	for i := range w.Workloads {
 		ini := ready[i%initiatives]
-		deployments = append(deployments, labelledDeployment(ini.Namespace, fmt.Sprintf("%s-%02d", ini.Name, i/initiatives), ini.Name))
+		deployments = append(deployments, testenv.Deployment(ini.Namespace, fmt.Sprintf("%s-%02d", ini.Name, i/initiatives), ini.Name))
 	}
 	if err := s.createAll(ctx, deployments); err != nil {
 		return err
@@ -172,7 +170,7 @@ func (s *scenario) startedEarly(ctx context.Context, w *WorkloadsResult, probes 
 		}
 	}()
 	for _, p := range probes {
-		if err := s.c.Create(ctx, labelledDeployment(p.Namespace, p.Name, p.Name)); err != nil {
+		if err := s.c.Create(ctx, testenv.Deployment(p.Namespace, p.Name, p.Name)); err != nil {
 			return fmt.Errorf("creating the workload of %s/%s: %w", p.Namespace, p.Name, err)
 		}
 		created := time.Now()
@@ -229,24 +227,6 @@ func workloadInitiative(namespace, name, requires string) *roadmapv1.Initiative 
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
 		Spec: roadmapv1.InitiativeSpec{Title: "Initiative " + name, Track: roadmapv1.TrackInnovation, Owner: namespace,
 			Requires: []roadmapv1.ResourceName{roadmapv1.ResourceName(requires)}},
-	}
-}
-
-// labelledDeployment is a Deployment of no replicas that names its initiative. Nothing runs it: envtest has no
-// controller manager, and the operator reads only its metadata.
-func labelledDeployment(namespace, name, initiative string) *appsv1.Deployment {
-	labels := map[string]string{"app": name}
-	return &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name,
-			Labels: map[string]string{roadmapv1.LabelInitiative: initiative, "app": name}},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(int32(0)),
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example/app:1"}}},
-			},
-		},
 	}
 }
 

@@ -22,15 +22,14 @@ import (
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	roadmapv1 "github.com/roadmap-operator/roadmap-operator/api/v1alpha1"
 	"github.com/roadmap-operator/roadmap-operator/internal/argocdhealth"
+	"github.com/roadmap-operator/roadmap-operator/internal/testenv"
 )
 
 // argoApplication is one Argo CD Application whose manifests are in sync waves, synced by the rule of Argo CD's
@@ -132,13 +131,14 @@ func TestWorkloadsWaitForTheirInitiative(t *testing.T) {
 	argoInitiative := initiative(argoNS, "order-events", "Publish order events", roadmapv1.TrackInnovation,
 		requires(roadmapv1.ResourceName(eventBus.Name)),
 		annotations("argocd.argoproj.io/sync-wave", "0", "roadmap.dev/gate-sync-waves", "true"))
-	argoDeployment := orderEventsDeployment(argoNS, "argocd.argoproj.io/sync-wave", "1")
+	argoDeployment := testenv.Deployment(argoNS, "order-events", "order-events")
+	argoDeployment.Annotations = map[string]string{"argocd.argoproj.io/sync-wave": "1"}
 	app := &argoApplication{waves: [][]client.Object{{argoInitiative}, {argoDeployment}}}
 
 	fluxInitiative := initiative(fluxNS, "order-events", "Publish order events", roadmapv1.TrackInnovation,
 		requires(roadmapv1.ResourceName(eventBus.Name)))
 	initiatives := &fluxKustomization{objects: []client.Object{fluxInitiative}, healthChecks: []client.Object{fluxInitiative}}
-	workloads := &fluxKustomization{objects: []client.Object{orderEventsDeployment(fluxNS)}, dependsOn: []*fluxKustomization{initiatives}}
+	workloads := &fluxKustomization{objects: []client.Object{testenv.Deployment(fluxNS, "order-events", "order-events")}, dependsOn: []*fluxKustomization{initiatives}}
 
 	t.Run("blocked holds the workloads", func(t *testing.T) {
 		g := newG(t)
@@ -187,27 +187,4 @@ func TestWorkloadsWaitForTheirInitiative(t *testing.T) {
 			}).Should(Succeed())
 		}
 	})
-}
-
-// orderEventsDeployment is the Deployment that carries the initiative order-events, with annotations as kv pairs.
-func orderEventsDeployment(namespace string, kv ...string) *appsv1.Deployment {
-	labels := map[string]string{"app": "order-events"}
-	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "order-events",
-			Labels: map[string]string{roadmapv1.LabelInitiative: "order-events", "app": "order-events"}},
-		Spec: appsv1.DeploymentSpec{
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example/order-events:1"}}},
-			},
-		},
-	}
-	if len(kv) > 0 {
-		d.Annotations = map[string]string{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			d.Annotations[kv[i]] = kv[i+1]
-		}
-	}
-	return d
 }
